@@ -1,0 +1,19 @@
+// A line-per-item text file: UTF-8, optional BOM, LF or CRLF; blank lines skipped, items trimmed.
+
+import { InputError } from '../errors.ts';
+
+export interface Item {
+  text: string;
+  line: number; // 1-based line in the source file, for error messages
+}
+
+export function parseItems(text: string, file: string): Item[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const items: Item[] = [];
+  body.split(/\r?\n/).forEach((raw, i) => {
+    const trimmed = raw.trim();
+    if (trimmed.length > 0) items.push({ text: trimmed, line: i + 1 });
+  });
+  if (items.length === 0) throw new InputError(file, 'no items: the file is empty or holds only blank lines');
+  return items;
+}

@@ -1,0 +1,19 @@
+// The lecture's split: random.seed(42); random.shuffle(words); 80% / 10% / 10%.
+
+import { PythonRandom } from '../rng.ts';
+
+export interface Split<T> {
+  train: T[];
+  val: T[];
+  test: T[];
+}
+
+export type SplitName = keyof Split<unknown>;
+export const SPLIT_NAMES: SplitName[] = ['train', 'val', 'test'];
+
+export function lectureSplit<T>(items: T[], seed = 42): Split<T> {
+  const shuffled = new PythonRandom(seed).shuffle([...items]);
+  const n1 = Math.floor(0.8 * shuffled.length);
+  const n2 = Math.floor(0.9 * shuffled.length);
+  return { train: shuffled.slice(0, n1), val: shuffled.slice(n1, n2), test: shuffled.slice(n2) };
+}

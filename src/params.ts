@@ -1,0 +1,154 @@
+// The one parameter set. Both the tree form (models/tree.ts) and the conv form (models/conv.ts)
+// read these same tensors by these same names; checkpoints store exactly this map.
+
+import { randn, tensor, zeros, numel, type Tensor } from './tensor.ts';
+import type { PythonRandom } from './rng.ts';
+
+/** The hierarchical (WaveNet-like) model: block size 2^nLayers. */
+export interface ModelConfig {
+  vocabSize: number;
+  nEmbd: number;
+  nHidden: number;
+  nLayers: number;
+}
+
+export const LECTURE_CONFIG: Omit<ModelConfig, 'vocabSize'> = { nEmbd: 24, nHidden: 128, nLayers: 3 };
+
+export function blockSize(cfg: ModelConfig): number {
+  return 2 ** cfg.nLayers;
+}
+
+export class ParamSet {
+  readonly tensors = new Map<string, Tensor>();
+  /** Names of running statistics: stored and loaded, but not trained. */
+  readonly buffers = new Set<string>();
+
+  add(name: string, t: Tensor, isBuffer = false): Tensor {
+    if (this.tensors.has(name)) throw new Error(`parameter ${name} defined twice`);
+    this.tensors.set(name, t);
+    if (isBuffer) this.buffers.add(name);
+    return t;
+  }
+
+  get(name: string): Tensor {
+    const t = this.tensors.get(name);
+    if (!t) throw new Error(`no parameter named ${name}`);
+    return t;
+  }
+
+  has(name: string): boolean {
+    return this.tensors.has(name);
+  }
+
+  /** Trainable tensors, in definition order. */
+  trainable(): [string, Tensor][] {
+    return [...this.tensors].filter(([name]) => !this.buffers.has(name));
+  }
+
+  /** Trainable element count, as the lecture's `sum(p.nelement() for p in parameters)`. */
+  count(): number {
+    return this.trainable().reduce((n, [, t]) => n + t.data.length, 0);
+  }
+
+  /** Zeroed gradients, one per trainable tensor. */
+  zeroGrads(): Grads {
+    return new Map(this.trainable().map(([name, t]) => [name, zeros(t.shape)]));
+  }
+
+  clone(): ParamSet {
+    const copy = new ParamSet();
+    for (const [name, t] of this.tensors) copy.add(name, tensor(t.shape, t.data), this.buffers.has(name));
+    return copy;
+  }
+}
+
+export type Grads = Map<string, Tensor>;
+
+export function zeroGrads(grads: Grads): void {
+  for (const g of grads.values()) g.data.fill(0);
+}
+
+/** Linear weight (fan_in, fan_out) as the lecture initialises it: randn / sqrt(fan_in). */
+function linearWeight(fanIn: number, fanOut: number, rng: PythonRandom): Tensor {
+  return randn([fanIn, fanOut], rng, 1 / Math.sqrt(fanIn));
+}
+
+function addBatchNorm(params: ParamSet, prefix: string, size: number): void {
+  params.add(`${prefix}.weight`, tensor([size], new Float32Array(size).fill(1)));
+  params.add(`${prefix}.bias`, zeros([size]));
+  params.add(`${prefix}.running_mean`, zeros([size]), true);
+  params.add(`${prefix}.running_var`, tensor([size], new Float32Array(size).fill(1)), true);
+}
+
+function addHead(params: ParamSet, nIn: number, vocabSize: number, rng: PythonRandom): void {
+  const w = params.add('head.weight', linearWeight(nIn, vocabSize, rng));
+  for (let i = 0; i < w.data.length; i++) w.data[i] *= 0.1; // the lecture's "make last layer less confident"
+  params.add('head.bias', zeros([vocabSize]));
+}
+
+/** The hierarchical model's parameters, initialised as in the lecture. */
+export function initHierarchical(cfg: ModelConfig, rng: PythonRandom): ParamSet {
+  const params = new ParamSet();
+  params.add('embedding.weight', randn([cfg.vocabSize, cfg.nEmbd], rng));
+  for (let k = 0; k < cfg.nLayers; k++) {
+    const cIn = k === 0 ? cfg.nEmbd : cfg.nHidden;
+    params.add(`conv.${k}.weight`, linearWeight(2 * cIn, cfg.nHidden, rng));
+    addBatchNorm(params, `bn.${k}`, cfg.nHidden);
+  }
+  addHead(params, cfg.nHidden, cfg.vocabSize, rng);
+  return params;
+}
+
+/** The lecture's flat MLP baselines: one hidden layer over the whole block. */
+export interface FlatConfig {
+  vocabSize: number;
+  blockSize: number;
+  nEmbd: number;
+  nHidden: number;
+  /** Part 3 onwards: Linear without bias, then BatchNorm1d. Part 2 (Bengio et al.): Linear with bias, no BatchNorm. */
+  batchNorm: boolean;
+}
+
+export function initFlat(cfg: FlatConfig, rng: PythonRandom): ParamSet {
+  const params = new ParamSet();
+  params.add('embedding.weight', randn([cfg.vocabSize, cfg.nEmbd], rng));
+  params.add('hidden.weight', linearWeight(cfg.blockSize * cfg.nEmbd, cfg.nHidden, rng));
+  if (cfg.batchNorm) addBatchNorm(params, 'bn', cfg.nHidden);
+  else params.add('hidden.bias', zeros([cfg.nHidden]));
+  addHead(params, cfg.nHidden, cfg.vocabSize, rng);
+  return params;
+}
+
+/** Sizes of the hierarchical model read back from its tensors' shapes (how a foreign checkpoint is loaded). */
+export function inferConfig(params: ParamSet): ModelConfig {
+  const [vocabSize, nEmbd] = params.get('embedding.weight').shape;
+  let nLayers = 0;
+  while (params.has(`conv.${nLayers}.weight`)) nLayers++;
+  if (nLayers === 0) throw new Error('no conv.0.weight: not a hierarchical model');
+  const nHidden = params.get('conv.0.weight').shape[1];
+  const cfg = { vocabSize, nEmbd, nHidden, nLayers };
+  checkShapes(params, cfg);
+  return cfg;
+}
+
+/** Every tensor the hierarchical model needs, with the shape it needs. */
+export function expectedShapes(cfg: ModelConfig): Map<string, number[]> {
+  const shapes = new Map<string, number[]>([['embedding.weight', [cfg.vocabSize, cfg.nEmbd]]]);
+  for (let k = 0; k < cfg.nLayers; k++) {
+    shapes.set(`conv.${k}.weight`, [2 * (k === 0 ? cfg.nEmbd : cfg.nHidden), cfg.nHidden]);
+    for (const s of ['weight', 'bias', 'running_mean', 'running_var']) shapes.set(`bn.${k}.${s}`, [cfg.nHidden]);
+  }
+  shapes.set('head.weight', [cfg.nHidden, cfg.vocabSize]);
+  shapes.set('head.bias', [cfg.vocabSize]);
+  return shapes;
+}
+
+export function checkShapes(params: ParamSet, cfg: ModelConfig): void {
+  for (const [name, shape] of expectedShapes(cfg)) {
+    if (!params.has(name)) throw new Error(`missing tensor ${name} (expected shape [${shape}])`);
+    const got = params.get(name).shape;
+    if (numel(got) !== numel(shape) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      throw new Error(`tensor ${name} has shape [${got}], expected [${shape}]`);
+    }
+  }
+}
