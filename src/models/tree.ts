@@ -13,10 +13,12 @@ import { blockSize, type FlatConfig, type Grads, type ModelConfig, type ParamSet
 import { tensor, type Tensor } from '../tensor.ts';
 
 /** Embedding → n × [FlattenConsecutive(2), Linear(no bias), BatchNorm1d, Tanh] → Linear. */
-export function hierarchicalLayers(params: ParamSet, cfg: ModelConfig): Sequential {
+export function hierarchicalLayers(params: ParamSet, cfg: ModelConfig, { batchNorm = true } = {}): Sequential {
   const layers: Layer[] = [new Embedding(params)];
   for (let k = 0; k < cfg.nLayers; k++) {
-    layers.push(new FlattenConsecutive(2), new Linear(params, `conv.${k}.weight`), new BatchNorm1d(params, `bn.${k}`), new Tanh());
+    layers.push(new FlattenConsecutive(2), new Linear(params, `conv.${k}.weight`));
+    if (batchNorm) layers.push(new BatchNorm1d(params, `bn.${k}`));
+    layers.push(new Tanh());
   }
   layers.push(new Linear(params, 'head.weight', 'head.bias'));
   return new Sequential(layers);
@@ -50,8 +52,8 @@ export class TreeModel {
     this.blockSize = block;
   }
 
-  static hierarchical(params: ParamSet, cfg: ModelConfig): TreeModel {
-    return new TreeModel(params, hierarchicalLayers(params, cfg), blockSize(cfg));
+  static hierarchical(params: ParamSet, cfg: ModelConfig, options: { batchNorm?: boolean } = {}): TreeModel {
+    return new TreeModel(params, hierarchicalLayers(params, cfg, options), blockSize(cfg));
   }
 
   static flat(params: ParamSet, cfg: FlatConfig): TreeModel {

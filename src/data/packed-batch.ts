@@ -1,0 +1,27 @@
+// Whole words packed end to end for the conv engine (layout: kernels/layout.ts).
+// Word w contributes len(w) + 1 positions: the input at each is the character before the target.
+
+export interface PackedBatch {
+  positions: number; // P = Σ (len(w) + 1) = number of targets
+  idx: Int32Array; // (P) input character: '.', w0, …, w[L−1]
+  target: Int32Array; // (P) w0, …, w[L−1], '.'
+  start: Int32Array; // (P) first position of the word
+  words: number; // how many words
+}
+
+export function packWords(words: number[][]): PackedBatch {
+  const P = words.reduce((n, w) => n + w.length + 1, 0);
+  const idx = new Int32Array(P);
+  const target = new Int32Array(P);
+  const start = new Int32Array(P);
+  let p = 0;
+  for (const word of words) {
+    const first = p;
+    for (let i = 0; i <= word.length; i++, p++) {
+      idx[p] = i === 0 ? 0 : word[i - 1];
+      target[p] = i < word.length ? word[i] : 0;
+      start[p] = first;
+    }
+  }
+  return { positions: P, idx, target, start, words: words.length };
+}

@@ -1,0 +1,27 @@
+// Shared setup for tree ≡ conv tests: a random model (with non-trivial BatchNorm state) and real names.
+import { readFileSync } from 'node:fs';
+import { PythonRandom } from '../src/rng.ts';
+import { initHierarchical, type ModelConfig, type ParamSet } from '../src/params.ts';
+import { parseItems } from '../src/data/items.ts';
+import { Vocab } from '../src/data/vocab.ts';
+import { lectureSplit } from '../src/data/split.ts';
+
+const namesFile = new URL('../data/names.txt', import.meta.url);
+export const names = parseItems(readFileSync(namesFile, 'utf8'), 'data/names.txt');
+export const vocab = Vocab.fromItems(names, 'data/names.txt');
+export const split = lectureSplit(names.map((i) => i.text));
+
+/** Random weights plus random BN gains, biases and running statistics, so eval-mode BN is not the identity. */
+export function randomModel(nLayers: number, seed: number, sizes = { nEmbd: 5, nHidden: 7 }): { params: ParamSet; cfg: ModelConfig } {
+  const cfg = { vocabSize: vocab.size, nLayers, ...sizes };
+  const rng = new PythonRandom(seed);
+  const params = initHierarchical(cfg, rng);
+  for (let k = 0; k < nLayers; k++) {
+    const set = (s: string, f: () => number) => params.get(`bn.${k}.${s}`).data.forEach((_, i, a) => (a[i] = f()));
+    set('weight', () => 1 + 0.3 * rng.gauss());
+    set('bias', () => 0.2 * rng.gauss());
+    set('running_mean', () => 0.5 * rng.gauss());
+    set('running_var', () => 0.5 + rng.random());
+  }
+  return { params, cfg };
+}
