@@ -11,7 +11,8 @@ import { blockSize } from '../src/params.ts';
 import { Linear } from '../src/layers/linear.ts';
 import { Embedding } from '../src/layers/embedding.ts';
 import { convNodeCounts, treeNodeCounts } from '../src/models/node-count.ts';
-import type { Layer } from '../src/layers/layer.ts';
+import type { Layer, Mode } from '../src/layers/layer.ts';
+import type { Tensor } from '../src/tensor.ts';
 
 const LOGIT_TOL = 1e-4; // max abs difference, float32
 const GRAD_TOL = 1e-4; // max abs difference / max |tree gradient|
@@ -84,9 +85,10 @@ function countTreeNodes(layers: Layer[], run: () => void): number[] {
   const counts: number[] = [];
   for (const layer of layers) {
     if (!(layer instanceof Linear || layer instanceof Embedding) || (layer instanceof Linear && counts.length === 0)) continue;
-    const original = layer.forward.bind(layer);
+    const counted: Layer = layer;
+    const original = counted.forward.bind(layer);
     const level = counts.push(0) - 1;
-    layer.forward = (x, mode) => {
+    counted.forward = (x: Tensor, mode: Mode) => {
       const y = original(x, mode);
       counts[level] += y.data.length / y.shape[y.shape.length - 1];
       return y;

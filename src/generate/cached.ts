@@ -1,0 +1,77 @@
+// Cached incremental generation (Fast WaveNet, Paine et al. 2016): layer k keeps a queue of its
+// last 2^k inputs, so each new character costs one node per layer instead of the whole tree.
+// Queues start full of each level's all-'.' node — the value every position before the word has
+// (kernels/layout.ts) — so the first character sees exactly the lecture's '.'-padded context.
+
+import type { PythonRandom } from '../rng.ts';
+import { BN_EPS } from '../layers/batchnorm1d.ts';
+import type { ModelConfig, ParamSet } from '../params.ts';
+import { sampleNext, type SamplingOptions } from './sampling.ts';
+
+export class CachedGenerator {
+  /** dotNodes[k]: level k's value over an all-'.' receptive field (level 0 = embedding). */
+  private readonly dotNodes: Float32Array[] = [];
+
+  constructor(
+    private readonly params: ParamSet,
+    private readonly cfg: ModelConfig,
+  ) {
+    let node = this.embed(0);
+    this.dotNodes.push(node);
+    for (let k = 0; k < cfg.nLayers; k++) {
+      node = this.layer(k, node, node);
+      this.dotNodes.push(node);
+    }
+  }
+
+  generate(rng: PythonRandom, opts: SamplingOptions, maxLength: number): number[] {
+    // queues[k] holds level k at times t − 2^k … t − 1, oldest first.
+    const queues = Array.from({ length: this.cfg.nLayers }, (_, k) => new Array<Float32Array>(2 ** k).fill(this.dotNodes[k]));
+    const out: number[] = [];
+    let input = 0;
+    while (out.length < maxLength) {
+      let node = this.embed(input);
+      for (let k = 0; k < this.cfg.nLayers; k++) {
+        const past = queues[k].shift()!;
+        queues[k].push(node);
+        node = this.layer(k, past, node);
+      }
+      const next = sampleNext(this.head(node), rng, opts);
+      if (next === 0) break;
+      out.push(next);
+      input = next;
+    }
+    return out;
+  }
+
+  private embed(char: number): Float32Array {
+    const C = this.cfg.nEmbd;
+    return this.params.get('embedding.weight').data.slice(char * C, (char + 1) * C);
+  }
+
+  // past, now (Cin) → tanh(BN_eval([past, now]·W)) (H): one node of conv layer k
+  private layer(k: number, past: Float32Array, now: Float32Array): Float32Array {
+    const H = this.cfg.nHidden;
+    const w = this.params.get(`conv.${k}.weight`).data;
+    const h = new Float32Array(H);
+    [past, now].forEach((x, tap) => {
+      for (let c = 0; c < x.length; c++) {
+        const row = (tap * x.length + c) * H;
+        for (let o = 0; o < H; o++) h[o] += x[c] * w[row + o];
+      }
+    });
+    const bn = (s: string) => this.params.get(`bn.${k}.${s}`).data;
+    const [gamma, beta, mean, variance] = [bn('weight'), bn('bias'), bn('running_mean'), bn('running_var')];
+    for (let o = 0; o < H; o++) h[o] = Math.tanh((gamma[o] * (h[o] - mean[o])) / Math.sqrt(variance[o] + BN_EPS) + beta[o]);
+    return h;
+  }
+
+  // x (H) → logits (V)
+  private head(x: Float32Array): Float32Array {
+    const { nHidden: H, vocabSize: V } = this.cfg;
+    const w = this.params.get('head.weight').data;
+    const logits = this.params.get('head.bias').data.slice();
+    for (let k = 0; k < H; k++) for (let v = 0; v < V; v++) logits[v] += x[k] * w[k * V + v];
+    return logits;
+  }
+}

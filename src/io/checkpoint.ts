@@ -1,0 +1,147 @@
+// A checkpoint is a safetensors file: every tensor of the ParamSet under its params.ts name, and
+// as metadata the vocabulary ('.' first, one string), plus JSON-encoded config and training state.
+// Only the tensors and `vocab` are required, so a model trained in PyTorch with the lecture
+// notebook loads too: its sizes are read back from the tensor shapes.
+
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { END, Vocab } from '../data/vocab.ts';
+import { expectedShapes, inferConfig, ParamSet, type ModelConfig } from '../params.ts';
+import type { Tensor } from '../tensor.ts';
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+
+export interface CheckpointContents {
+  params: ParamSet;
+  vocab: Vocab;
+  /** Stored as JSON; typically the ModelConfig plus whatever training settings the caller wants kept. */
+  config?: ModelConfig | Record<string, unknown>;
+  /** Stored as JSON (so NaN/Infinity become null), e.g. the step and PythonRandom.getState(). */
+  trainState?: unknown;
+}
+
+export interface LoadedCheckpoint {
+  params: ParamSet;
+  vocab: Vocab;
+  /** Sizes inferred from the tensor shapes, over any other settings the stored config held. */
+  config: ModelConfig & Record<string, unknown>;
+  trainState?: unknown;
+}
+
+const MODEL_CONFIG_KEYS = ['vocabSize', 'nEmbd', 'nHidden', 'nLayers'] as const;
+
+export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
+  const { params, vocab, config, trainState } = contents;
+  // Refuse to write what loadCheckpoint would reject.
+  const inferred = inferConfig(params);
+  if (inferred.vocabSize !== vocab.size) {
+    throw new Error(`vocabulary has ${vocab.size} characters but embedding.weight has ${inferred.vocabSize} rows`);
+  }
+  const mismatch = config === undefined ? undefined : sizeMismatch(config as Record<string, unknown>, inferred);
+  if (mismatch) throw new Error(mismatch);
+  const metadata: Record<string, string> = { vocab: vocab.chars.join('') };
+  if (config !== undefined) metadata.config = JSON.stringify(config);
+  if (trainState !== undefined) {
+    const json = JSON.stringify(trainState);
+    if (json === undefined) throw new Error('training state cannot be stored as JSON');
+    metadata.train_state = json;
+  }
+  return encodeSafetensors(params.tensors, metadata);
+}
+
+/** `file` names the source in every InputError. */
+export function decodeCheckpoint(bytes: Uint8Array, file: string): LoadedCheckpoint {
+  return checkpointFromSafetensors(decodeSafetensors(bytes, file), file);
+}
+
+/** A model checkpoint from decoded safetensors contents (the run directory's resume file adds its own tensors to these). */
+export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, file: string): LoadedCheckpoint {
+  const fail = (problem: string): never => {
+    throw new InputError(file, problem);
+  };
+
+  if (metadata.vocab === undefined) fail("no 'vocab' in the metadata: store the characters in index order ('.' first) as one string under __metadata__.vocab");
+  const chars = [...metadata.vocab];
+  if (chars[0] !== END) fail(`the 'vocab' metadata must start with '${END}' (index 0), got ${JSON.stringify(metadata.vocab.slice(0, 10))}`);
+  let vocab: Vocab;
+  try {
+    vocab = new Vocab(chars);
+  } catch (e) {
+    return fail(`the 'vocab' metadata is invalid: ${(e as Error).message}`);
+  }
+
+  const { params, sizes } = loadParams(tensors, vocab, fail);
+  const stored = readConfig(metadata.config, fail);
+  const mismatch = sizeMismatch(stored, sizes);
+  if (mismatch) fail(`the 'config' metadata disagrees with the tensors: ${mismatch}`);
+  const config = { ...stored, ...sizes };
+  const loaded: LoadedCheckpoint = { params, vocab, config };
+  if (metadata.train_state !== undefined) loaded.trainState = parseJson(metadata.train_state, 'train_state', fail);
+  return loaded;
+}
+
+/** The tensors as a ParamSet in the model's definition order, running statistics as buffers. */
+function loadParams(tensors: Map<string, Tensor>, vocab: Vocab, fail: (problem: string) => never): { params: ParamSet; sizes: ModelConfig } {
+  for (const name of ['embedding.weight', 'conv.0.weight']) {
+    const t = tensors.get(name) ?? fail(`missing tensor ${name}: not a hierarchical (WaveNet-like) model`);
+    if (t.shape.length !== 2) fail(`tensor ${name} has shape [${t.shape}], expected a matrix`);
+  }
+  const rows = tensors.get('embedding.weight')!.shape[0];
+  if (rows !== vocab.size) fail(`the 'vocab' metadata has ${vocab.size} characters but embedding.weight has ${rows} rows`);
+
+  const all = new ParamSet();
+  for (const [name, t] of tensors) all.add(name, t);
+  let sizes: ModelConfig;
+  try {
+    sizes = inferConfig(all);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const shapes = expectedShapes(sizes);
+  for (const name of tensors.keys()) {
+    if (!shapes.has(name)) fail(`unexpected tensor ${name}: not part of a ${sizes.nLayers}-layer hierarchical model`);
+  }
+  const params = new ParamSet();
+  for (const name of shapes.keys()) params.add(name, all.get(name), /\.running_(mean|var)$/.test(name));
+  return { params, sizes };
+}
+
+function readConfig(json: string | undefined, fail: (problem: string) => never): Record<string, unknown> {
+  if (json === undefined) return {};
+  const stored = parseJson(json, 'config', fail);
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return fail("the 'config' metadata is not a JSON object");
+  return stored as Record<string, unknown>;
+}
+
+function parseJson(json: string, key: string, fail: (problem: string) => never): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (e) {
+    return fail(`the '${key}' metadata is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Where a config's model sizes disagree with the tensors' (which are the truth), the problem. */
+function sizeMismatch(config: Record<string, unknown>, sizes: ModelConfig): string | undefined {
+  const key = MODEL_CONFIG_KEYS.find((k) => k in config && config[k] !== sizes[k]);
+  if (key === undefined) return undefined;
+  return `config says ${key} = ${JSON.stringify(config[key])} but the tensor shapes give ${sizes[key]}`;
+}
+
+/** Atomic: the target holds either its old contents or the whole new checkpoint. */
+export function saveCheckpoint(file: string, contents: CheckpointContents): void {
+  writeFileAtomic(file, encodeCheckpoint(contents));
+}
+
+export function loadCheckpoint(file: string): LoadedCheckpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new InputError(file, 'no such file');
+    if (err.code === 'EISDIR') throw new InputError(file, 'is a directory, expected a checkpoint file');
+    throw new InputError(file, `cannot read: ${err.message}`);
+  }
+  return decodeCheckpoint(bytes, file);
+}

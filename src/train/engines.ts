@@ -1,0 +1,70 @@
+// The two ways to train one parameter set: the conv engine over whole words, and the tree form
+// with the lecture's protocol (random windows). Both expose the same step/evaluate pair.
+
+import type { PythonRandom } from '../rng.ts';
+import { blockSize, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
+import type { ConvOps } from '../engine/ops.ts';
+import { ConvModel } from '../models/conv.ts';
+import { TreeModel } from '../models/tree.ts';
+import { buildWindows } from '../data/windows.ts';
+import { chunkWords, sampleWindows, sampleWords } from './batches.ts';
+
+export type EngineName = 'conv' | 'tree';
+
+export interface LossResult {
+  loss: number; // mean over targets
+  targets: number;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** One minibatch: forward, backward into `grads`. */
+  step(rng: PythonRandom, batchSize: number, grads: Grads): LossResult;
+  /** Eval-mode mean loss over every target of `words`. */
+  evaluate(words: number[][]): LossResult;
+}
+
+const EVAL_CHUNK_WORDS = 512;
+const EVAL_CHUNK_WINDOWS = 4096;
+
+export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
+  const model = new ConvModel(params, cfg, ops);
+  return {
+    name: 'conv',
+    step(rng, batchSize, grads) {
+      const batch = sampleWords(trainWords, batchSize, rng);
+      return { loss: model.lossAndGrad(batch, 'train', grads), targets: batch.positions };
+    },
+    evaluate(words) {
+      let total = 0;
+      let targets = 0;
+      for (const batch of chunkWords(words, EVAL_CHUNK_WORDS)) {
+        total += model.loss(batch, 'eval') * batch.positions;
+        targets += batch.positions;
+      }
+      return { loss: total / targets, targets };
+    },
+  };
+}
+
+export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: number[][]): Engine {
+  const model = TreeModel.hierarchical(params, cfg);
+  const train = buildWindows(trainWords, blockSize(cfg));
+  return {
+    name: 'tree',
+    step(rng, batchSize, grads) {
+      const { x, y } = sampleWindows(train, batchSize, rng);
+      return { loss: model.lossAndGrad(x, y, 'train', grads).loss, targets: batchSize };
+    },
+    evaluate(words) {
+      const all = buildWindows(words, blockSize(cfg));
+      const B = all.blockSize;
+      let total = 0;
+      for (let i = 0; i < all.count; i += EVAL_CHUNK_WINDOWS) {
+        const end = Math.min(all.count, i + EVAL_CHUNK_WINDOWS);
+        total += model.loss(all.x.subarray(i * B, end * B), all.y.subarray(i, end), 'eval') * (end - i);
+      }
+      return { loss: total / all.count, targets: all.count };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// SGD with the lecture's step decay, and AdamW. Updates run through the engine's ops, in place.
+
+import type { ConvOps } from '../engine/ops.ts';
+import type { Grads, ParamSet } from '../params.ts';
+
+export type OptimizerName = 'sgd' | 'adamw';
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  lr: number;
+  /** SGD: the lecture's step decay — lr until this fraction of the steps, then lr / 10. */
+  decayAt: number;
+  weightDecay: number;
+}
+
+export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, adamw: 0.003 };
+
+/** The learning rate at `step` (0-based) of `steps`: the lecture drops 0.1 → 0.01 at 150,000 of 200,000. */
+export function learningRate(cfg: OptimizerConfig, step: number, steps: number): number {
+  return step < Math.floor(cfg.decayAt * steps) ? cfg.lr : cfg.lr / 10;
+}
+
+export class Optimizer {
+  /** AdamW moments, by parameter name (empty for SGD). */
+  readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+
+  constructor(
+    readonly cfg: OptimizerConfig,
+    private readonly ops: ConvOps,
+  ) {}
+
+  step(params: ParamSet, grads: Grads, lr: number, step: number): void {
+    for (const [name, w] of params.trainable()) {
+      const g = grads.get(name)!.data;
+      if (this.cfg.name === 'sgd') {
+        this.ops.sgdUpdate(w.data, g, lr);
+        continue;
+      }
+      let state = this.moments.get(name);
+      if (!state) {
+        state = { m: new Float32Array(g.length), v: new Float32Array(g.length) };
+        this.moments.set(name, state);
+      }
+      this.ops.adamwUpdate(w.data, g, state.m, state.v, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: this.cfg.weightDecay, step: step + 1 });
+    }
+  }
+}

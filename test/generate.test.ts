@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PythonRandom } from '../src/rng.ts';
+import { TreeModel } from '../src/models/tree.ts';
+import { generateNaive } from '../src/generate/naive.ts';
+import { CachedGenerator } from '../src/generate/cached.ts';
+import { sampleNext } from '../src/generate/sampling.ts';
+import { randomModel } from './equivalence-helpers.ts';
+
+function models(nLayers: number) {
+  const { params, cfg } = randomModel(nLayers, 77, { nEmbd: 6, nHidden: 9 });
+  // A confident head, so that names end at '.' rather than at the length limit.
+  params.get('head.weight').data.forEach((v, i, a) => (a[i] = v * 40));
+  params.get('head.bias').data[0] = 2;
+  return { tree: TreeModel.hierarchical(params, cfg), cached: new CachedGenerator(params, cfg) };
+}
+
+describe('generation', () => {
+  it.each([1, 3, 4])('naive and cached give identical names for the same seed (%i layers)', (nLayers) => {
+    const { tree, cached } = models(nLayers);
+    for (const opts of [{ temperature: 1, topK: 0 }, { temperature: 0.7, topK: 5 }]) {
+      const naiveRng = new PythonRandom(5);
+      const cachedRng = new PythonRandom(5);
+      const naive = Array.from({ length: 30 }, () => generateNaive(tree, naiveRng, opts, 40).join(','));
+      const fast = Array.from({ length: 30 }, () => cached.generate(cachedRng, opts, 40).join(','));
+      expect(fast).toEqual(naive);
+      expect(new Set(naive).size).toBeGreaterThan(5); // really sampling, not one name repeated
+      expect(naive.some((n) => n.split(',').length < 40)).toBe(true); // names end by '.'
+    }
+  });
+
+  it('applies top-k and temperature', () => {
+    const rng = new PythonRandom(1);
+    const logits = [0, 3, 2.9, -1];
+    expect(Array.from({ length: 50 }, () => sampleNext(logits, rng, { temperature: 1, topK: 1 }))).toEqual(new Array(50).fill(1));
+    const topTwo = new Set(Array.from({ length: 200 }, () => sampleNext(logits, rng, { temperature: 1, topK: 2 })));
+    expect(topTwo).toEqual(new Set([1, 2]));
+    const cold = Array.from({ length: 200 }, () => sampleNext(logits, rng, { temperature: 0.01, topK: 0 }));
+    expect(cold.filter((c) => c === 1).length).toBeGreaterThan(195);
+    expect(() => sampleNext(logits, rng, { temperature: 0, topK: 0 })).toThrow(/temperature/);
+  });
+});
