@@ -1,5 +1,7 @@
 // Embedding lookup over a packed batch and its gradient.
 
+import type { KernelSpec, KernelThis } from './spec.ts';
+
 // table (V, C), idx (P) → y (P, C)
 export function embeddingForwardRef(table: Float32Array, idx: Int32Array, C: number): Float32Array {
   const y = new Float32Array(idx.length * C);
@@ -12,4 +14,31 @@ export function embeddingBackwardRef(dy: Float32Array, idx: Int32Array, V: numbe
   const dtable = new Float32Array(V * C);
   for (let p = 0; p < idx.length; p++) for (let c = 0; c < C; c++) dtable[idx[p] * C + c] += dy[p * C + c];
   return dtable;
+}
+
+// gpu.js kernels: one thread per output element; the gradient gathers over positions per table row.
+
+export type EmbeddingConstants = { C: number };
+
+// table (V, C), idx (P) → y (P, C)
+export function embeddingForwardKernel(this: KernelThis<EmbeddingConstants>, table: Float32Array, idx: Int32Array): number {
+  return table[idx[this.thread.y] * this.constants.C + this.thread.x];
+}
+
+// dy (P, C), idx (P), P → dtable (V, C)
+export function embeddingBackwardKernel(this: KernelThis<EmbeddingConstants>, dy: Float32Array, idx: Int32Array, positions: number): number {
+  const v = this.thread.y;
+  let acc = 0;
+  for (let p = 0; p < positions; p++) {
+    if (idx[p] === v) acc += dy[p * this.constants.C + this.thread.x];
+  }
+  return acc;
+}
+
+export function embeddingForwardSpec(P: number, C: number): KernelSpec<EmbeddingConstants> {
+  return { source: embeddingForwardKernel, constants: { C }, output: [C, P] };
+}
+
+export function embeddingBackwardSpec(V: number, C: number): KernelSpec<EmbeddingConstants> {
+  return { source: embeddingBackwardKernel, constants: { C }, output: [C, V] };
 }

@@ -1,5 +1,7 @@
 // Elementwise kernels: tanh and its backward, and the optimizer updates (flat arrays of any length).
 
+import type { KernelSpec, KernelThis } from './spec.ts';
+
 // x (N) → y (N)
 export function tanhForwardRef(x: Float32Array): Float32Array {
   return x.map(Math.tanh);
@@ -33,4 +35,68 @@ export function adamwUpdateRef(w: Float32Array, g: Float32Array, m: Float32Array
     v[i] = h.beta2 * v[i] + (1 - h.beta2) * g[i] * g[i];
     w[i] -= h.lr * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + h.eps) + h.weightDecay * w[i]);
   }
+}
+
+// gpu.js kernels: one thread per element; no sizes to bake in, so one kernel serves every length.
+
+type NoConstants = Record<string, never>;
+
+// x (N) → y (N)
+export function tanhForwardKernel(this: KernelThis<NoConstants>, x: Float32Array): number {
+  return Math.tanh(x[this.thread.x]);
+}
+
+// y = tanh(x) (N), dy (N) → dx (N)
+export function tanhBackwardKernel(this: KernelThis<NoConstants>, y: Float32Array, dy: Float32Array): number {
+  const v = y[this.thread.x];
+  return (1 - v * v) * dy[this.thread.x];
+}
+
+// w, g (N), lr → w′ (N)
+export function sgdKernel(this: KernelThis<NoConstants>, w: Float32Array, g: Float32Array, lr: number): number {
+  return w[this.thread.x] - lr * g[this.thread.x];
+}
+
+// w, g, m, v (N), hyperparameters → (3, N): rows m′, v′, w′. The host passes 1 − β (in float32,
+// 1 − 0.999 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
+// One kernel, three rows (gpu.js kernel maps do not run on webasm); the w′ row recomputes m′ and v′.
+export function adamwKernel(
+  this: KernelThis<NoConstants>,
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  eps: number,
+  weightDecay: number,
+  c1: number,
+  c2: number,
+): number {
+  const i = this.thread.x;
+  const m2 = beta1 * m[i] + oneMinusBeta1 * g[i];
+  const v2 = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
+  let result = m2;
+  if (this.thread.y === 1) result = v2;
+  if (this.thread.y === 2) result = w[i] - lr * (m2 / c1 / (Math.sqrt(v2 / c2) + eps) + weightDecay * w[i]);
+  return result;
+}
+
+export function tanhForwardSpec(N: number): KernelSpec<NoConstants> {
+  return { source: tanhForwardKernel, constants: {}, output: [N] };
+}
+
+export function tanhBackwardSpec(N: number): KernelSpec<NoConstants> {
+  return { source: tanhBackwardKernel, constants: {}, output: [N] };
+}
+
+export function sgdSpec(N: number): KernelSpec<NoConstants> {
+  return { source: sgdKernel, constants: {}, output: [N] };
+}
+
+export function adamwSpec(N: number): KernelSpec<NoConstants> {
+  return { source: adamwKernel, constants: {}, output: [N, 3] };
 }

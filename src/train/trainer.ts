@@ -24,6 +24,7 @@ export interface TrainState {
   losses: number[]; // training loss of every step so far
   evals: EvalPoint[];
   best: EvalPoint | null;
+  seconds: number; // wall time spent training so far (evaluations included)
 }
 
 export interface StepInfo {
@@ -51,10 +52,13 @@ export class NonFiniteLossError extends Error {
 }
 
 export function newTrainState(): TrainState {
-  return { step: 0, losses: [], evals: [], best: null };
+  return { step: 0, losses: [], evals: [], best: null, seconds: 0 };
 }
 
-export function train(
+/** How often the loop yields to the event loop, so that signals (Ctrl-C) and a browser's UI get their turn. */
+const YIELD_EVERY_MS = 100;
+
+export async function train(
   engine: Engine,
   params: ParamSet,
   optimizer: Optimizer,
@@ -63,10 +67,22 @@ export function train(
   opts: TrainOptions,
   state: TrainState,
   hooks: TrainHooks = {},
-): TrainState {
+): Promise<TrainState> {
   const grads = params.zeroGrads();
+  let clock = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    state.seconds += (now - clock) / 1000;
+    clock = now;
+  };
+  let yielded = performance.now();
   while (state.step < opts.steps) {
+    if (performance.now() - yielded > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      yielded = performance.now();
+    }
     if (hooks.shouldStop?.()) {
+      tick();
       hooks.onCheckpoint?.(state);
       return state;
     }
@@ -78,17 +94,20 @@ export function train(
     state.step++;
     state.losses.push(loss);
     hooks.onStep?.({ step: state.step, loss, lr, targets });
-    if (state.step % opts.evalEvery === 0 || state.step === opts.steps) evaluate(engine, devWords, state, hooks);
+    if (state.step % opts.evalEvery === 0 || state.step === opts.steps) {
+      evaluate(engine, devWords, state);
+      tick();
+      const point = state.evals[state.evals.length - 1];
+      hooks.onEval?.(point, point === state.best);
+      hooks.onCheckpoint?.(state);
+    }
   }
   return state;
 }
 
-function evaluate(engine: Engine, devWords: number[][], state: TrainState, hooks: TrainHooks): void {
+function evaluate(engine: Engine, devWords: number[][], state: TrainState): void {
   const point = { step: state.step, loss: engine.evaluate(devWords).loss };
   state.evals.push(point);
-  const isBest = state.best === null || point.loss < state.best.loss;
-  if (isBest) state.best = point;
-  hooks.onEval?.(point, isBest);
-  hooks.onCheckpoint?.(state);
+  if (state.best === null || point.loss < state.best.loss) state.best = point;
 }
 

@@ -1,0 +1,57 @@
+// The `makemore` command: parse, call, print. Errors in the user's input (files, options) print
+// one clear line and exit 2; anything else is a bug and keeps its stack.
+
+import { InputError } from './errors.ts';
+import { UsageError } from './commands/args.ts';
+import { trainCommand } from './commands/train.ts';
+import { evalCommand } from './commands/eval.ts';
+import { sampleCommand } from './commands/sample.ts';
+import { infoCommand } from './commands/info.ts';
+import { lrFindCommand } from './commands/lr-find.ts';
+import { embeddingsCommand } from './commands/embeddings.ts';
+
+const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+  train: trainCommand,
+  eval: evalCommand,
+  sample: sampleCommand,
+  info: infoCommand,
+  'lr-find': lrFindCommand,
+  embeddings: embeddingsCommand,
+};
+
+const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on gpu.js
+
+usage: makemore <command> [options]     (makemore <command> --help for its options)
+
+  train        train a model on a file of names, one per line (resumable)
+  eval         mean loss of a checkpoint on the train, val or test split
+  sample       generate names from a checkpoint
+  info         a checkpoint's configuration, parameter count and vocabulary
+  lr-find      the lecture's learning-rate sweep, plotted (lr-find.svg)
+  embeddings   the learned character embeddings, plotted (embeddings.svg)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`makemore: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UsageError) {
+      process.stderr.write(`makemore ${command}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,45 @@
+// makemore eval: the mean loss of a checkpoint on one split of a data file.
+
+import { SPLIT_NAMES, type SplitName } from '../data/split.ts';
+import type { EngineName } from '../train/engines.ts';
+import { choiceOption, parse, stringOption, type OptionSpec } from './args.ts';
+import { DEFAULT_DATA, loadDataset } from './dataset.ts';
+import { chooseEngine } from './engine-choice.ts';
+import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+
+export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint on a split (eval-mode BatchNorm)
+
+  --checkpoint FILE    (default ${DEFAULT_CHECKPOINT}); a PyTorch-trained file with the same tensor names loads too
+  --data FILE          (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
+  --split train|val|test  (default val)
+  --engine conv|tree   (default conv; both give the same loss)
+  --backend MODE       gpu.js backend for the conv engine
+  --json               print one JSON object: {"split", "loss", "targets", "words", "engine", "checkpoint"}
+`;
+
+const OPTIONS: OptionSpec = {
+  checkpoint: { type: 'string' },
+  data: { type: 'string' },
+  split: { type: 'string' },
+  engine: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+export function evalCommand(argv: string[]): void {
+  const v = parse('eval', argv, OPTIONS);
+  if (v.help) return void process.stdout.write(EVAL_HELP);
+  const split = choiceOption<SplitName>(v, 'split', SPLIT_NAMES, 'val');
+  const engineName = choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv');
+  const { file, checkpoint } = checkpointFrom(v);
+  const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA), checkpoint.vocab);
+  const words = data.words[split];
+  const choice = chooseEngine(engineName, checkpoint.params, checkpoint.config, [], v.backend as string | undefined);
+  try {
+    const { loss, targets } = choice.engine.evaluate(words);
+    const result = { split, loss, targets, words: words.length, engine: engineName, checkpoint: file };
+    process.stdout.write(v.json ? `${JSON.stringify(result)}\n` : `${split} loss ${loss.toFixed(4)} over ${targets} targets (${words.length} words), ${choice.description}\n`);
+  } finally {
+    choice.close();
+  }
+}

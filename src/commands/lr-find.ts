@@ -1,0 +1,88 @@
+// makemore lr-find: the lecture's learning-rate finder — one short run with lr = 10^e, e swept
+// linearly from −3 to 0, and the loss plotted against e.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PythonRandom } from '../rng.ts';
+import { initHierarchical, LECTURE_CONFIG } from '../params.ts';
+import { Optimizer } from '../train/optimizer.ts';
+import type { EngineName } from '../train/engines.ts';
+import { lineChart } from '../plot/svg.ts';
+import { writeFileAtomic } from '../io/atomic-file.ts';
+import { choiceOption, intOption, parse, stringOption, type OptionSpec } from './args.ts';
+import { DEFAULT_DATA, loadDataset } from './dataset.ts';
+import { chooseEngine } from './engine-choice.ts';
+
+export const LR_FIND_HELP = `makemore lr-find — loss against learning rate over one sweep (writes lr-find.svg)
+
+  --data FILE          (default ${DEFAULT_DATA})
+  --out DIR            where lr-find.svg goes (default out)
+  --steps N            sweep length (default 1000)
+  --engine conv|tree   (default conv)   --batch N (default 32)   --seed N (default 42)
+  --n-embd N --n-hidden N --layers N    (default 24, 128, 3)
+  --backend MODE       gpu.js backend for the conv engine
+`;
+
+const OPTIONS: OptionSpec = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  steps: { type: 'string' },
+  engine: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  'n-embd': { type: 'string' },
+  'n-hidden': { type: 'string' },
+  layers: { type: 'string' },
+  backend: { type: 'string' },
+};
+
+const SMOOTHING = 0.05; // fraction of the sweep averaged around each point before taking the minimum
+
+export function lrFindCommand(argv: string[]): void {
+  const v = parse('lr-find', argv, OPTIONS);
+  if (v.help) return void process.stdout.write(LR_FIND_HELP);
+  const steps = intOption(v, 'steps', 1000, 2);
+  const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA));
+  const cfg = { vocabSize: data.vocab.size, nEmbd: intOption(v, 'n-embd', LECTURE_CONFIG.nEmbd), nHidden: intOption(v, 'n-hidden', LECTURE_CONFIG.nHidden), nLayers: intOption(v, 'layers', LECTURE_CONFIG.nLayers) };
+  const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
+  const params = initHierarchical(cfg, rng);
+  const choice = chooseEngine(choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'), params, cfg, data.words.train, v.backend as string | undefined);
+  const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
+  const batch = intOption(v, 'batch', 32, 2);
+  const grads = params.zeroGrads();
+  const exponents: number[] = [];
+  const losses: number[] = [];
+  try {
+    for (let i = 0; i < steps; i++) {
+      const e = -3 + (3 * i) / (steps - 1);
+      for (const g of grads.values()) g.data.fill(0);
+      const { loss } = choice.engine.step(rng, batch, grads);
+      if (!Number.isFinite(loss)) break; // past the point of divergence the curve says nothing more
+      optimizer.step(params, grads, 10 ** e, i);
+      exponents.push(e);
+      losses.push(loss);
+    }
+  } finally {
+    choice.close();
+  }
+  const best = suggestedExponent(exponents, losses);
+  const out = stringOption(v, 'out', 'out');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'lr-find.svg');
+  const svg = lineChart({ title: 'learning-rate finder: loss at lr = 10^e', xLabel: 'e (log10 learning rate)', yLabel: 'loss', series: [{ name: 'training loss', points: exponents.map((e, i): [number, number] => [e, losses[i]]) }] });
+  writeFileAtomic(file, new TextEncoder().encode(svg));
+  process.stdout.write(`lowest smoothed loss at e = ${best.toFixed(2)}: suggested learning rate ${(10 ** best).toPrecision(2)} (${file}, ${choice.description})\n`);
+}
+
+/** The exponent where the moving average of the loss is lowest. */
+export function suggestedExponent(exponents: number[], losses: number[]): number {
+  const half = Math.max(1, Math.round((SMOOTHING * losses.length) / 2));
+  let best = 0;
+  let bestLoss = Infinity;
+  for (let i = 0; i < losses.length; i++) {
+    const window = losses.slice(Math.max(0, i - half), i + half + 1);
+    const mean = window.reduce((a, b) => a + b, 0) / window.length;
+    if (mean < bestLoss) [best, bestLoss] = [i, mean];
+  }
+  return exponents[best];
+}

@@ -1,0 +1,84 @@
+// gpu.js conv kernels (kernels/conv1d.ts) against the references, in every mode available here.
+
+import { expect, it } from 'vitest';
+import { convBackwardInputRef, convBackwardWeightRef, convForwardRef, type ConvShape } from '../kernels/conv1d.ts';
+import { columnSumRef } from '../kernels/reduce.ts';
+import { MAX_POSITIONS } from '../kernels/spec.ts';
+import { PythonRandom } from '../src/rng.ts';
+import { describeModes, expectClose, gaussian, LAYOUTS, packedStart } from './kernels-harness.ts';
+
+interface Case {
+  name: string;
+  start: Int32Array;
+  s: ConvShape;
+}
+
+// odd channel counts (SIMD tails) everywhere, and one shape whose rows fill whole f32x4 quads
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const layout of LAYOUTS) {
+    const start = packedStart(layout.lengths);
+    for (const K of [2, 3]) {
+      for (const dilation of [1, 2, 4]) out.push({ name: `${layout.name}, K=${K}, d=${dilation}`, start, s: { P: start.length, cIn: 5, cOut: 7, K, dilation } });
+    }
+  }
+  const start = packedStart(LAYOUTS[0].lengths);
+  out.push({ name: `${LAYOUTS[0].name}, Cin=8, Cout=16, K=2, d=2`, start, s: { P: start.length, cIn: 8, cOut: 16, K: 2, dilation: 2 } });
+  return out;
+}
+
+describeModes('conv1d kernels', (ops) => {
+  for (const { name, start, s } of cases()) {
+    const rng = new PythonRandom(1234);
+    const x = gaussian(rng, s.P * s.cIn);
+    const w = gaussian(rng, s.K * s.cIn * s.cOut);
+    const bias = gaussian(rng, s.cOut);
+    const dy = gaussian(rng, s.P * s.cOut);
+
+    it(`forward with bias: ${name}`, () => {
+      expectClose(ops().convForward(x, w, bias, start, s), convForwardRef(x, w, bias, start, s));
+    });
+
+    it(`forward without bias: ${name}`, () => {
+      expectClose(ops().convForward(x, w, null, start, s), convForwardRef(x, w, null, start, s));
+    });
+
+    it(`backward to input (gather of clamped and unclamped taps): ${name}`, () => {
+      expectClose(ops().convBackwardInput(dy, w, start, s), convBackwardInputRef(dy, w, start, s));
+    });
+
+    it(`backward to weight and bias: ${name}`, () => {
+      const got = ops().convBackwardWeight(x, dy, start, s);
+      const want = convBackwardWeightRef(x, dy, start, s);
+      expectClose(got.dw, want.dw);
+      expectClose(got.dbias, want.dbias);
+      expectClose(got.dbias, columnSumRef(dy, s.P, s.cOut));
+    });
+  }
+
+  it('builds one kernel per op and channel shape, whatever P', () => {
+    // the cases above ran 3 conv kernels + the bias sum per shape, at P = 37 and 8
+    const shapes = 2 * 3 + 1; // (5, 7, K, d) and (8, 16, 2, 2)
+    const sums = 2; // column sums over 7 and 16 channels
+    expect(ops().kernelCount()).toBe(3 * shapes + sums);
+  });
+
+  // loops bounded by an argument are capped by gpu.js at loopMaxIterations (1000 by default)
+  it('sums over more positions than gpu.js caps unbounded loops at by default', () => {
+    const start = packedStart(new Array(110).fill(11));
+    const s: ConvShape = { P: start.length, cIn: 3, cOut: 2, K: 2, dilation: 1 };
+    const rng = new PythonRandom(8);
+    const x = gaussian(rng, s.P * s.cIn);
+    const dy = gaussian(rng, s.P * s.cOut);
+    const got = ops().convBackwardWeight(x, dy, start, s);
+    const want = convBackwardWeightRef(x, dy, start, s);
+    expectClose(got.dw, want.dw);
+    expectClose(got.dbias, want.dbias);
+  });
+
+  it('refuses a batch beyond the loop cap instead of summing part of it', () => {
+    const P = MAX_POSITIONS + 1;
+    const s: ConvShape = { P, cIn: 1, cOut: 1, K: 2, dilation: 1 };
+    expect(() => ops().convBackwardWeight(new Float32Array(P), new Float32Array(P), new Int32Array(P), s)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,73 @@
+// Shared by the kernel tests: run a suite once per gpu.js mode available here (and say, in the
+// output, which ran and why the others did not), fixed random inputs, and the float32 tolerance.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableModes, unavailableModes } from '../src/backend.ts';
+import { createGpuOps, type GpuOps } from '../src/engine/gpu-ops.ts';
+import { PythonRandom } from '../src/rng.ts';
+
+/** Kernels compute in float32 (the cpu backend in float64): max |a − ref| ≤ TOLERANCE · max |ref|. */
+export const TOLERANCE = 1e-5;
+
+/** Runs `body` once per available mode with a fresh GpuOps; unavailable modes show as skipped, with why. */
+export function describeModes(title: string, body: (ops: () => GpuOps) => void): void {
+  const available = availableModes();
+  const unavailable = unavailableModes();
+  const why = unavailable.map((u) => `${u.mode} (${u.reason})`).join('; ') || 'none';
+  console.log(`${title}: gpu.js modes run: ${available.join(', ')}; unavailable: ${why}`);
+  for (const mode of available) {
+    describe(`${title} [gpu.js ${mode}]`, () => {
+      let ops: GpuOps;
+      beforeAll(() => {
+        ops = createGpuOps(mode);
+      });
+      afterAll(() => ops.destroy());
+      body(() => ops);
+    });
+  }
+  for (const { mode, reason } of unavailable) {
+    describe.skip(`${title} [gpu.js ${mode}] unavailable: ${reason}`, () => {
+      it('not run', () => {});
+    });
+  }
+}
+
+export function gaussian(rng: PythonRandom, n: number, sigma = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.gauss(0, sigma));
+}
+
+/** `start` for words of the given lengths packed end to end (kernels/layout.ts). */
+export function packedStart(lengths: number[]): Int32Array {
+  const start = new Int32Array(lengths.reduce((a, b) => a + b, 0));
+  let p = 0;
+  for (const length of lengths) {
+    const first = p;
+    for (let i = 0; i < length; i++) start[p++] = first;
+  }
+  return start;
+}
+
+/**
+ * P = 37 over 5 words of different lengths, a one-position word among them and a short word last
+ * (so taps clamp, and backward gathers run into the end of the batch); and a batch of tiny words
+ * shorter than every receptive field, which also changes P between calls on the same kernels.
+ */
+export const LAYOUTS: { name: string; lengths: number[] }[] = [
+  { name: 'P=37, words 6,1,17,9,4', lengths: [6, 1, 17, 9, 4] },
+  { name: 'P=8, words 1,2,1,3,1', lengths: [1, 2, 1, 3, 1] },
+];
+
+export function expectClose(actual: Float32Array, expected: ArrayLike<number>, tolerance = TOLERANCE): void {
+  expect(actual).toBeInstanceOf(Float32Array);
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (d > diff) [diff, worst] = [d, i];
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  const bound = tolerance * Math.max(scale, Number.MIN_VALUE);
+  expect(diff, `max |diff| ${diff.toExponential(2)} at ${worst} (got ${actual[worst]}, want ${expected[worst]}), bound ${bound.toExponential(2)}`).toBeLessThanOrEqual(bound);
+}
