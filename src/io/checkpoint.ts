@@ -31,6 +31,12 @@ export interface LoadedCheckpoint {
 const MODEL_CONFIG_KEYS = ['vocabSize', 'nEmbd', 'nHidden', 'nLayers'] as const;
 
 export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
+  const { tensors, metadata } = checkpointToSafetensors(contents);
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** The checkpoint's tensors and metadata, before encoding (the run directory's resume file adds its own tensors). */
+export function checkpointToSafetensors(contents: CheckpointContents): Safetensors {
   const { params, vocab, config, trainState } = contents;
   // Refuse to write what loadCheckpoint would reject.
   const inferred = inferConfig(params);
@@ -46,7 +52,7 @@ export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
     if (json === undefined) throw new Error('training state cannot be stored as JSON');
     metadata.train_state = json;
   }
-  return encodeSafetensors(params.tensors, metadata);
+  return { tensors: params.tensors, metadata };
 }
 
 /** `file` names the source in every InputError. */

@@ -16,7 +16,7 @@ import type { PythonRandom } from '../rng.ts';
 import type { Optimizer } from '../train/optimizer.ts';
 import type { TrainState } from '../train/trainer.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
-import { checkpointFromSafetensors, encodeCheckpoint, saveCheckpoint, type LoadedCheckpoint } from './checkpoint.ts';
+import { checkpointFromSafetensors, checkpointToSafetensors, saveCheckpoint, type LoadedCheckpoint } from './checkpoint.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { lineChart } from '../plot/svg.ts';
 import { blockAverage } from '../plot/block-average.ts';
@@ -42,16 +42,16 @@ export function saveBestModel(dir: string, params: ParamSet, vocab: Vocab, confi
 }
 
 export function saveResume(dir: string, snap: RunSnapshot): void {
-  const model = decodeSafetensors(encodeCheckpoint({ params: snap.params, vocab: snap.vocab, config: snap.settings }), RESUME_FILE);
+  const { losses: _inHistoryTensor, ...state } = snap.state;
+  const trainState = { ...state, rng: snap.rng.getState() };
+  const model = checkpointToSafetensors({ params: snap.params, vocab: snap.vocab, config: snap.settings, trainState });
   const tensors = new Map(model.tensors);
   for (const [name, { m, v }] of snap.optimizer.moments) {
     tensors.set(`optimizer.m.${name}`, tensor([m.length], m));
     tensors.set(`optimizer.v.${name}`, tensor([v.length], v));
   }
   tensors.set(HISTORY, tensor([snap.state.losses.length], snap.state.losses));
-  const { losses: _omitted, ...state } = snap.state;
-  const metadata = { ...model.metadata, run_state: JSON.stringify({ ...state, rng: snap.rng.getState() }) };
-  writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, metadata));
+  writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, model.metadata));
 }
 
 export interface ResumePoint {
@@ -68,10 +68,9 @@ export function loadResume(dir: string): ResumePoint {
   const extra = new Map<string, Tensor>();
   for (const [name, t] of tensors) if (name === HISTORY || MOMENT_PREFIXES.some((p) => name.startsWith(p))) extra.set(name, t);
   for (const name of extra.keys()) tensors.delete(name);
-  const { run_state: runState, ...modelMetadata } = metadata;
-  if (runState === undefined) throw new InputError(file, "no 'run_state' in the metadata: not a resume file");
-  const checkpoint = checkpointFromSafetensors({ tensors, metadata: modelMetadata }, file);
-  const { rng, ...rest } = JSON.parse(runState);
+  const checkpoint = checkpointFromSafetensors({ tensors, metadata }, file);
+  if (checkpoint.trainState === undefined) throw new InputError(file, "no 'train_state' in the metadata: not a resume file");
+  const { rng, ...rest } = checkpoint.trainState as Omit<TrainState, 'losses'> & { rng: ResumePoint['rngState'] };
   const history = extra.get(HISTORY);
   if (!history) throw new InputError(file, `missing tensor ${HISTORY}`);
   const state: TrainState = { ...rest, losses: Array.from(history.data) };

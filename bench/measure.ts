@@ -1,0 +1,43 @@
+// Steady-state throughput: run the work until a warm-up budget has passed (kernels built, JIT hot),
+// then count the units it reports over a fixed wall-time budget. A time budget rather than an
+// iteration count keeps the whole bench's length predictable whatever the engine's speed.
+
+export interface Budget {
+  warmupS: number;
+  measureS: number;
+}
+
+export interface Rate {
+  /** Units per second over the measured window. */
+  perSecond: number;
+  units: number;
+  iterations: number;
+  seconds: number;
+}
+
+/** `work` runs one iteration and returns how many units (targets, names, flops) it did. */
+export type Work = () => number | Promise<number>;
+
+export async function measureRate(work: Work, budget: Budget): Promise<Rate> {
+  await runFor(work, budget.warmupS);
+  return runFor(work, budget.measureS);
+}
+
+// at least one iteration, so that even a zero budget yields a rate
+async function runFor(work: Work, seconds: number): Promise<Rate> {
+  const t0 = performance.now();
+  let units = 0;
+  let iterations = 0;
+  let elapsed = 0;
+  do {
+    units += await work();
+    iterations++;
+    elapsed = (performance.now() - t0) / 1000;
+  } while (elapsed < seconds);
+  return { perSecond: units / elapsed, units, iterations, seconds: elapsed };
+}
+
+/** This process's resident-set high-water mark, in MiB (maxRSS is in KiB). */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
