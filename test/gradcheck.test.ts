@@ -2,7 +2,8 @@
 // cross-entropy, and the conv model in training mode (BatchNorm over the packed batch).
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../src/rng.ts';
-import { ParamSet } from '../src/params.ts';
+import { ParamSet, initFlat } from '../src/params.ts';
+import { TreeModel } from '../src/models/tree.ts';
 import { randn, tensor, type Tensor } from '../src/tensor.ts';
 import { Embedding } from '../src/layers/embedding.ts';
 import { Linear } from '../src/layers/linear.ts';
@@ -109,6 +110,22 @@ describe('finite-difference gradient checks', () => {
     const targets = [0, 5, 2, 2, 1];
     const { dlogits } = crossEntropy(logits, targets);
     expect(relError(dlogits.data, numericGrad(logits.data, () => crossEntropy(logits, targets).loss))).toBeLessThan(TOL);
+  });
+
+  it.each([true, false])('the lecture’s flat MLP (batchNorm: %s) as a whole model', (batchNorm) => {
+    const params = initFlat({ vocabSize: 7, blockSize: 3, nEmbd: 2, nHidden: 5, batchNorm }, rng);
+    const model = TreeModel.flat(params, { vocabSize: 7, blockSize: 3, nEmbd: 2, nHidden: 5, batchNorm });
+    const x = [0, 0, 1, 0, 1, 4, 1, 4, 6, 2, 3, 3];
+    const y = [1, 4, 6, 0];
+    const grads = params.zeroGrads();
+    const snapshot = params.clone();
+    model.lossAndGrad(x, y, 'train', grads);
+    const lossAt = () => {
+      for (const name of params.buffers) params.get(name).data.set(snapshot.get(name).data);
+      return model.loss(x, y, 'train');
+    };
+    expect([...grads.keys()]).toContain(batchNorm ? 'bn.weight' : 'hidden.bias');
+    for (const [name, g] of grads) expect(relError(g.data, numericGrad(params.get(name).data, lossAt)), name).toBeLessThan(TOL);
   });
 
   it('the conv model in training mode (BatchNorm over all positions of the packed batch)', () => {
