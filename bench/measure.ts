@@ -18,13 +18,15 @@ export interface Rate {
 /** `work` runs one iteration and returns how many units (targets, names, flops) it did. */
 export type Work = () => number | Promise<number>;
 
+// the first call builds kernels; the second runs what was built before anything is timed
+const WARMUP_ITERATIONS = 2;
+
 export async function measureRate(work: Work, budget: Budget): Promise<Rate> {
-  await runFor(work, budget.warmupS);
-  return runFor(work, budget.measureS);
+  await runFor(work, budget.warmupS, WARMUP_ITERATIONS);
+  return runFor(work, budget.measureS, 1);
 }
 
-// at least one iteration, so that even a zero budget yields a rate
-async function runFor(work: Work, seconds: number): Promise<Rate> {
+async function runFor(work: Work, seconds: number, minIterations: number): Promise<Rate> {
   const t0 = performance.now();
   let units = 0;
   let iterations = 0;
@@ -33,7 +35,7 @@ async function runFor(work: Work, seconds: number): Promise<Rate> {
     units += await work();
     iterations++;
     elapsed = (performance.now() - t0) / 1000;
-  } while (elapsed < seconds);
+  } while (elapsed < seconds || iterations < minIterations);
   return { perSecond: units / elapsed, units, iterations, seconds: elapsed };
 }
 

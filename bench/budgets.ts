@@ -1,0 +1,29 @@
+// How long each section measures, in wall time. The full profile keeps the whole bench near two to
+// three minutes on a 2-core machine; --quick trades precision for a run of about a minute.
+
+import type { Budget } from './measure.ts';
+
+export interface Budgets {
+  train: Budget;
+  forward: Budget;
+  generation: Budget;
+  kernel: Budget;
+  /** PyTorch's matmul timing per kernel (its own short warm-up included). */
+  torchKernelS: number;
+}
+
+export const FULL: Budgets = {
+  train: { warmupS: 2, measureS: 8 },
+  forward: { warmupS: 1, measureS: 3 },
+  generation: { warmupS: 0.5, measureS: 3 },
+  kernel: { warmupS: 0.3, measureS: 1.2 },
+  torchKernelS: 1,
+};
+
+export const QUICK: Budgets = {
+  train: { warmupS: 0.5, measureS: 2.5 },
+  forward: { warmupS: 0.2, measureS: 1 },
+  generation: { warmupS: 0.2, measureS: 1 },
+  kernel: { warmupS: 0.1, measureS: 0.4 },
+  torchKernelS: 0.4,
+};

@@ -1,0 +1,97 @@
+// The report as text tables: one section per measurement, ratios next to the numbers they compare.
+
+import { HOT_KERNELS } from './kernels.ts';
+import { REFERENCE_MATMUL } from './torch.ts';
+import { TORCH_CONV_KEY, TORCH_TREE_KEY, TREE_KEY, type Report } from './report.ts';
+
+export function formatReport(r: Report): string {
+  return [header(r), training(r), forward(r), generation(r), nodes(r), kernels(r), memory(r), legend()].join('\n\n');
+}
+
+function header(r: Report): string {
+  const { machine: m, settings: s } = r;
+  const torch = r.torch.available ? `torch ${r.torch.version} via ${r.torch.python}, training timed at ${r.torch.threads.join(' and ')} thread(s), matmuls at ${r.torch.threads[0]}` : `torch unavailable: ${r.torch.reason}`;
+  const unavailable = Object.entries(r.unavailable).filter(([name]) => name !== 'torch');
+  return [
+    `makemore-wavenet bench${s.quick ? ' (--quick)' : ''}: ${m.cpus} × ${m.model}, node ${m.node}, ${m.platform}, load average ${m.loadavg.map((l) => l.toFixed(2)).join(' ')}`,
+    `model: n_embd ${s.model.nEmbd}, n_hidden ${s.model.nHidden}, ${s.model.nLayers} layers, vocab ${s.model.vocabSize}; ${s.batch} words per conv step, ${s.batch} windows per tree step; SGD update included`,
+    ...unavailable.map(([mode, why]) => `gpu.js ${mode}: unavailable (${why})`),
+    ...Object.entries(r.aliases).map(([mode, on]) => `gpu.js ${mode}: runs on ${on}, measured as conv/${on}`),
+    torch,
+  ].join('\n');
+}
+
+function training(r: Report): string {
+  const t = r.train_targets_per_s;
+  // every engine that is not the conv engine is a baseline column, torch's first
+  const bases = [...Object.keys(t).filter((k) => k.startsWith('torch/')).sort(), TREE_KEY].filter((k) => t[k] !== undefined);
+  const over = (key: string, base: string) => (key.startsWith('conv/') ? times(t[key] / t[base]) : '');
+  const steps = (key: string) => (r.train_steps_per_s[key] === undefined ? '' : num(r.train_steps_per_s[key]));
+  const rows = Object.keys(t).map((key) => [key, num(t[key]), steps(key), ...bases.map((base) => over(key, base))]);
+  const b = r.settings.budgets.train;
+  return section(`Training throughput (steady state: ${b.measureS} s after ${b.warmupS} s warm-up)`, ['engine/backend', 'targets/s', 'steps/s', ...bases.map((k) => `vs ${k}`)], rows);
+}
+
+function forward(r: Report): string {
+  const f = r.forward_targets_per_s;
+  const rows = Object.keys(f).map((key) => [key, num(f[key]), key === TREE_KEY ? '' : times(r.ratios.forward_conv_vs_tree[key])]);
+  return section(`Forward only, eval mode (${r.settings.forward_words} dev words per call)`, ['engine/backend', 'targets/s', `vs ${TREE_KEY}`], rows);
+}
+
+function generation(r: Report): string {
+  const g = r.generation_names_per_s;
+  const rows = [
+    ['naive (whole tree per char)', num(g.naive), ''],
+    ['cached (one node per layer)', num(g.cached), times(r.ratios.generation_cached_vs_naive)],
+  ];
+  return section(`Generation (lecture model at random init, fixed seed, names cut at ${r.settings.max_name_chars} chars)`, ['sampler', 'names/s', 'vs naive'], rows);
+}
+
+function nodes(r: Report): string {
+  const n = r.nodes_per_target;
+  const rows = [
+    ['tree', num(n.tree), times(r.ratios.nodes_tree_vs_conv)],
+    ['conv', num(n.conv), ''],
+  ];
+  return section(`Node evaluations per target (a real ${r.settings.batch}-word batch, P = ${r.settings.kernel_positions})`, ['form', 'nodes/target', 'vs conv'], rows);
+}
+
+function kernels(r: Report): string {
+  const backends = [...new Set(HOT_KERNELS.flatMap((k) => Object.keys(r.kernel_gflops[k] ?? {})))];
+  const rows = HOT_KERNELS.map((k) => [k, r.kernel_shapes[k], ...backends.map((b) => num(r.kernel_gflops[k]?.[b]))]);
+  const [m, k, n] = REFERENCE_MATMUL;
+  const matmul = r.torch_matmul_gflops === null ? '' : `\nPyTorch matmul ${m}×${k}·${k}×${n}: ${num(r.torch_matmul_gflops)} GFLOP/s`;
+  const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, transfers included; torch: the same matmuls)`;
+  return section(title, ['kernel', 'matmul shapes (m×k·k×n)', ...backends], rows, 2) + matmul;
+}
+
+function memory(r: Report): string {
+  const p = r.peak_rss_mb;
+  return `Peak RSS (high-water mark): node ${num(p.node)} MiB (the whole bench)${p.torch === undefined ? '' : `, torch ${num(p.torch)} MiB`}`;
+}
+
+function legend(): string {
+  return [
+    `Keys: conv/<backend> = the conv engine on a gpu.js backend or the plain-TS reference ops; ${TREE_KEY} = the tree form (plain TypeScript layers);`,
+    `${TORCH_CONV_KEY} = nn.Conv1d over '.'-padded whole words (masked loss, real targets counted); ${TORCH_TREE_KEY} = the lecture's model in PyTorch;`,
+    `torch/* at the machine's core count; @1t = one thread (a pool of 2 stalls on small ops while another process holds a core).`,
+  ].join('\n');
+}
+
+function section(title: string, headers: string[], rows: string[][], leftColumns = 1): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [title, ...[headers, ...rows].map((cells) => `  ${line(cells)}`)].join('\n');
+}
+
+function num(x: number | undefined): string {
+  if (x === undefined) return '—';
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (Math.abs(x) >= 100) return x.toFixed(0);
+  if (Math.abs(x) >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function times(x: number | undefined): string {
+  return x === undefined ? '' : `${x >= 10 ? x.toFixed(1) : x.toPrecision(3)}×`;
+}

@@ -1,0 +1,99 @@
+// GFLOP/s of the conv engine's hot kernels, called through the ops as the engine calls them
+// (transfers included), on the shapes of one real 32-word training batch: every conv layer's shape
+// in one call sequence, as a step runs them. Each kernel is also a list of plain matmuls of the same
+// sizes, which is what PyTorch is timed on for comparison.
+
+import { PythonRandom } from '../src/rng.ts';
+import type { ModelConfig } from '../src/params.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
+import type { PackedBatch } from '../src/data/packed-batch.ts';
+import type { ConvShape } from '../kernels/conv1d.ts';
+import { measureRate, type Budget } from './measure.ts';
+import { SEED } from './setup.ts';
+
+export const HOT_KERNELS = ['conv_forward', 'conv_backward_input', 'conv_backward_weight', 'head_forward'] as const;
+export type HotKernel = (typeof HOT_KERNELS)[number];
+
+/** (m × k) · (k × n) */
+export type Matmul = [m: number, k: number, n: number];
+
+export interface KernelCase {
+  name: HotKernel;
+  /** The same arithmetic as matmuls: what the flops count and what PyTorch runs. */
+  matmuls: Matmul[];
+  run(ops: ConvOps): Promise<void>;
+}
+
+const KERNEL_SIZE = 2;
+
+export function flops(matmuls: Matmul[]): number {
+  return matmuls.reduce((n, [m, k, p]) => n + 2 * m * k * p, 0);
+}
+
+/** e.g. "231×48·48×128 + 2×(231×256·256×128)": repeated consecutive shapes counted once. */
+export function describeMatmuls(matmuls: Matmul[]): string {
+  const groups: { text: string; count: number }[] = [];
+  for (const [m, k, n] of matmuls) {
+    const text = `${m}×${k}·${k}×${n}`;
+    const last = groups[groups.length - 1];
+    if (last?.text === text) last.count++;
+    else groups.push({ text, count: 1 });
+  }
+  return groups.map((g) => (g.count > 1 ? `${g.count}×(${g.text})` : g.text)).join(' + ');
+}
+
+export function kernelCases(batch: PackedBatch, cfg: ModelConfig): KernelCase[] {
+  const rng = new PythonRandom(SEED);
+  const P = batch.positions;
+  const layers = Array.from({ length: cfg.nLayers }, (_, k) => convLayer(rng, P, k === 0 ? cfg.nEmbd : cfg.nHidden, cfg.nHidden, 2 ** k));
+  const head = { P, H: cfg.nHidden, V: cfg.vocabSize };
+  const h = random(rng, P * head.H);
+  const hw = random(rng, head.H * head.V);
+  const hb = random(rng, head.V);
+  const { start } = batch;
+  const each = async (f: (l: ConvLayer) => unknown) => {
+    for (const l of layers) await f(l);
+  };
+  return [
+    { name: 'conv_forward', matmuls: layers.map((l) => [P, l.rows, l.s.cOut]), run: (ops) => each((l) => ops.convForward(l.x, l.w, null, start, l.s)) },
+    { name: 'conv_backward_input', matmuls: layers.map((l) => [P, l.s.cOut, l.rows]), run: (ops) => each((l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
+    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each((l) => ops.convBackwardWeight(l.x, l.dy, start, l.s)) },
+    {
+      name: 'head_forward',
+      matmuls: [[P, head.H, head.V]],
+      run: async (ops) => {
+        await ops.headForward(h, hw, hb, head);
+      },
+    },
+  ];
+}
+
+export async function kernelGflops(ops: ConvOps, cases: KernelCase[], budget: Budget): Promise<Record<HotKernel, number>> {
+  const out = {} as Record<HotKernel, number>;
+  for (const c of cases) {
+    const perCall = flops(c.matmuls);
+    const rate = await measureRate(async () => {
+      await c.run(ops);
+      return perCall;
+    }, budget);
+    out[c.name] = rate.perSecond / 1e9;
+  }
+  return out;
+}
+
+interface ConvLayer {
+  s: ConvShape;
+  rows: number; // K·Cin: the weight's rows, the matmul's inner size
+  x: Float32Array;
+  w: Float32Array;
+  dy: Float32Array;
+}
+
+function convLayer(rng: PythonRandom, P: number, cIn: number, cOut: number, dilation: number): ConvLayer {
+  const rows = KERNEL_SIZE * cIn;
+  return { s: { P, cIn, cOut, K: KERNEL_SIZE, dilation }, rows, x: random(rng, P * cIn), w: random(rng, rows * cOut), dy: random(rng, P * cOut) };
+}
+
+function random(rng: PythonRandom, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.gauss());
+}

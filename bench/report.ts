@@ -1,0 +1,158 @@
+// The bench's result as one JSON-able object (what --json prints), assembled from the raw
+// measurements, with the ratios the table shows. Keys name `<engine>/<backend>`: conv/<gpu.js
+// backend or reference>, tree/ts (the tree form, plain TypeScript layers), torch/conv, torch/tree
+// (PyTorch at the machine's core count) and torch/conv@1t, torch/tree@1t (one thread).
+
+import type { ModelConfig } from '../src/params.ts';
+import type { Rate } from './measure.ts';
+import type { Budgets } from './budgets.ts';
+import type { HotKernel } from './kernels.ts';
+import type { TorchOutcome, TorchTrainRate } from './torch.ts';
+
+export const TREE_KEY = 'tree/ts';
+export const TORCH_CONV_KEY = 'torch/conv';
+export const TORCH_TREE_KEY = 'torch/tree';
+export const TORCH_CONV_1T_KEY = 'torch/conv@1t';
+export const TORCH_TREE_1T_KEY = 'torch/tree@1t';
+
+export interface Machine {
+  cpus: number;
+  model: string;
+  node: string;
+  platform: string;
+  /** 1, 5, 15-minute load averages at the start: other work on the machine skews every number. */
+  loadavg: number[];
+}
+
+export interface Settings {
+  quick: boolean;
+  model: ModelConfig;
+  /** Words per conv step, windows per tree step. */
+  batch: number;
+  /** P of the sampled 32-word batch the kernels are timed on. */
+  kernel_positions: number;
+  forward_words: number;
+  max_name_chars: number;
+  budgets: Budgets;
+}
+
+export interface Measurements {
+  machine: Machine;
+  settings: Settings;
+  /** Our engines, by `<engine>/<backend>`. */
+  train: Record<string, Rate>;
+  forward: Record<string, Rate>;
+  generation: { naive: Rate; cached: Rate };
+  nodesPerTarget: { tree: number; conv: number };
+  /** backend → kernel → GFLOP/s */
+  kernelGflops: Record<string, Record<HotKernel, number>>;
+  kernelShapes: Record<HotKernel, string>;
+  torch: TorchOutcome;
+  nodePeakRssMb: number;
+  unavailable: Record<string, string>;
+  aliases: Record<string, string>;
+}
+
+export interface Ratios {
+  /** Training targets/s of each conv backend over PyTorch's nn.Conv1d model (empty without torch). */
+  conv_vs_torch_conv: Record<string, number>;
+  /** … over PyTorch's lecture tree model (empty without torch). */
+  conv_vs_torch_tree: Record<string, number>;
+  /** The same two with PyTorch on one thread (empty on a 1-core machine or without torch). */
+  conv_vs_torch_conv_1t: Record<string, number>;
+  conv_vs_torch_tree_1t: Record<string, number>;
+  /** … over our own tree form. */
+  conv_vs_tree: Record<string, number>;
+  /** Eval-mode targets/s of each conv backend over our tree form's. */
+  forward_conv_vs_tree: Record<string, number>;
+  generation_cached_vs_naive: number;
+  nodes_tree_vs_conv: number;
+}
+
+export interface Report {
+  machine: Machine;
+  settings: Settings;
+  train_targets_per_s: Record<string, number>;
+  train_steps_per_s: Record<string, number>;
+  forward_targets_per_s: Record<string, number>;
+  generation_names_per_s: { naive: number; cached: number };
+  nodes_per_target: { tree: number; conv: number };
+  /** kernel → backend (webasm, cpu, reference, torch) → GFLOP/s */
+  kernel_gflops: Record<HotKernel, Record<string, number>>;
+  kernel_shapes: Record<HotKernel, string>;
+  torch_matmul_gflops: number | null;
+  torch: { available: true; python: string; version: string; threads: number[] } | { available: false; reason: string };
+  peak_rss_mb: { node: number; torch?: number };
+  /** backend → why it was not measured (gpu.js modes, torch) */
+  unavailable: Record<string, string>;
+  /** gpu.js mode → the backend it runs on, measured under that name */
+  aliases: Record<string, string>;
+  ratios: Ratios;
+}
+
+export function assembleReport(m: Measurements): Report {
+  const torch = m.torch.ok ? m.torch.result : null;
+  const train = { ...mapValues(m.train, (r) => r.perSecond), ...torchTrainRates(torch?.train_targets_per_s ?? []) };
+  const forward = mapValues(m.forward, (r) => r.perSecond);
+  const generation = { naive: m.generation.naive.perSecond, cached: m.generation.cached.perSecond };
+  return {
+    machine: m.machine,
+    settings: m.settings,
+    train_targets_per_s: train,
+    train_steps_per_s: mapValues(m.train, (r) => r.iterations / r.seconds),
+    forward_targets_per_s: forward,
+    generation_names_per_s: generation,
+    nodes_per_target: m.nodesPerTarget,
+    kernel_gflops: kernelTable(m.kernelGflops, torch?.kernel_gflops),
+    kernel_shapes: m.kernelShapes,
+    torch_matmul_gflops: torch?.matmul_gflops ?? null,
+    torch: m.torch.ok
+      ? { available: true, python: m.torch.result.python, version: m.torch.result.version, threads: m.torch.result.train_targets_per_s.map((t) => t.threads) }
+      : { available: false, reason: m.torch.reason },
+    peak_rss_mb: torch ? { node: m.nodePeakRssMb, torch: torch.peak_rss_mb } : { node: m.nodePeakRssMb },
+    unavailable: m.torch.ok ? m.unavailable : { ...m.unavailable, torch: m.torch.reason },
+    aliases: m.aliases,
+    ratios: {
+      conv_vs_torch_conv: convOver(train, train[TORCH_CONV_KEY]),
+      conv_vs_torch_tree: convOver(train, train[TORCH_TREE_KEY]),
+      conv_vs_torch_conv_1t: convOver(train, train[TORCH_CONV_1T_KEY]),
+      conv_vs_torch_tree_1t: convOver(train, train[TORCH_TREE_1T_KEY]),
+      conv_vs_tree: convOver(train, train[TREE_KEY]),
+      forward_conv_vs_tree: convOver(forward, forward[TREE_KEY]),
+      generation_cached_vs_naive: generation.cached / generation.naive,
+      nodes_tree_vs_conv: m.nodesPerTarget.tree / m.nodesPerTarget.conv,
+    },
+  };
+}
+
+// the first thread count (the machine's) takes the plain keys, the others an @<n>t suffix
+function torchTrainRates(rates: TorchTrainRate[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  rates.forEach((r, i) => {
+    const suffix = i === 0 ? '' : `@${r.threads}t`;
+    out[TORCH_CONV_KEY + suffix] = r.conv;
+    out[TORCH_TREE_KEY + suffix] = r.tree;
+  });
+  return out;
+}
+
+/** Each conv/* rate over `base`; nothing when the base was not measured. */
+function convOver(rates: Record<string, number>, base: number | undefined): Record<string, number> {
+  if (base === undefined) return {};
+  const conv = Object.entries(rates).filter(([key]) => key.startsWith('conv/'));
+  return Object.fromEntries(conv.map(([key, rate]) => [key, rate / base]));
+}
+
+// backend → kernel in, kernel → backend out: the table compares backends side by side per kernel
+function kernelTable(byBackend: Record<string, Record<HotKernel, number>>, torch: Record<HotKernel, number> | undefined): Record<HotKernel, Record<string, number>> {
+  const out = {} as Record<HotKernel, Record<string, number>>;
+  const all = torch ? { ...byBackend, torch } : byBackend;
+  for (const [backend, kernels] of Object.entries(all)) {
+    for (const [kernel, gflops] of Object.entries(kernels) as [HotKernel, number][]) (out[kernel] ??= {})[backend] = gflops;
+  }
+  return out;
+}
+
+function mapValues<T, U>(record: Record<string, T>, f: (v: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+}

@@ -1,0 +1,101 @@
+// One whole bench run: every conv backend (training, forward, kernels), the tree form, generation,
+// then PyTorch; progress goes to `log`, the result comes back as the report.
+
+import os from 'node:os';
+import type { Rate } from './measure.ts';
+import { peakRssMb } from './measure.ts';
+import { FULL, QUICK, type Budgets } from './budgets.ts';
+import { convBackends } from './backends.ts';
+import { freshParams, loadFixture, sampleBatch, BATCH, type Fixture } from './setup.ts';
+import { convUnderTest, forwardRate, trainRate, treeUnderTest } from './training.ts';
+import { describeMatmuls, kernelCases, kernelGflops, type HotKernel, type KernelCase, type Matmul } from './kernels.ts';
+import { generationRates, MAX_NAME } from './generation.ts';
+import { nodesPerTarget } from './nodes.ts';
+import { runTorch, type TorchOutcome } from './torch.ts';
+import { assembleReport, TREE_KEY, type Machine, type Report } from './report.ts';
+
+/** Dev words each forward-only call evaluates: one packed batch for the conv engine. */
+export const FORWARD_WORDS = 256;
+
+export interface BenchOptions {
+  quick: boolean;
+  torch: boolean;
+  /** Overrides the quick/full profile (the test's tiny budgets). */
+  budgets?: Budgets;
+  /** Only these conv backends (e.g. ['reference']); all that work here by default. */
+  backends?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export async function runBench(opts: BenchOptions): Promise<Report> {
+  const log = opts.log ?? (() => {});
+  const budgets = opts.budgets ?? (opts.quick ? QUICK : FULL);
+  const machine = describeMachine();
+  const fx = loadFixture();
+  const batch = sampleBatch(fx);
+  const cases = kernelCases(batch, fx.cfg);
+  const forwardWords = fx.val.slice(0, FORWARD_WORDS);
+  const { backends, unavailable, aliases } = convBackends(opts.backends);
+
+  const train: Record<string, Rate> = {};
+  const forward: Record<string, Rate> = {};
+  const kernelGflopsBy: Record<string, Record<HotKernel, number>> = {};
+  for (const backend of backends) {
+    const key = `conv/${backend.name}`;
+    const { ops, close } = backend.open();
+    try {
+      log(`${key}: training`);
+      train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train);
+      log(`${key}: forward`);
+      forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), forwardWords, budgets.forward);
+      log(`${key}: kernels`);
+      kernelGflopsBy[backend.name] = await kernelGflops(ops, cases, budgets.kernel);
+    } finally {
+      close();
+    }
+  }
+  log(`${TREE_KEY}: training, forward`);
+  train[TREE_KEY] = await trainRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), budgets.train);
+  forward[TREE_KEY] = await forwardRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), forwardWords, budgets.forward);
+  log('generation: naive, cached');
+  const generation = await generationRates(fx.cfg, budgets.generation);
+  log(opts.torch ? 'torch: training, matmuls' : 'torch: skipped');
+  const torch = opts.torch ? torchRun(fx, cases, budgets) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+
+  return assembleReport({
+    machine,
+    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, budgets },
+    train,
+    forward,
+    generation,
+    nodesPerTarget: nodesPerTarget(batch, fx.cfg.nLayers),
+    kernelGflops: kernelGflopsBy,
+    kernelShapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
+    torch,
+    nodePeakRssMb: peakRssMb(),
+    unavailable,
+    aliases,
+  });
+}
+
+function torchRun(fx: Fixture, cases: KernelCase[], budgets: Budgets): TorchOutcome {
+  return runTorch({
+    cfg: fx.cfg,
+    words: fx.train,
+    threads: torchThreads(os.cpus().length),
+    train: budgets.train,
+    kernelS: budgets.torchKernelS,
+    kernelMatmuls: Object.fromEntries(cases.map((c) => [c.name, c.matmuls])) as Record<HotKernel, Matmul[]>,
+  });
+}
+
+// The machine's core count, as asked of the comparison; and one thread as well, because PyTorch's
+// thread pool stalls badly on small ops when another process holds one of those cores.
+function torchThreads(cpus: number): number[] {
+  return cpus > 1 ? [cpus, 1] : [1];
+}
+
+function describeMachine(): Machine {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.arch()}`, loadavg: os.loadavg() };
+}

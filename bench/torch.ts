@@ -1,0 +1,89 @@
+// The PyTorch side of the bench: find a Python that imports torch, hand bench/torch_models.py the same
+// words and sizes our engines train on, and read back its one JSON line. Without torch the bench
+// still runs, and says why torch was left out.
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ModelConfig } from '../src/params.ts';
+import type { Budget } from './measure.ts';
+import type { HotKernel, Matmul } from './kernels.ts';
+import { BATCH, LR, SEED } from './setup.ts';
+
+/** Debian's python3-torch installs for /usr/bin/python3, which a pyenv or venv python3 may shadow. */
+export const PYTHON_CANDIDATES = ['python3', '/usr/bin/python3'];
+/** A fixed conv-layer-sized matmul ((P × 2·128) · (2·128 × 128)), comparable across runs whatever P a batch has. */
+export const REFERENCE_MATMUL: Matmul = [736, 256, 128];
+
+const SCRIPT = fileURLToPath(new URL('./torch_models.py', import.meta.url));
+
+export interface TorchTrainRate {
+  threads: number;
+  conv: number;
+  tree: number;
+}
+
+export interface TorchResult {
+  python: string;
+  version: string;
+  /** One entry per requested thread count, in request order. */
+  train_targets_per_s: TorchTrainRate[];
+  matmul_gflops: number;
+  kernel_gflops: Record<HotKernel, number>;
+  peak_rss_mb: number;
+}
+
+export type TorchOutcome = { ok: true; result: TorchResult } | { ok: false; reason: string };
+
+export interface TorchRequest {
+  cfg: ModelConfig;
+  words: number[][];
+  /** Training is timed at each; the first also runs the matmuls. */
+  threads: number[];
+  train: Budget;
+  kernelS: number;
+  kernelMatmuls: Record<HotKernel, Matmul[]>;
+}
+
+export function runTorch(req: TorchRequest): TorchOutcome {
+  const found = findTorchPython();
+  if (!found.ok) return found;
+  const input = JSON.stringify({
+    threads: req.threads,
+    seed: SEED,
+    vocab_size: req.cfg.vocabSize,
+    n_embd: req.cfg.nEmbd,
+    n_hidden: req.cfg.nHidden,
+    n_layers: req.cfg.nLayers,
+    words: req.words,
+    batch: BATCH,
+    lr: LR,
+    warmup_s: req.train.warmupS,
+    measure_s: req.train.measureS,
+    kernel_s: req.kernelS,
+    matmul: REFERENCE_MATMUL,
+    kernel_matmuls: req.kernelMatmuls,
+  });
+  // generous: torch's import and data setup take seconds on a busy machine
+  const budgetMs = (2 * req.threads.length * (req.train.warmupS + req.train.measureS) + 6 * req.kernelS + 120) * 1000;
+  const run = spawnSync(found.python, [SCRIPT], { input, encoding: 'utf8', timeout: budgetMs, maxBuffer: 1 << 24 });
+  if (run.error || run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${failure(run)}` };
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  return { ok: true, result: { python: found.python, ...(JSON.parse(last) as Omit<TorchResult, 'python'>) } };
+}
+
+/** The first candidate that imports torch, or why none did. */
+export function findTorchPython(): { ok: true; python: string } | { ok: false; reason: string } {
+  const reasons: string[] = [];
+  for (const python of PYTHON_CANDIDATES) {
+    const run = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
+    if (!run.error && run.status === 0) return { ok: true, python };
+    reasons.push(`${python}: ${failure(run)}`);
+  }
+  return { ok: false, reason: reasons.join('; ') };
+}
+
+function failure(run: ReturnType<typeof spawnSync>): string {
+  if (run.error) return run.error.message;
+  const stderr = String(run.stderr ?? '').trim();
+  return stderr.split('\n').pop() || `exit status ${run.status}`;
+}

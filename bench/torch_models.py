@@ -1,0 +1,183 @@
+"""PyTorch counterparts for `npm run bench` (bench/torch.ts runs this).
+
+Reads one JSON request on stdin (the encoded training words, the model sizes, the time budgets, the
+thread counts, the matmul shapes of our hot kernels) and prints one JSON line: training targets/s of
+the lecture's tree model and of an nn.Conv1d model over whole words at each thread count, matmul
+GFLOP/s at the first thread count, and this process's peak RSS.
+"""
+
+import json
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+PAD = -100  # F.cross_entropy's default ignore_index: padded targets do not count
+
+
+def measure(work, warmup_s, measure_s):
+    """Units per second of `work` over measure_s, after warmup_s; at least one call each."""
+    run_for(work, warmup_s)
+    return run_for(work, measure_s)
+
+
+def run_for(work, seconds):
+    t0 = time.perf_counter()
+    units = 0
+    while True:
+        units += work()
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds:
+            return units / elapsed
+
+
+# --- the lecture's tree model: windows of 2^n characters, pairs merged n times --------------------
+
+
+class FlattenConsecutive(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def forward(self, x):
+        B, T, C = x.shape
+        x = x.view(B, T // self.n, C * self.n)
+        return x.squeeze(1) if x.shape[1] == 1 else x
+
+
+class BatchNormLast(nn.Module):
+    """nn.BatchNorm1d over the last dim, reducing over every other one, as the lecture's BatchNorm1d."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(size)
+
+    def forward(self, x):
+        return self.bn(x.reshape(-1, x.shape[-1])).view(x.shape)
+
+
+def tree_model(V, n_embd, n_hidden, n_layers):
+    layers = [nn.Embedding(V, n_embd)]
+    for k in range(n_layers):
+        fan_in = 2 * (n_embd if k == 0 else n_hidden)
+        layers += [FlattenConsecutive(2), nn.Linear(fan_in, n_hidden, bias=False), BatchNormLast(n_hidden), nn.Tanh()]
+    layers.append(nn.Linear(n_hidden, V))
+    return nn.Sequential(*layers)
+
+
+def windows(words, block):
+    xs, ys = [], []
+    for w in words:
+        context = [0] * block
+        for ch in w + [0]:
+            xs.append(context)
+            ys.append(ch)
+            context = context[1:] + [ch]
+    return torch.tensor(xs), torch.tensor(ys)
+
+
+# --- the conv counterpart of our engine: causal dilated Conv1d over whole padded words -----------
+
+
+class ConvNet(nn.Module):
+    """(B, 2^n + T) tokens → (B, V, T + 1) logits: valid convs shrink the 2^n − 1 left dots away."""
+
+    def __init__(self, V, n_embd, n_hidden, n_layers):
+        super().__init__()
+        self.embedding = nn.Embedding(V, n_embd)
+        layers = []
+        for k in range(n_layers):
+            c_in = n_embd if k == 0 else n_hidden
+            layers += [nn.Conv1d(c_in, n_hidden, kernel_size=2, dilation=2**k, bias=False), nn.BatchNorm1d(n_hidden), nn.Tanh()]
+        layers.append(nn.Conv1d(n_hidden, V, kernel_size=1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, idx):
+        return self.net(self.embedding(idx).transpose(1, 2))
+
+
+def padded_words(words, left):
+    """Every word left-padded with `left` dots (its receptive field), right-padded to the longest."""
+    longest = max(len(w) for w in words)
+    tokens = torch.zeros(len(words), left + longest, dtype=torch.long)
+    targets = torch.full((len(words), longest + 1), PAD, dtype=torch.long)
+    for i, w in enumerate(words):
+        tokens[i, left : left + len(w)] = torch.tensor(w, dtype=torch.long)
+        targets[i, : len(w) + 1] = torch.tensor(w + [0], dtype=torch.long)
+    lengths = torch.tensor([len(w) for w in words])
+    return tokens, targets, lengths
+
+
+# --- training steps, as the lecture writes them: forward, loss, backward, SGD ---------------------
+
+
+def sgd_step(model, loss, lr):
+    for p in model.parameters():
+        p.grad = None
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+
+
+def tree_step(model, X, Y, batch, lr):
+    ix = torch.randint(0, X.shape[0], (batch,))
+    sgd_step(model, F.cross_entropy(model(X[ix]), Y[ix]), lr)
+    return batch
+
+
+def conv_step(model, data, left, batch, lr):
+    tokens, targets, lengths = data
+    ix = torch.randint(0, tokens.shape[0], (batch,))
+    longest = int(lengths[ix].max())
+    logits = model(tokens[ix, : left + longest])
+    sgd_step(model, F.cross_entropy(logits, targets[ix, : longest + 1], ignore_index=PAD), lr)
+    return int((lengths[ix] + 1).sum())  # real targets, not padding
+
+
+def matmul_gflops(shapes, seconds):
+    pairs = [(torch.randn(m, k), torch.randn(k, n)) for m, k, n in shapes]
+    flops = sum(2 * m * k * n for m, k, n in shapes)
+
+    def work():
+        for a, b in pairs:
+            a @ b
+        return flops
+
+    return measure(work, min(0.3, seconds), seconds) / 1e9
+
+
+def main():
+    req = json.load(sys.stdin)
+    torch.manual_seed(req["seed"])
+    cfg = (req["vocab_size"], req["n_embd"], req["n_hidden"], req["n_layers"])
+    block = 2 ** req["n_layers"]
+    words, batch, lr = req["words"], req["batch"], req["lr"]
+    warmup, budget = req["warmup_s"], req["measure_s"]
+
+    tree = tree_model(*cfg)
+    X, Y = windows(words, block)
+    conv = ConvNet(*cfg)
+    data = padded_words(words, block)
+    train = []
+    for threads in req["threads"]:
+        torch.set_num_threads(threads)
+        conv_rate = measure(lambda: conv_step(conv, data, block, batch, lr), warmup, budget)
+        tree_rate = measure(lambda: tree_step(tree, X, Y, batch, lr), warmup, budget)
+        train.append({"threads": threads, "conv": conv_rate, "tree": tree_rate})
+    torch.set_num_threads(req["threads"][0])  # matmuls at the machine's thread count
+    out = {
+        "version": torch.__version__,
+        "train_targets_per_s": train,
+        "matmul_gflops": matmul_gflops([req["matmul"]], req["kernel_s"]),
+        "kernel_gflops": {name: matmul_gflops(shapes, req["kernel_s"]) for name, shapes in req["kernel_matmuls"].items()},
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

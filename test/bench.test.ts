@@ -1,0 +1,124 @@
+// The bench's helpers and report shape on a tiny budget: no speed is asserted, only that every
+// number the report holds is a finite positive rate under the keys the JSON promises.
+import { describe, expect, it } from 'vitest';
+import { measureRate } from '../bench/measure.ts';
+import { describeMatmuls, flops, HOT_KERNELS } from '../bench/kernels.ts';
+import { runBench } from '../bench/run.ts';
+import { assembleReport, type Measurements, type Report } from '../bench/report.ts';
+import { formatReport } from '../bench/format.ts';
+import type { Budgets } from '../bench/budgets.ts';
+import type { Rate } from '../bench/measure.ts';
+
+const TINY: Budgets = {
+  train: { warmupS: 0, measureS: 0.01 },
+  forward: { warmupS: 0, measureS: 0.01 },
+  generation: { warmupS: 0, measureS: 0.01 },
+  kernel: { warmupS: 0, measureS: 0.01 },
+  torchKernelS: 0.01,
+};
+
+/** Every number under `value`, with its path. */
+function numbers(value: unknown, path = ''): [string, number][] {
+  if (typeof value === 'number') return [[path, value]];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => numbers(v, `${path}.${k}`));
+}
+
+function expectPositiveRates(report: Report): void {
+  // settings (budgets may be 0) and the load average are inputs, not measurements
+  const { settings: _settings, machine: _machine, ...measured } = report;
+  const all = numbers(measured);
+  expect(all.length).toBeGreaterThan(0);
+  for (const [path, n] of all) expect(Number.isFinite(n) && n > 0, `${path} = ${n}`).toBe(true);
+}
+
+describe('measureRate', () => {
+  it('counts the units of at least one measured iteration after two warm-up ones', async () => {
+    let calls = 0;
+    const rate = await measureRate(() => {
+      calls++;
+      return 5;
+    }, { warmupS: 0, measureS: 0.01 });
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(rate.iterations).toBeGreaterThanOrEqual(1);
+    expect(rate.units).toBe(5 * rate.iterations);
+    expect(Number.isFinite(rate.perSecond) && rate.perSecond > 0).toBe(true);
+  });
+
+  it('awaits asynchronous work', async () => {
+    const rate = await measureRate(async () => 2, { warmupS: 0, measureS: 0 });
+    expect(rate.units).toBe(2);
+  });
+});
+
+describe('matmul shapes', () => {
+  it('counts 2·m·k·n flops and groups repeated shapes', () => {
+    expect(flops([[2, 3, 4], [1, 1, 1]])).toBe(50);
+    expect(describeMatmuls([[5, 48, 128], [5, 256, 128], [5, 256, 128]])).toBe('5×48·48×128 + 2×(5×256·256×128)');
+  });
+});
+
+describe('report', () => {
+  it('runs the bench end to end on the reference ops without torch', async () => {
+    const report = await runBench({ quick: true, torch: false, backends: ['reference'], budgets: TINY });
+    expect(Object.keys(report.train_targets_per_s).sort()).toEqual(['conv/reference', 'tree/ts']);
+    expect(Object.keys(report.forward_targets_per_s).sort()).toEqual(['conv/reference', 'tree/ts']);
+    expect(Object.keys(report.kernel_gflops).sort()).toEqual([...HOT_KERNELS].sort());
+    for (const k of HOT_KERNELS) expect(Object.keys(report.kernel_gflops[k])).toEqual(['reference']);
+    expect(report.nodes_per_target).toEqual({ tree: 15, conv: 4 });
+    expect(report.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
+    expect(report.unavailable.torch).toBe('skipped (--no-torch)');
+    expect(report.torch_matmul_gflops).toBeNull();
+    expect(report.ratios.conv_vs_torch_conv).toEqual({});
+    expect(Object.keys(report.ratios.conv_vs_tree)).toEqual(['conv/reference']);
+    expect(report.machine.cpus).toBeGreaterThan(0);
+    expectPositiveRates(report);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    expect(formatReport(report)).toContain('conv/reference');
+  });
+
+  it('adds torch at each thread count, its kernels and the ratios against it', () => {
+    const rate: Rate = { perSecond: 100, units: 100, iterations: 4, seconds: 1 };
+    const gflops = Object.fromEntries(HOT_KERNELS.map((k) => [k, 1.5])) as Record<(typeof HOT_KERNELS)[number], number>;
+    const m: Measurements = {
+      machine: { cpus: 2, model: 'test', node: 'v0', platform: 'test', loadavg: [0, 0, 0] },
+      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, kernel_positions: 200, forward_words: 256, max_name_chars: 50, budgets: TINY },
+      train: { 'conv/webasm': rate, 'tree/ts': { ...rate, perSecond: 50 } },
+      forward: { 'conv/webasm': rate, 'tree/ts': rate },
+      generation: { naive: rate, cached: { ...rate, perSecond: 400 } },
+      nodesPerTarget: { tree: 15, conv: 4 },
+      kernelGflops: { webasm: gflops },
+      kernelShapes: Object.fromEntries(HOT_KERNELS.map((k) => [k, '1×1·1×1'])) as Record<(typeof HOT_KERNELS)[number], string>,
+      torch: {
+        ok: true,
+        result: {
+          python: 'python3',
+          version: '2.0',
+          train_targets_per_s: [
+            { threads: 2, conv: 200, tree: 25 },
+            { threads: 1, conv: 400, tree: 50 },
+          ],
+          matmul_gflops: 3,
+          kernel_gflops: gflops,
+          peak_rss_mb: 300,
+        },
+      },
+      nodePeakRssMb: 200,
+      unavailable: { headlessgl: 'no gl' },
+      aliases: { gpu: 'webasm' },
+    };
+    const report = assembleReport(m);
+    expect(report.train_targets_per_s).toEqual({ 'conv/webasm': 100, 'tree/ts': 50, 'torch/conv': 200, 'torch/tree': 25, 'torch/conv@1t': 400, 'torch/tree@1t': 50 });
+    expect(report.ratios.conv_vs_torch_conv).toEqual({ 'conv/webasm': 0.5 });
+    expect(report.ratios.conv_vs_torch_tree).toEqual({ 'conv/webasm': 4 });
+    expect(report.ratios.conv_vs_torch_conv_1t).toEqual({ 'conv/webasm': 0.25 });
+    expect(report.ratios.conv_vs_tree).toEqual({ 'conv/webasm': 2 });
+    expect(report.ratios.generation_cached_vs_naive).toBe(4);
+    expect(report.kernel_gflops.conv_forward).toEqual({ webasm: 1.5, torch: 1.5 });
+    expect(report.torch).toEqual({ available: true, python: 'python3', version: '2.0', threads: [2, 1] });
+    expect(report.peak_rss_mb).toEqual({ node: 200, torch: 300 });
+    expect(report.unavailable).toEqual({ headlessgl: 'no gl' });
+    expectPositiveRates(report);
+    expect(formatReport(report)).toContain('vs torch/conv@1t');
+  });
+});
