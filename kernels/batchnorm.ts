@@ -1,6 +1,7 @@
 // BatchNorm over the P positions of a packed batch (every position is a real node; layout.ts).
 // Training statistics use the unbiased variance, as the lecture's BatchNorm1d.
 
+import { paddedRows } from './layout.ts';
 import type { KernelSpec, KernelThis } from './spec.ts';
 
 export interface BnShape {
@@ -71,13 +72,14 @@ export function bnBackwardRef(
   return { dx, dgamma, dbeta };
 }
 
-// gpu.js kernels: one thread per output element. Per-channel sums are two-row outputs [C, 2],
-// so one kernel serves both statistics and each thread still computes one number.
+// gpu.js kernels over padded rows (layout.ts): R = paddedRows(P), sums stop at P. One thread per
+// output element; per-channel sums are two-row outputs [C, 2], so one kernel serves both
+// statistics and each thread still computes one number.
 
 export type BnConstants = { C: number };
 export type BnBackwardConstants = { C: number; training: boolean };
 
-// x (P, C), P → (2, C): row 0 the mean, row 1 the unbiased variance
+// x (R, C), P → (2, C): row 0 the mean, row 1 the unbiased variance
 export function bnStatsKernel(this: KernelThis<BnConstants>, x: Float32Array, positions: number): number {
   const c = this.thread.x;
   let sum = 0;
@@ -96,7 +98,7 @@ export function bnStatsKernel(this: KernelThis<BnConstants>, x: Float32Array, po
   return result;
 }
 
-// x (P, C), mean, var, γ, β (C), eps → y (P, C)
+// x (R, C), mean, var, γ, β (C), eps → y (R, C)
 export function bnForwardKernel(
   this: KernelThis<BnConstants>,
   x: Float32Array,
@@ -111,7 +113,7 @@ export function bnForwardKernel(
   return (gamma[c] * (x[i] - mean[c])) / Math.sqrt(variance[c] + eps) + beta[c];
 }
 
-// dy, x (P, C), mean, var (C), eps, P → (2, C): row 0 Σ dy = dβ, row 1 Σ dy·x̂ = dγ
+// dy, x (R, C), mean, var (C), eps, P → (2, C): row 0 Σ dy = dβ, row 1 Σ dy·x̂ = dγ
 export function bnBackwardSumsKernel(
   this: KernelThis<BnConstants>,
   dy: Float32Array,
@@ -133,7 +135,7 @@ export function bnBackwardSumsKernel(
   return acc;
 }
 
-// dy, x (P, C), mean, var, γ, dβ, dγ (C), eps → dx (P, C); `training` false: statistics are constants
+// dy, x (R, C), mean, var, γ, dβ, dγ (C), eps, P → dx (R, C); `training` false: statistics are constants
 export function bnBackwardKernel(
   this: KernelThis<BnBackwardConstants>,
   dy: Float32Array,
@@ -144,13 +146,13 @@ export function bnBackwardKernel(
   dbeta: Float32Array,
   dgamma: Float32Array,
   eps: number,
+  positions: number,
 ): number {
   const c = this.thread.x;
   const i = this.thread.y * this.constants.C + c;
   const invStd = 1 / Math.sqrt(variance[c] + eps);
   let centred = dy[i];
   if (this.constants.training) {
-    const positions = this.output.y;
     const xhat = (x[i] - mean[c]) * invStd;
     centred = dy[i] - dbeta[c] / positions - (xhat * dgamma[c]) / (positions - 1);
   }
@@ -162,7 +164,7 @@ export function bnStatsSpec(s: BnShape): KernelSpec<BnConstants> {
 }
 
 export function bnForwardSpec(s: BnShape): KernelSpec<BnConstants> {
-  return { source: bnForwardKernel, constants: { C: s.C }, output: [s.C, s.P] };
+  return { source: bnForwardKernel, constants: { C: s.C }, output: [s.C, paddedRows(s.P)] };
 }
 
 export function bnBackwardSumsSpec(s: BnShape): KernelSpec<BnConstants> {
@@ -170,5 +172,5 @@ export function bnBackwardSumsSpec(s: BnShape): KernelSpec<BnConstants> {
 }
 
 export function bnBackwardSpec(s: BnShape, training: boolean): KernelSpec<BnBackwardConstants> {
-  return { source: bnBackwardKernel, constants: { C: s.C, training }, output: [s.C, s.P] };
+  return { source: bnBackwardKernel, constants: { C: s.C, training }, output: [s.C, paddedRows(s.P)] };
 }

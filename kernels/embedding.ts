@@ -1,5 +1,6 @@
 // Embedding lookup over a packed batch and its gradient.
 
+import { paddedRows } from './layout.ts';
 import type { KernelSpec, KernelThis } from './spec.ts';
 
 // table (V, C), idx (P) → y (P, C)
@@ -16,16 +17,17 @@ export function embeddingBackwardRef(dy: Float32Array, idx: Int32Array, V: numbe
   return dtable;
 }
 
-// gpu.js kernels: one thread per output element; the gradient gathers over positions per table row.
+// gpu.js kernels over padded rows (layout.ts): R = paddedRows(P). One thread per output element;
+// the gradient gathers over the P positions per table row.
 
 export type EmbeddingConstants = { C: number };
 
-// table (V, C), idx (P) → y (P, C)
+// table (V, C), idx (R) → y (R, C)
 export function embeddingForwardKernel(this: KernelThis<EmbeddingConstants>, table: Float32Array, idx: Int32Array): number {
   return table[idx[this.thread.y] * this.constants.C + this.thread.x];
 }
 
-// dy (P, C), idx (P), P → dtable (V, C)
+// dy (R, C), idx (R), P → dtable (V, C)
 export function embeddingBackwardKernel(this: KernelThis<EmbeddingConstants>, dy: Float32Array, idx: Int32Array, positions: number): number {
   const v = this.thread.y;
   let acc = 0;
@@ -36,7 +38,7 @@ export function embeddingBackwardKernel(this: KernelThis<EmbeddingConstants>, dy
 }
 
 export function embeddingForwardSpec(P: number, C: number): KernelSpec<EmbeddingConstants> {
-  return { source: embeddingForwardKernel, constants: { C }, output: [C, P] };
+  return { source: embeddingForwardKernel, constants: { C }, output: [C, paddedRows(P)] };
 }
 
 export function embeddingBackwardSpec(V: number, C: number): KernelSpec<EmbeddingConstants> {

@@ -1,6 +1,7 @@
 // The linear head and softmax cross-entropy over a packed batch.
 
-import type { KernelSpec, KernelThis } from './spec.ts';
+import { BLOCK, paddedRows } from './layout.ts';
+import type { Block, KernelSpec, KernelThis } from './spec.ts';
 
 export interface HeadShape {
   P: number;
@@ -57,21 +58,41 @@ export function headBackwardRef(dlogits: Float32Array, h: Float32Array, w: Float
   return { dh, dw, db };
 }
 
-// gpu.js kernels: one thread per output element. Cross-entropy runs as log-sum-exp (P), then the
-// per-position loss (P) and dlogits (P, V) from it; summing the loss is left to the caller.
+// gpu.js kernels over padded rows (layout.ts): R = paddedRows(P). The three products are blocked
+// (layout.ts), with index locals advanced by addition; cross-entropy runs as log-sum-exp (R), then
+// the per-position loss (R) and dlogits (R, V) from it, one thread per element.
 
 export type HeadConstants = { H: number; V: number };
 
-// h (P, H), w (H, V), b (V) → logits (P, V)
-export function headForwardKernel(this: KernelThis<HeadConstants>, h: Float32Array, w: Float32Array, b: Float32Array): number {
-  const p = this.thread.y;
-  const v = this.thread.x;
-  let acc = b[v];
-  for (let k = 0; k < this.constants.H; k++) acc += h[p * this.constants.H + k] * w[k * this.constants.V + v];
-  return acc;
+// h (R, H), w (H, V), b (V) → logits (R, V): cell (p, b) holds columns 4b…4b+3 (a last block past V
+// repeats column V − 1, dropped)
+export function headForwardKernel(this: KernelThis<HeadConstants>, h: Float32Array, w: Float32Array, b: Float32Array): Block {
+  // w0…w3 walk columns 4b…4b+3 down the rows of w
+  let w0 = this.thread.y * 4;
+  let w1 = Math.min(w0 + 1, this.constants.V - 1);
+  let w2 = Math.min(w0 + 2, this.constants.V - 1);
+  let w3 = Math.min(w0 + 3, this.constants.V - 1);
+  let z0 = b[w0];
+  let z1 = b[w1];
+  let z2 = b[w2];
+  let z3 = b[w3];
+  let hi = this.thread.x * this.constants.H;
+  for (let k = 0; k < this.constants.H; k++) {
+    const hv = h[hi];
+    z0 += hv * w[w0];
+    z1 += hv * w[w1];
+    z2 += hv * w[w2];
+    z3 += hv * w[w3];
+    hi++;
+    w0 += this.constants.V;
+    w1 += this.constants.V;
+    w2 += this.constants.V;
+    w3 += this.constants.V;
+  }
+  return [z0, z1, z2, z3];
 }
 
-// logits (P, V) → lse (P) = max + log Σ exp(logit − max)
+// logits (R, V) → lse (R) = max + log Σ exp(logit − max)
 export function logSumExpKernel(this: KernelThis<HeadConstants>, logits: Float32Array): number {
   const row = this.thread.x * this.constants.V;
   let max = logits[row];
@@ -81,13 +102,13 @@ export function logSumExpKernel(this: KernelThis<HeadConstants>, logits: Float32
   return max + Math.log(sum);
 }
 
-// logits (P, V), target, weight, lse (P) → loss (P) = weight·(lse − logit[target])
+// logits (R, V), target, weight, lse (R) → loss (R) = weight·(lse − logit[target])
 export function crossEntropyLossKernel(this: KernelThis<HeadConstants>, logits: Float32Array, target: Int32Array, weight: Float32Array, lse: Float32Array): number {
   const p = this.thread.x;
   return weight[p] * (lse[p] - logits[p * this.constants.V + target[p]]);
 }
 
-// logits (P, V), target, weight, lse (P) → dlogits (P, V) = weight·(softmax − onehot)
+// logits (R, V), target, weight, lse (R) → dlogits (R, V) = weight·(softmax − onehot)
 export function crossEntropyGradKernel(this: KernelThis<HeadConstants>, logits: Float32Array, target: Int32Array, weight: Float32Array, lse: Float32Array): number {
   const p = this.thread.y;
   const v = this.thread.x;
@@ -96,22 +117,57 @@ export function crossEntropyGradKernel(this: KernelThis<HeadConstants>, logits: 
   return weight[p] * grad;
 }
 
-// dlogits (P, V), w (H, V) → dh (P, H)
-export function headBackwardInputKernel(this: KernelThis<HeadConstants>, dlogits: Float32Array, w: Float32Array): number {
-  const p = this.thread.y;
-  const k = this.thread.x;
-  let acc = 0;
-  for (let v = 0; v < this.constants.V; v++) acc += dlogits[p * this.constants.V + v] * w[k * this.constants.V + v];
-  return acc;
+// dlogits (R, V), w (H, V) → dh (R, H): cell (k, b) holds rows 4b…4b+3
+export function headBackwardInputKernel(this: KernelThis<HeadConstants>, dlogits: Float32Array, w: Float32Array): Block {
+  let g0 = this.thread.y * 4 * this.constants.V;
+  let g1 = g0 + this.constants.V;
+  let g2 = g1 + this.constants.V;
+  let g3 = g2 + this.constants.V;
+  let wi = this.thread.x * this.constants.V;
+  let dh0 = 0;
+  let dh1 = 0;
+  let dh2 = 0;
+  let dh3 = 0;
+  for (let v = 0; v < this.constants.V; v++) {
+    const wv = w[wi];
+    dh0 += dlogits[g0] * wv;
+    dh1 += dlogits[g1] * wv;
+    dh2 += dlogits[g2] * wv;
+    dh3 += dlogits[g3] * wv;
+    g0++;
+    g1++;
+    g2++;
+    g3++;
+    wi++;
+  }
+  return [dh0, dh1, dh2, dh3];
 }
 
-// dlogits (P, V), h (P, H), P → dw (H, V)
-export function headBackwardWeightKernel(this: KernelThis<HeadConstants>, dlogits: Float32Array, h: Float32Array, positions: number): number {
-  const k = this.thread.y;
-  const v = this.thread.x;
-  let acc = 0;
-  for (let p = 0; p < positions; p++) acc += h[p * this.constants.H + k] * dlogits[p * this.constants.V + v];
-  return acc;
+// dlogits (R, V), h (R, H), P → dw (H, V): cell (k, b) holds columns 4b…4b+3 (as headForwardKernel)
+export function headBackwardWeightKernel(this: KernelThis<HeadConstants>, dlogits: Float32Array, h: Float32Array, positions: number): Block {
+  // g0…g3 walk columns 4b…4b+3 down the rows of dlogits
+  let g0 = this.thread.y * 4;
+  let g1 = Math.min(g0 + 1, this.constants.V - 1);
+  let g2 = Math.min(g0 + 2, this.constants.V - 1);
+  let g3 = Math.min(g0 + 3, this.constants.V - 1);
+  let hi = this.thread.x;
+  let dw0 = 0;
+  let dw1 = 0;
+  let dw2 = 0;
+  let dw3 = 0;
+  for (let p = 0; p < positions; p++) {
+    const hv = h[hi];
+    dw0 += hv * dlogits[g0];
+    dw1 += hv * dlogits[g1];
+    dw2 += hv * dlogits[g2];
+    dw3 += hv * dlogits[g3];
+    hi += this.constants.H;
+    g0 += this.constants.V;
+    g1 += this.constants.V;
+    g2 += this.constants.V;
+    g3 += this.constants.V;
+  }
+  return [dw0, dw1, dw2, dw3];
 }
 
 function headConstants(s: HeadShape): HeadConstants {
@@ -119,25 +175,27 @@ function headConstants(s: HeadShape): HeadConstants {
 }
 
 export function headForwardSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: headForwardKernel, constants: headConstants(s), output: [s.V, s.P] };
+  const rows = paddedRows(s.P);
+  return { source: headForwardKernel, constants: headConstants(s), output: [rows, Math.ceil(s.V / BLOCK)], blocking: { along: 'columns', rows, columns: s.V } };
 }
 
 export function logSumExpSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: logSumExpKernel, constants: headConstants(s), output: [s.P] };
+  return { source: logSumExpKernel, constants: headConstants(s), output: [paddedRows(s.P)] };
 }
 
 export function crossEntropyLossSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: crossEntropyLossKernel, constants: headConstants(s), output: [s.P] };
+  return { source: crossEntropyLossKernel, constants: headConstants(s), output: [paddedRows(s.P)] };
 }
 
 export function crossEntropyGradSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: crossEntropyGradKernel, constants: headConstants(s), output: [s.V, s.P] };
+  return { source: crossEntropyGradKernel, constants: headConstants(s), output: [s.V, paddedRows(s.P)] };
 }
 
 export function headBackwardInputSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: headBackwardInputKernel, constants: headConstants(s), output: [s.H, s.P] };
+  return { source: headBackwardInputKernel, constants: headConstants(s), output: [s.H, paddedRows(s.P) / BLOCK], blocking: { along: 'rows', rows: paddedRows(s.P) } };
 }
 
 export function headBackwardWeightSpec(s: HeadShape): KernelSpec<HeadConstants> {
-  return { source: headBackwardWeightKernel, constants: headConstants(s), output: [s.V, s.H] };
+  const output = [s.H, Math.ceil(s.V / BLOCK)];
+  return { source: headBackwardWeightKernel, constants: headConstants(s), output, blocking: { along: 'columns', rows: s.H, columns: s.V } };
 }

@@ -1,5 +1,6 @@
 // Elementwise kernels: tanh and its backward, and the optimizer updates (flat arrays of any length).
 
+import { paddedRows } from './layout.ts';
 import type { KernelSpec, KernelThis } from './spec.ts';
 
 // x (N) → y (N)
@@ -38,12 +39,25 @@ export function adamwUpdateRef(w: Float32Array, g: Float32Array, m: Float32Array
 }
 
 // gpu.js kernels: one thread per element; no sizes to bake in, so one kernel serves every length.
+// The activations' lengths follow the batch, so tanh runs at paddedRows(N) (layout.ts).
 
 type NoConstants = Record<string, never>;
 
-// x (N) → y (N)
+// x (N) → y (N). Eigen's float tanh: an odd [13/6] rational fit, within 4e-7 of Math.tanh, clamped
+// where float32 tanh is ±1. The webasm backend has no tanh and would call Math.tanh lane by lane.
 export function tanhForwardKernel(this: KernelThis<NoConstants>, x: Float32Array): number {
-  return Math.tanh(x[this.thread.x]);
+  const v = Math.min(Math.max(x[this.thread.x], -7.90531110763549805), 7.90531110763549805);
+  const v2 = v * v;
+  let p = v2 * -2.76076847742355e-16 + 2.00018790482477e-13;
+  p = p * v2 - 8.60467152213735e-11;
+  p = p * v2 + 5.12229709037114e-8;
+  p = p * v2 + 1.48572235717979e-5;
+  p = p * v2 + 6.37261928875436e-4;
+  p = p * v2 + 4.89352455891786e-3;
+  let q = v2 * 1.19825839466702e-6 + 1.18534705686654e-4;
+  q = q * v2 + 2.268434632439e-3;
+  q = q * v2 + 4.89352518554385e-3;
+  return (v * p) / q;
 }
 
 // y = tanh(x) (N), dy (N) → dx (N)
@@ -86,11 +100,11 @@ export function adamwKernel(
 }
 
 export function tanhForwardSpec(N: number): KernelSpec<NoConstants> {
-  return { source: tanhForwardKernel, constants: {}, output: [N] };
+  return { source: tanhForwardKernel, constants: {}, output: [paddedRows(N)] };
 }
 
 export function tanhBackwardSpec(N: number): KernelSpec<NoConstants> {
-  return { source: tanhBackwardKernel, constants: {}, output: [N] };
+  return { source: tanhBackwardKernel, constants: {}, output: [paddedRows(N)] };
 }
 
 export function sgdSpec(N: number): KernelSpec<NoConstants> {

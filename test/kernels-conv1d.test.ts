@@ -47,6 +47,12 @@ describeModes('conv1d kernels', (ops) => {
       expectClose(ops().convBackwardInput(dy, w, start, s), convBackwardInputRef(dy, w, start, s));
     });
 
+    it(`both backward passes at once: ${name}`, () => {
+      const got = ops().convBackward(x, dy, w, start, s);
+      expectClose(got.dx, convBackwardInputRef(dy, w, start, s));
+      expectClose(got.dw, convBackwardWeightRef(x, dy, start, s).dw);
+    });
+
     it(`backward to weight and bias: ${name}`, () => {
       const got = ops().convBackwardWeight(x, dy, start, s);
       const want = convBackwardWeightRef(x, dy, start, s);
@@ -57,10 +63,11 @@ describeModes('conv1d kernels', (ops) => {
   }
 
   it('builds one kernel per op and channel shape, whatever P', () => {
-    // the cases above ran 3 conv kernels + the bias sum per shape, at P = 37 and 8
+    // the cases above ran 5 conv kernels (forward, tap sums, weight transpose, both backward
+    // products) + the bias sum per shape, at P = 37 and 8
     const shapes = 2 * 3 + 1; // (5, 7, K, d) and (8, 16, 2, 2)
     const sums = 2; // column sums over 7 and 16 channels
-    expect(ops().kernelCount()).toBe(3 * shapes + sums);
+    expect(ops().kernelCount()).toBe(5 * shapes + sums);
   });
 
   // loops bounded by an argument are capped by gpu.js at loopMaxIterations (1000 by default)

@@ -1,13 +1,17 @@
 // ConvOps on gpu.js: each op runs the kernels from kernels/ through one GPU instance. A kernel is
 // built once per (source, constants) — the channel sizes that shape its loops — and takes the
-// batch size P per call through dynamicOutput, since P changes with every packed batch.
+// batch size per call through dynamicOutput, since P changes with every packed batch. Batches run
+// padded to paddedRows(P) rows (kernels/layout.ts), so the webasm backend's per-size modules are
+// reused. The ops hand back the P real rows as a view of the padded result, and take an input that
+// is such a view as the padded rows behind it: activations pass between ops without copies.
 
-import { GPU, type IKernelRunShortcut, type KernelFunction, type KernelVariable } from 'gpu.js';
+import { GPU, WebAssemblyKernel, type IKernelRunShortcut, type KernelFunction, type KernelVariable } from 'gpu.js';
 import type { GpuJsMode } from '../backend.ts';
 import { kernelBackendName } from '../backend.ts';
 import type { ConvOps } from './ops.ts';
 import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kernels/spec.ts';
-import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec } from '../../kernels/conv1d.ts';
+import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
+import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
 import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec } from '../../kernels/batchnorm.ts';
 import { adamwSpec, sgdSpec, tanhBackwardSpec, tanhForwardSpec } from '../../kernels/pointwise.ts';
 import { embeddingBackwardSpec, embeddingForwardSpec } from '../../kernels/embedding.ts';
@@ -39,6 +43,7 @@ class KernelRunner {
     readonly backend: string,
   ) {}
 
+  /** The kernel's whole output, flat in gpu.js order; a blocked kernel's as its unblocked result. */
   run<C extends KernelConstants>(spec: KernelSpec<C>, ...args: KernelArg[]): Float32Array {
     const entry = this.kernelFor(spec);
     const output = spec.output.join('x');
@@ -49,7 +54,8 @@ class KernelRunner {
     // gpu.js reads Int32Array like any array-like (its typings just omit it)
     const result = entry.kernel(...(args as KernelVariable[]));
     this.checkBackend(spec, entry.kernel);
-    return flatten(result, spec.output.reduce((a, b) => a * b, 1));
+    const raw = flatten(result, spec.output.reduce((a, b) => a * b, spec.blocking ? 4 : 1));
+    return spec.blocking ? unblock(raw, spec.output, spec.blocking) : raw;
   }
 
   private kernelFor<C extends KernelConstants>(spec: KernelSpec<C>): Built {
@@ -66,8 +72,10 @@ class KernelRunner {
           dynamicArguments: true,
           precision: 'single',
           tactic: 'precision',
+          ...(spec.blocking ? { returnType: 'Array(4)' as const } : {}),
         })
         .setLoopMaxIterations(MAX_POSITIONS);
+      keepFlat(kernel);
       entry = { kernel, output: spec.output.join('x') };
       bySource.set(key, entry);
     }
@@ -94,9 +102,28 @@ class KernelRunner {
   }
 }
 
-/** A gpu.js result (1D typed array, or rows / planes of them) as one flat (row-major) Float32Array. */
+/**
+ * Has a webasm kernel return its result as the flat Float32Array it computes, in cell order, instead
+ * of shaping it into rows and, for Array(4) results, one subarray per cell: about 50 ns a cell,
+ * some 70,000 cells a training step. Other backends, and a gpu.js without this hook, keep shaping.
+ */
+function keepFlat(kernel: IKernelRunShortcut): void {
+  if (kernel.kernel instanceof WebAssemblyKernel && '_shapeOutput' in kernel.kernel) {
+    Object.assign(kernel.kernel, { _shapeOutput: (data: Float32Array) => data });
+  }
+}
+
+/**
+ * A gpu.js result (a typed array, or rows / planes / cells of them) as one flat Float32Array: used
+ * as it is when it already is one (webasm, keepFlat) or its parts are views, in order, of one buffer.
+ */
 function flatten(result: unknown, size: number): Float32Array {
-  if (result instanceof Float32Array) return result;
+  let [first, last] = [result, result];
+  while (Array.isArray(first)) first = first[0];
+  while (Array.isArray(last)) last = last[last.length - 1];
+  if (first instanceof Float32Array && last instanceof Float32Array && first.buffer === last.buffer && first.byteOffset === 0 && last.byteOffset + last.byteLength === size * 4) {
+    return new Float32Array(first.buffer, 0, size);
+  }
   const flat = new Float32Array(size);
   let offset = 0;
   const copy = (part: unknown): void => {
@@ -120,48 +147,80 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
   const gpu = new GPU({ mode });
   const backend = kernelBackendName((gpu as unknown as { Kernel: unknown }).Kernel);
   const k = new KernelRunner(gpu, backend);
+  // (P, C) activations as the kernels' (paddedRows(P), C): the rows behind a view, else a padded copy
+  const rows = (x: Float32Array, P: number, C: number) => {
+    const size = paddedRows(P) * C;
+    if (x.length === size) return x;
+    if (x.byteOffset === 0 && x.buffer.byteLength >= size * 4) return new Float32Array(x.buffer, 0, size);
+    return padRows(x, C, paddedRows(P));
+  };
+  // the P real rows of a padded result
+  const real = (y: Float32Array, P: number, C: number) => y.subarray(0, P * C);
+  const starts = (start: Int32Array) => padStart(start, paddedRows(start.length));
+  // the tap sums both backward products read, from dy padded
+  const tapSums = (dy: Float32Array, start: Int32Array, s: ConvShape) => k.run(convTapSumsSpec(s), rows(dy, s.P, s.cOut), starts(start), positions(s.P));
+  const backwardInput = (taps: Float32Array, w: Float32Array, s: ConvShape) =>
+    real(k.run(convBackwardInputSpec(s), taps, k.run(convTransposeWeightSpec(s), w)), s.P, s.cIn);
+  const backwardWeight = (x: Float32Array, taps: Float32Array, s: ConvShape) => k.run(convBackwardWeightSpec(s), rows(x, s.P, s.cIn), taps, paddedRows(s.P), s.P);
+  // an elementwise op on a (P, C) activation of any length N, run at paddedRows(N)
+  const pointwise = (N: number, run: (pad: (a: Float32Array) => Float32Array) => Float32Array) => real(run((a) => rows(a, N, 1)), N, 1);
   return {
     name: backend === mode ? `gpu.js ${mode}` : `gpu.js ${mode} (${backend})`,
     backend,
     kernelCount: () => k.count(),
     destroy: () => k.destroy(),
 
-    embeddingForward: (table, idx, C) => k.run(embeddingForwardSpec(idx.length, C), table, idx),
-    embeddingBackward: (dy, idx, V, C) => k.run(embeddingBackwardSpec(V, C), dy, idx, positions(idx.length)),
+    embeddingForward: (table, idx, C) => real(k.run(embeddingForwardSpec(idx.length, C), table, padIndices(idx, paddedRows(idx.length))), idx.length, C),
+    embeddingBackward: (dy, idx, V, C) => k.run(embeddingBackwardSpec(V, C), rows(dy, idx.length, C), padIndices(idx, paddedRows(idx.length)), positions(idx.length)),
 
-    convForward: (x, w, bias, start, s) => k.run(convForwardSpec(s), x, w, bias ?? new Float32Array(s.cOut), start),
-    convBackwardInput: (dy, w, start, s) => k.run(convBackwardInputSpec(s), dy, w, start),
+    convForward: (x, w, bias, start, s) => real(k.run(convForwardSpec(s), rows(x, s.P, s.cIn), w, bias ?? new Float32Array(s.cOut), starts(start)), s.P, s.cOut),
+    convBackwardInput: (dy, w, start, s) => backwardInput(tapSums(dy, start, s), w, s),
     convBackwardWeight: (x, dy, start, s) => ({
-      dw: k.run(convBackwardWeightSpec(s), x, dy, start, positions(s.P)),
-      dbias: k.run(columnSumSpec(s.cOut), dy, positions(s.P)),
+      dw: backwardWeight(x, tapSums(dy, start, s), s),
+      dbias: k.run(columnSumSpec(s.cOut), rows(dy, s.P, s.cOut), positions(s.P)),
     }),
+    convBackward: (x, dy, w, start, s) => {
+      const taps = tapSums(dy, start, s);
+      return { dx: backwardInput(taps, w, s), dw: backwardWeight(x, taps, s) };
+    },
 
     bnStats: (x, s) => {
-      const stats = k.run(bnStatsSpec(s), x, positions(s.P));
+      const stats = k.run(bnStatsSpec(s), rows(x, s.P, s.C), positions(s.P));
       return { mean: stats.slice(0, s.C), variance: stats.slice(s.C) };
     },
-    bnForward: (x, mean, variance, gamma, beta, eps, s) => k.run(bnForwardSpec(s), x, mean, variance, gamma, beta, eps),
+    bnForward: (x, mean, variance, gamma, beta, eps, s) => real(k.run(bnForwardSpec(s), rows(x, s.P, s.C), mean, variance, gamma, beta, eps), s.P, s.C),
     bnBackward: (dy, x, mean, variance, gamma, eps, training, s) => {
-      const sums = k.run(bnBackwardSumsSpec(s), dy, x, mean, variance, eps, positions(s.P));
+      const P = positions(s.P);
+      const [dyRows, xRows] = [rows(dy, P, s.C), rows(x, P, s.C)];
+      const sums = k.run(bnBackwardSumsSpec(s), dyRows, xRows, mean, variance, eps, P);
       const dbeta = sums.slice(0, s.C);
       const dgamma = sums.slice(s.C);
-      return { dx: k.run(bnBackwardSpec(s, training), dy, x, mean, variance, gamma, dbeta, dgamma, eps), dgamma, dbeta };
+      const dx = k.run(bnBackwardSpec(s, training), dyRows, xRows, mean, variance, gamma, dbeta, dgamma, eps, P);
+      return { dx: real(dx, P, s.C), dgamma, dbeta };
     },
 
-    tanhForward: (x) => k.run(tanhForwardSpec(x.length), x),
-    tanhBackward: (y, dy) => k.run(tanhBackwardSpec(y.length), y, dy),
+    tanhForward: (x) => pointwise(x.length, (pad) => k.run(tanhForwardSpec(x.length), pad(x))),
+    tanhBackward: (y, dy) => pointwise(y.length, (pad) => k.run(tanhBackwardSpec(y.length), pad(y), pad(dy))),
 
-    headForward: (h, w, b, s) => k.run(headForwardSpec(s), h, w, b),
+    headForward: (h, w, b, s) => real(k.run(headForwardSpec(s), rows(h, s.P, s.H), w, b), s.P, s.V),
     crossEntropy: (logits, target, weight, s) => {
-      const lse = k.run(logSumExpSpec(s), logits);
-      return { loss: k.run(crossEntropyLossSpec(s), logits, target, weight, lse), dlogits: k.run(crossEntropyGradSpec(s), logits, target, weight, lse) };
+      const R = paddedRows(s.P);
+      const padded = [rows(logits, s.P, s.V), padIndices(target, R), rows(weight, s.P, 1)] as const;
+      const lse = k.run(logSumExpSpec(s), padded[0]);
+      return {
+        loss: real(k.run(crossEntropyLossSpec(s), ...padded, lse), s.P, 1),
+        dlogits: real(k.run(crossEntropyGradSpec(s), ...padded, lse), s.P, s.V),
+      };
     },
-    headBackward: (dlogits, h, w, s) => ({
-      dh: k.run(headBackwardInputSpec(s), dlogits, w),
-      dw: k.run(headBackwardWeightSpec(s), dlogits, h, positions(s.P)),
-      db: k.run(columnSumSpec(s.V), dlogits, positions(s.P)),
-    }),
-
+    headBackward: (dlogits, h, w, s) => {
+      const P = positions(s.P);
+      const dlogitRows = rows(dlogits, P, s.V);
+      return {
+        dh: real(k.run(headBackwardInputSpec(s), dlogitRows, w), P, s.H),
+        dw: k.run(headBackwardWeightSpec(s), dlogitRows, rows(h, P, s.H), P),
+        db: k.run(columnSumSpec(s.V), dlogitRows, P),
+      };
+    },
     sgdUpdate: (w, g, lr) => w.set(k.run(sgdSpec(w.length), w, g, lr)),
     adamwUpdate: (w, g, m, v, h) => {
       // 1 − β and the bias corrections in float64 on the host, as the reference computes them

@@ -15,6 +15,8 @@ export interface ConvOps {
   convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape): Float32Array;
   convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): Float32Array;
   convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape): { dw: Float32Array; dbias: Float32Array };
+  /** Both backward passes of a bias-free conv at once (they share work on gpu.js). */
+  convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): { dx: Float32Array; dw: Float32Array };
   bnStats(x: Float32Array, s: BnShape): { mean: Float32Array; variance: Float32Array };
   bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: BnShape): Float32Array;
   bnBackward(
@@ -45,6 +47,7 @@ export const referenceOps: ConvOps = {
   convForward: convForwardRef,
   convBackwardInput: convBackwardInputRef,
   convBackwardWeight: convBackwardWeightRef,
+  convBackward: (x, dy, w, start, s) => ({ dx: convBackwardInputRef(dy, w, start, s), dw: convBackwardWeightRef(x, dy, start, s).dw }),
   bnStats: bnStatsRef,
   bnForward: bnForwardRef,
   bnBackward: bnBackwardRef,

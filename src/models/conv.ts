@@ -126,9 +126,9 @@ export class ConvModel {
         accumulate(grads, `bn.${k}.bias`, bn.dbeta);
         dh = bn.dx;
       }
-      const shape = this.convShape(k, P);
-      accumulate(grads, `conv.${k}.weight`, ops.convBackwardWeight(layer.input, dh, batch.start, shape).dw);
-      dx = ops.convBackwardInput(dh, params.get(`conv.${k}.weight`).data, batch.start, shape);
+      const conv = ops.convBackward(layer.input, dh, params.get(`conv.${k}.weight`).data, batch.start, this.convShape(k, P));
+      accumulate(grads, `conv.${k}.weight`, conv.dw);
+      dx = conv.dx;
     }
     accumulate(grads, 'embedding.weight', ops.embeddingBackward(dx, batch.idx, cfg.vocabSize, cfg.nEmbd));
   }
