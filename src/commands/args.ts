@@ -1,6 +1,7 @@
 // Option parsing shared by the commands: strict (an unknown option is an error), typed numbers.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LECTURE_CONFIG, type ModelConfig } from '../params.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -46,4 +47,19 @@ export function choiceOption<T extends string>(values: Record<string, unknown>, 
 export function stringOption(values: Record<string, unknown>, name: string, fallback: string): string {
   const raw = values[name];
   return typeof raw === 'string' ? raw : fallback;
+}
+
+/** --n-embd, --n-hidden, --layers: the hierarchical model's sizes, the lecture's by default. */
+export const MODEL_SIZE_OPTIONS: OptionSpec = {
+  'n-embd': { type: 'string' },
+  'n-hidden': { type: 'string' },
+  layers: { type: 'string' },
+};
+
+export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
+  return {
+    nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd),
+    nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden),
+    nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers),
+  };
 }

@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
-import { initHierarchical, LECTURE_CONFIG } from '../params.ts';
+import { initHierarchical } from '../params.ts';
 import { Optimizer } from '../train/optimizer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { lineChart } from '../plot/svg.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
-import { choiceOption, intOption, parse, stringOption, type OptionSpec } from './args.ts';
+import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, parse, stringOption, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { chooseEngine } from './engine-choice.ts';
 
@@ -30,9 +30,7 @@ const OPTIONS: OptionSpec = {
   engine: { type: 'string' },
   batch: { type: 'string' },
   seed: { type: 'string' },
-  'n-embd': { type: 'string' },
-  'n-hidden': { type: 'string' },
-  layers: { type: 'string' },
+  ...MODEL_SIZE_OPTIONS,
   backend: { type: 'string' },
 };
 
@@ -43,7 +41,7 @@ export function lrFindCommand(argv: string[]): void {
   if (v.help) return void process.stdout.write(LR_FIND_HELP);
   const steps = intOption(v, 'steps', 1000, 2);
   const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA));
-  const cfg = { vocabSize: data.vocab.size, nEmbd: intOption(v, 'n-embd', LECTURE_CONFIG.nEmbd), nHidden: intOption(v, 'n-hidden', LECTURE_CONFIG.nHidden), nLayers: intOption(v, 'layers', LECTURE_CONFIG.nLayers) };
+  const cfg = { vocabSize: data.vocab.size, ...modelSizes(v) };
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const params = initHierarchical(cfg, rng);
   const choice = chooseEngine(choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'), params, cfg, data.words.train, v.backend as string | undefined);

@@ -3,13 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
-import { initHierarchical, LECTURE_CONFIG, type ModelConfig, type ParamSet } from '../params.ts';
+import { initHierarchical, type ModelConfig, type ParamSet } from '../params.ts';
 import { Optimizer, DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { loadResume, MODEL_FILE, saveBestModel, saveLossPlot, saveResume, LOSS_PLOT_FILE } from '../io/run-dir.ts';
 import { CachedGenerator } from '../generate/cached.ts';
-import { choiceOption, intOption, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { chooseEngine } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -38,9 +38,7 @@ const OPTIONS: OptionSpec = {
   engine: { type: 'string' },
   steps: { type: 'string' },
   batch: { type: 'string' },
-  'n-embd': { type: 'string' },
-  'n-hidden': { type: 'string' },
-  layers: { type: 'string' },
+  ...MODEL_SIZE_OPTIONS,
   optimizer: { type: 'string' },
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
@@ -71,7 +69,7 @@ function settingsFrom(v: Record<string, unknown>): RunSettings {
     engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
     steps,
     batch: intOption(v, 'batch', 32, 2),
-    model: { nEmbd: intOption(v, 'n-embd', LECTURE_CONFIG.nEmbd), nHidden: intOption(v, 'n-hidden', LECTURE_CONFIG.nHidden), nLayers: intOption(v, 'layers', LECTURE_CONFIG.nLayers) },
+    model: modelSizes(v),
     optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
     evalEvery: intOption(v, 'eval-every', Math.max(1, Math.ceil(steps / 20))),
     seed: intOption(v, 'seed', 42, 0),
