@@ -25,7 +25,7 @@ export function embeddingsCommand(argv: string[]): void {
   const projected = C === 2 ? Array.from({ length: V }, (_, i): [number, number] => [table.data[2 * i], table.data[2 * i + 1]]) : pca2(table.data, V, C).points;
   const axes = C === 2 ? ['dimension 0', 'dimension 1'] : ['principal component 1', 'principal component 2'];
   const svg = scatterChart({
-    title: `character embeddings (${C}-d) of ${file}`,
+    title: `character embeddings (${C}-d)`,
     xLabel: axes[0],
     yLabel: axes[1],
     points: projected.map(([x, y], i) => ({ x, y, label: checkpoint.vocab.chars[i] })),
