@@ -38,11 +38,6 @@
 
 import type { Blocking } from './spec.ts';
 
-export interface Packed {
-  positions: number; // P
-  start: Int32Array; // (P)
-}
-
 /** The position tap j of a K-tap causal conv with dilation d reads for output position p. */
 export function tapPosition(p: number, j: number, K: number, dilation: number, start: Int32Array): number {
   return Math.max(p - (K - 1 - j) * dilation, start[p]);

@@ -28,7 +28,3 @@ export function randn(shape: number[], rng: PythonRandom, scale = 1): Tensor {
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.gauss() * scale;
   return t;
 }
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}

@@ -7,7 +7,6 @@ import { InputError } from '../errors.ts';
 import type { Item } from '../data/items.ts';
 
 export const DEFAULT_DATA = 'data/names.txt';
-export const SPLIT_SEED = 42;
 
 export interface Dataset {
   file: string;

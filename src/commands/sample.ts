@@ -43,10 +43,14 @@ export function sampleCommand(argv: string[]): void {
   const maxLength = intOption(v, 'max-length', 50);
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const generator = choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached');
-  const next =
-    generator === 'cached'
-      ? ((g) => () => g.generate(rng, opts, maxLength))(new CachedGenerator(params, config))
-      : ((m) => () => generateNaive(m, rng, opts, maxLength))(TreeModel.hierarchical(params, config));
+  let next: () => number[];
+  if (generator === 'cached') {
+    const cached = new CachedGenerator(params, config);
+    next = () => cached.generate(rng, opts, maxLength);
+  } else {
+    const tree = TreeModel.hierarchical(params, config);
+    next = () => generateNaive(tree, rng, opts, maxLength);
+  }
   const samples = Array.from({ length: intOption(v, 'num', 20) }, () => vocab.decode(next()));
   const markFile = stringOption(v, 'mark-train', '');
   const train = markFile ? new Set(loadDataset(markFile, vocab).text.train) : null;

@@ -2,7 +2,7 @@ import type { Layer, Mode } from './layer.ts';
 import type { ParamSet, Grads } from '../params.ts';
 import { zeros, type Tensor } from '../tensor.ts';
 
-export const BN_MOMENTUM = 0.1;
+const BN_MOMENTUM = 0.1;
 export const BN_EPS = 1e-5;
 
 // x (N, C) or (B, T, C) → y, same shape. Statistics over every dimension but the last: dims (0)
@@ -31,10 +31,8 @@ export class BatchNorm1d implements Layer {
     if (mode === 'train') {
       if (N < 2) throw new Error(`BatchNorm1d ${this.prefix}: training needs at least 2 rows for the unbiased variance`);
       batchStatistics(x.data, N, C, mean, variance);
-      for (let c = 0; c < C; c++) {
-        runMean[c] = (1 - BN_MOMENTUM) * runMean[c] + BN_MOMENTUM * mean[c];
-        runVar[c] = (1 - BN_MOMENTUM) * runVar[c] + BN_MOMENTUM * variance[c];
-      }
+      updateRunning(runMean, mean);
+      updateRunning(runVar, variance);
     } else {
       mean.set(runMean);
       variance.set(runVar);
@@ -90,8 +88,13 @@ export class BatchNorm1d implements Layer {
   }
 }
 
+/** The running buffer's update (no gradient): buffer ← (1 − momentum)·buffer + momentum·batch value. Shared with the conv form. */
+export function updateRunning(buffer: Float32Array, batchValue: ArrayLike<number>): void {
+  for (let c = 0; c < buffer.length; c++) buffer[c] = (1 - BN_MOMENTUM) * buffer[c] + BN_MOMENTUM * batchValue[c];
+}
+
 /** Mean and unbiased variance of each of C columns over N rows (two-pass, in float64). */
-export function batchStatistics(x: Float32Array, N: number, C: number, mean: Float64Array, variance: Float64Array): void {
+function batchStatistics(x: Float32Array, N: number, C: number, mean: Float64Array, variance: Float64Array): void {
   mean.fill(0);
   variance.fill(0);
   for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) mean[c] += x[n * C + c];

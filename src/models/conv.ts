@@ -10,7 +10,7 @@
 // several times there: the statistics differ, and agree in eval mode, where both use the buffers.
 
 import type { ConvOps } from '../engine/ops.ts';
-import { BN_EPS, BN_MOMENTUM } from '../layers/batchnorm1d.ts';
+import { BN_EPS, updateRunning } from '../layers/batchnorm1d.ts';
 import type { Mode } from '../layers/layer.ts';
 import type { Grads, ModelConfig, ParamSet } from '../params.ts';
 import type { PackedBatch } from '../data/packed-batch.ts';
@@ -132,10 +132,6 @@ export class ConvModel {
     }
     accumulate(grads, 'embedding.weight', ops.embeddingBackward(dx, batch.idx, cfg.vocabSize, cfg.nEmbd));
   }
-}
-
-function updateRunning(buffer: Float32Array, batchValue: Float32Array): void {
-  for (let c = 0; c < buffer.length; c++) buffer[c] = (1 - BN_MOMENTUM) * buffer[c] + BN_MOMENTUM * batchValue[c];
 }
 
 function accumulate(grads: Grads, name: string, g: Float32Array): void {
