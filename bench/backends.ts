@@ -1,10 +1,15 @@
-// The conv engine's backends: the plain-TS reference ops and every gpu.js mode that works here.
-// A mode that only reaches a backend already listed ('gpu' picking webasm on a GL-less machine)
-// would measure the same kernels twice, so it is reported as an alias instead.
+// The conv engine's backends: the WebAssembly SIMD kernels on every core and on one thread, every
+// gpu.js mode that works here, and the plain-TS reference ops. A mode that only reaches a backend
+// already listed ('gpu' picking webasm on a GL-less machine) would measure the same kernels twice,
+// so it is reported as an alias instead.
 
-import { AUTO_ORDER, availableModes, probeMode, unavailableModes, type GpuJsMode } from '../src/backend.ts';
+import os from 'node:os';
+import { AUTO_ORDER, availableModes, probeMode, unavailableModes, type Backend, type GpuJsMode } from '../src/backend.ts';
 import { createGpuOps } from '../src/engine/gpu-ops.ts';
-import { referenceOps, type ConvOps } from '../src/engine/ops.ts';
+import { createWasmOps } from '../src/engine/wasm-ops.ts';
+import { nodeWorkers } from '../src/engine/node-workers.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
 
 export interface OpenBackend {
   ops: ConvOps;
@@ -13,7 +18,7 @@ export interface OpenBackend {
 
 export interface ConvBackend {
   name: string;
-  open(): OpenBackend;
+  open(): Promise<OpenBackend>;
 }
 
 export interface BackendSet {
@@ -24,13 +29,29 @@ export interface BackendSet {
   aliases: Record<string, string>;
 }
 
-const REFERENCE: ConvBackend = { name: 'reference', open: () => ({ ops: referenceOps, close: () => {} }) };
+const REFERENCE: ConvBackend = { name: 'reference', open: async () => ({ ops: referenceOps, close: () => {} }) };
+
+/** The wasm backend on every core (`wasm`, what `auto` runs) and on one thread (`wasm-1thread`), for the scaling. */
+export const WASM_ONE_THREAD = 'wasm-1thread';
+
+function wasmBackends(): ConvBackend[] {
+  const open = (threads: number) => async () => {
+    const ops = await createWasmOps({ threads, spawn: nodeWorkers });
+    return { ops, close: () => ops.destroy() };
+  };
+  const cores = os.cpus().length;
+  return cores > 1 ? [{ name: 'wasm', open: open(cores) }, { name: WASM_ONE_THREAD, open: open(1) }] : [{ name: 'wasm', open: open(1) }];
+}
 
 /** `only` keeps just the named backends (the test runs the reference alone). */
 export function convBackends(only?: readonly string[]): BackendSet {
   const backends: ConvBackend[] = [];
   const aliases: Record<string, string> = {};
   for (const mode of preferredFirst(availableModes())) {
+    if (mode === 'wasm') {
+      backends.push(...wasmBackends());
+      continue;
+    }
     const probe = probeMode(mode);
     const runsOn = probe.ok ? probe.runsOn : mode;
     if (backends.some((b) => b.name === runsOn)) aliases[mode] = runsOn;
@@ -42,15 +63,15 @@ export function convBackends(only?: readonly string[]): BackendSet {
 }
 
 // the modes 'auto' would pick first come first; 'gpu' (gpu.js's own pick) last, as it may repeat one
-function preferredFirst(modes: GpuJsMode[]): GpuJsMode[] {
-  const rank = (m: GpuJsMode) => (AUTO_ORDER.includes(m) ? AUTO_ORDER.indexOf(m) : AUTO_ORDER.length);
+function preferredFirst(modes: Backend[]): Backend[] {
+  const rank = (m: Backend) => (AUTO_ORDER.includes(m) ? AUTO_ORDER.indexOf(m) : AUTO_ORDER.length);
   return [...modes].sort((a, b) => rank(a) - rank(b));
 }
 
 function gpuBackend(mode: GpuJsMode, runsOn: string): ConvBackend {
   return {
     name: runsOn,
-    open: () => {
+    open: async () => {
       const ops = createGpuOps(mode);
       return { ops, close: () => ops.destroy() };
     },

@@ -57,7 +57,7 @@ export function kernelCases(batch: PackedBatch, cfg: ModelConfig): KernelCase[] 
   return [
     { name: 'conv_forward', matmuls: layers.map((l) => [P, l.rows, l.s.cOut]), run: (ops) => each((l) => ops.convForward(l.x, l.w, null, start, l.s)) },
     { name: 'conv_backward_input', matmuls: layers.map((l) => [P, l.s.cOut, l.rows]), run: (ops) => each((l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
-    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each((l) => ops.convBackwardWeight(l.x, l.dy, start, l.s)) },
+    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each((l) => ops.convBackwardWeight(l.x, l.dy, start, l.s, l.dw, null)) },
     {
       name: 'head_forward',
       matmuls: [[P, head.H, head.V]],
@@ -87,11 +87,12 @@ interface ConvLayer {
   x: Float32Array;
   w: Float32Array;
   dy: Float32Array;
+  dw: Float32Array;
 }
 
 function convLayer(rng: PythonRandom, P: number, cIn: number, cOut: number, dilation: number): ConvLayer {
   const rows = KERNEL_SIZE * cIn;
-  return { s: { P, cIn, cOut, K: KERNEL_SIZE, dilation }, rows, x: random(rng, P * cIn), w: random(rng, rows * cOut), dy: random(rng, P * cOut) };
+  return { s: { P, cIn, cOut, K: KERNEL_SIZE, dilation }, rows, x: random(rng, P * cIn), w: random(rng, rows * cOut), dy: random(rng, P * cOut), dw: new Float32Array(rows * cOut) };
 }
 
 function random(rng: PythonRandom, n: number): Float32Array {

@@ -42,7 +42,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const kernelGflopsBy: Record<string, Record<HotKernel, number>> = {};
   for (const backend of backends) {
     const key = `conv/${backend.name}`;
-    const { ops, close } = backend.open();
+    const { ops, close } = await backend.open();
     try {
       log(`${key}: training`);
       train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train);

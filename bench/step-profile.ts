@@ -10,7 +10,8 @@ import { PythonRandom } from '../src/rng.ts';
 import { initHierarchical, LECTURE_CONFIG } from '../src/params.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { createGpuOps } from '../src/engine/gpu-ops.ts';
-import { referenceOps, type ConvOps } from '../src/engine/ops.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
 import type { GpuJsMode } from '../src/backend.ts';
 
 const WARMUP = 30; // steps: every padded batch size gets its wasm modules built and tiered up

@@ -3,7 +3,8 @@
 
 import { PythonRandom } from '../src/rng.ts';
 import { zeroGrads, type ModelConfig, type ParamSet } from '../src/params.ts';
-import { referenceOps, type ConvOps } from '../src/engine/ops.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
 import { convEngine, treeEngine, type Engine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { measureRate, type Budget, type Rate } from './measure.ts';

@@ -3,7 +3,7 @@
 //   npx tsx examples/train-and-sample.ts
 import { readFileSync } from 'node:fs';
 import {
-  PythonRandom, Vocab, parseItems, lectureSplit, initHierarchical, LECTURE_CONFIG, selectBackend, createGpuOps,
+  PythonRandom, Vocab, parseItems, lectureSplit, initHierarchical, LECTURE_CONFIG, selectBackend, openOps, nodeWorkers,
   convEngine, Optimizer, train, newTrainState, CachedGenerator, describeBackend,
 } from '../src/index.ts';
 
@@ -15,7 +15,7 @@ const rng = new PythonRandom(42);
 const params = initHierarchical(cfg, rng);
 
 const backend = selectBackend(); // $MAKEMORE_BACKEND or the best that works here
-const ops = createGpuOps(backend.mode);
+const ops = await openOps(backend, { threads: 2, spawn: nodeWorkers }); // threads: the wasm backend's
 console.log(describeBackend(backend));
 const optimizer = new Optimizer({ name: 'sgd', lr: 0.1, decayAt: 0.75, weightDecay: 0 }, ops);
 const steps = 300;

@@ -1,21 +1,29 @@
-// Which gpu.js backend the engine runs on: an explicit option, else MAKEMORE_BACKEND, else 'auto',
-// which probes what actually works here (build and run a tiny kernel, check its numbers) and says why
-// it passed over the others. Env access goes through globalThis.process so this imports in a browser.
+// Which backend the conv engine runs on: an explicit option, else MAKEMORE_BACKEND, else 'auto',
+// which probes what actually works here and says why it passed over the others. 'wasm' is the
+// hand-written WebAssembly SIMD kernels (src/engine/wasm-ops.ts), the fast CPU path; the others are
+// gpu.js modes, whose probe builds and runs a tiny kernel and checks its numbers. Env access goes
+// through globalThis.process so this imports in a browser.
 
 import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
+import { wasmUnavailableReason } from './engine/wasm-ops.ts';
 
-export const BACKEND_MODES = ['auto', 'cpu', 'webasm', 'headlessgl', 'gpu'] as const;
+export const BACKEND_MODES = ['auto', 'wasm', 'cpu', 'webasm', 'headlessgl', 'gpu'] as const;
 export type BackendMode = (typeof BACKEND_MODES)[number];
-/** A mode gpu.js is built with; 'gpu' lets gpu.js pick its best (headlessgl, webgl2, webgl, webasm). */
-export type GpuJsMode = Exclude<BackendMode, 'auto'>;
+/** A backend that runs: 'wasm', or a mode gpu.js is built with. */
+export type Backend = Exclude<BackendMode, 'auto'>;
+/** A gpu.js mode; 'gpu' lets gpu.js pick its best (headlessgl, webgl2, webgl, webasm). */
+export type GpuJsMode = Exclude<Backend, 'wasm'>;
 
 export const BACKEND_ENV = 'MAKEMORE_BACKEND';
-/** What 'auto' tries, best first. */
-export const AUTO_ORDER: readonly GpuJsMode[] = ['headlessgl', 'webasm', 'cpu'];
+/**
+ * What 'auto' tries, best first: the WebAssembly SIMD kernels (8–10× gpu.js webasm in `npm run
+ * bench`), then gpu.js's GL, WebAssembly and plain-JS backends.
+ */
+export const AUTO_ORDER: readonly Backend[] = ['wasm', 'headlessgl', 'webasm', 'cpu'];
 
 export interface BackendChoice {
-  /** The mode to build gpu.js with. */
-  mode: GpuJsMode;
+  /** The backend to build: 'wasm', or the mode to build gpu.js with. */
+  mode: Backend;
   /** The gpu.js kernel class that ran the probe, e.g. 'webasm' for mode 'gpu' on a GL-less machine. */
   runsOn: string;
   /** Where the request came from, and what it was. */
@@ -53,18 +61,24 @@ function probeKernel(this: { thread: { x: number } }, a: Float32Array): number {
 }
 const PROBE_EXPECTED = [2, 5, 8, 11];
 
-const probes = new Map<GpuJsMode, ProbeResult>();
+const probes = new Map<Backend, ProbeResult>();
 
-/** Builds and runs the probe kernel in `mode` (once per process; the answer cannot change). */
-export function probeMode(mode: GpuJsMode): ProbeResult {
+/** Whether `mode` runs here (once per process; the answer cannot change). */
+export function probeMode(mode: Backend): ProbeResult {
   let result = probes.get(mode);
   if (!result) {
-    result = runProbe(mode);
+    result = mode === 'wasm' ? probeWasm() : runProbe(mode);
     probes.set(mode, result);
   }
   return result;
 }
 
+function probeWasm(): ProbeResult {
+  const reason = wasmUnavailableReason();
+  return reason === null ? { ok: true, runsOn: 'wasm' } : { ok: false, reason };
+}
+
+// builds and runs the probe kernel in a gpu.js mode
 function runProbe(mode: GpuJsMode): ProbeResult {
   let gpu: GPU | null = null;
   try {
@@ -90,13 +104,13 @@ function unavailableReason(mode: GpuJsMode, e: unknown): string {
 }
 
 /** The modes whose probe passes on this machine, in BACKEND_MODES order. */
-export function availableModes(): GpuJsMode[] {
-  return BACKEND_MODES.filter((m): m is GpuJsMode => m !== 'auto' && probeMode(m).ok);
+export function availableModes(): Backend[] {
+  return BACKEND_MODES.filter((m): m is Backend => m !== 'auto' && probeMode(m).ok);
 }
 
 /** Why each mode that is not available is not (for test logs). */
-export function unavailableModes(): { mode: GpuJsMode; reason: string }[] {
-  const out: { mode: GpuJsMode; reason: string }[] = [];
+export function unavailableModes(): { mode: Backend; reason: string }[] {
+  const out: { mode: Backend; reason: string }[] = [];
   for (const mode of BACKEND_MODES) {
     if (mode === 'auto') continue;
     const probe = probeMode(mode);
@@ -112,7 +126,7 @@ function envMode(): string | undefined {
 
 /**
  * Picks the backend: `option` if given, else $MAKEMORE_BACKEND, else 'auto'. An explicit mode that
- * does not work here is an error (naming why); 'auto' takes the first of headlessgl, webasm, cpu that does.
+ * does not work here is an error (naming why); 'auto' takes the first of AUTO_ORDER that does.
  */
 export function selectBackend(option?: string): BackendChoice {
   const fromEnv = option === undefined ? envMode() : undefined;
@@ -125,7 +139,7 @@ export function selectBackend(option?: string): BackendChoice {
   return { mode: requested, runsOn: probe.runsOn, source, requested, reason };
 }
 
-function autoSelect(): { mode: GpuJsMode; runsOn: string; reason: string } {
+function autoSelect(): { mode: Backend; runsOn: string; reason: string } {
   const passedOver: string[] = [];
   for (const mode of AUTO_ORDER) {
     const probe = probeMode(mode);
@@ -133,7 +147,7 @@ function autoSelect(): { mode: GpuJsMode; runsOn: string; reason: string } {
     passedOver.push(`${mode} unavailable: ${probe.reason}`);
   }
   // cpu is plain JavaScript; reaching here means gpu.js itself is broken
-  throw new Error(`no gpu.js backend works here: ${passedOver.join('; ')}`);
+  throw new Error(`no backend works here: ${passedOver.join('; ')}`);
 }
 
 /** One line for logs, e.g. "backend webasm (auto: headlessgl unavailable: …)". */

@@ -12,7 +12,11 @@ export { ParamSet, initHierarchical, initFlat, inferConfig, blockSize, LECTURE_C
 export { TreeModel } from './models/tree.ts';
 export { ConvModel } from './models/conv.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
-export { referenceOps, type ConvOps } from './engine/ops.ts';
+export { referenceOps } from './engine/reference-ops.ts';
+export type { ConvOps, PrimitiveOps } from './engine/ops.ts';
+export { createWasmOps, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
+export { openOps, type OpenOps } from './engine/open-ops.ts';
+export { nodeWorkers } from './engine/node-workers.ts';
 export { createGpuOps } from './engine/gpu-ops.ts';
 export { selectBackend, availableModes, describeBackend, BACKEND_MODES, type BackendMode } from './backend.ts';
 export { convEngine, treeEngine, type Engine, type EngineName } from './train/engines.ts';

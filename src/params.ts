@@ -50,9 +50,18 @@ export class ParamSet {
     return this.trainable().reduce((n, [, t]) => n + t.data.length, 0);
   }
 
-  /** Zeroed gradients, one per trainable tensor. */
-  zeroGrads(): Grads {
-    return new Map(this.trainable().map(([name, t]) => [name, zeros(t.shape)]));
+  /** Zeroed gradients, one per trainable tensor, in arrays from `allocate` (an ops backend's memory). */
+  zeroGrads(allocate: Allocate = (length) => new Float32Array(length)): Grads {
+    return new Map(this.trainable().map(([name, t]) => [name, { data: allocate(t.data.length), shape: [...t.shape] }]));
+  }
+
+  /** Moves every tensor's values into arrays from `allocate`, so that an ops backend reads them in place. */
+  moveTo(allocate: Allocate): void {
+    for (const t of this.tensors.values()) {
+      const moved = allocate(t.data.length);
+      moved.set(t.data);
+      t.data = moved;
+    }
   }
 
   clone(): ParamSet {
@@ -63,6 +72,9 @@ export class ParamSet {
 }
 
 export type Grads = Map<string, Tensor>;
+
+/** Makes a zeroed Float32Array of `length` (where it lives is the caller's choice). */
+export type Allocate = (length: number) => Float32Array;
 
 export function zeroGrads(grads: Grads): void {
   for (const g of grads.values()) g.data.fill(0);

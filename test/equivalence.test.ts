@@ -4,7 +4,8 @@ import { randomModel, split, vocab } from './equivalence-helpers.ts';
 import { maxRelError } from './fixture.ts';
 import { TreeModel } from '../src/models/tree.ts';
 import { ConvModel } from '../src/models/conv.ts';
-import { referenceOps, type ConvOps } from '../src/engine/ops.ts';
+import { describeBackends } from './kernels-harness.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
 import { packWords } from '../src/data/packed-batch.ts';
 import { buildWindows } from '../src/data/windows.ts';
 import { blockSize } from '../src/params.ts';
@@ -20,13 +21,13 @@ const GRAD_TOL = 1e-4; // max abs difference / max |tree gradient|
 // Real names from the dev split, including long ones so that windows of 32 see whole words.
 const words = [...split.val.slice(0, 5), 'christopherjames', 'al'].map((w) => vocab.encode(w));
 
-function forms(nLayers: number, options: { batchNorm?: boolean } = {}) {
+function forms(nLayers: number, ops: ConvOps, options: { batchNorm?: boolean } = {}) {
   const { params, cfg } = randomModel(nLayers, 1000 + nLayers);
   return {
     params,
     cfg,
     tree: TreeModel.hierarchical(params, cfg, options),
-    conv: new ConvModel(params, cfg, referenceOps, options),
+    conv: new ConvModel(params, cfg, ops, options),
     batch: packWords(words),
     windows: buildWindows(words, blockSize(cfg)),
   };
@@ -43,9 +44,9 @@ function summedTreeGrads(f: ReturnType<typeof forms>) {
   return grads;
 }
 
-describe.each([1, 2, 3, 4, 5])('conv ≡ tree with %i layers (block size 2^n)', (nLayers) => {
+describeBackends('conv ≡ tree', (ops) => describe.each([1, 2, 3, 4, 5])('with %i layers (block size 2^n)', (nLayers) => {
   it('gives every position the logits of its window (eval-mode BN)', () => {
-    const f = forms(nLayers);
+    const f = forms(nLayers, ops());
     expect(f.batch.positions).toBe(f.windows.count);
     const convLogits = f.conv.forward(f.batch, 'eval');
     const treeLogits = f.tree.forward(f.windows.x, 'eval');
@@ -55,12 +56,12 @@ describe.each([1, 2, 3, 4, 5])('conv ≡ tree with %i layers (block size 2^n)', 
   });
 
   it('gives the mean loss of all the windows', () => {
-    const f = forms(nLayers);
+    const f = forms(nLayers, ops());
     expect(f.conv.loss(f.batch, 'eval')).toBeCloseTo(f.tree.loss(f.windows.x, f.windows.y, 'eval'), 5);
   });
 
   it.each([true, false])('gives the summed tree gradient of every parameter (batchNorm: %s)', (batchNorm) => {
-    const f = forms(nLayers, { batchNorm });
+    const f = forms(nLayers, ops(), { batchNorm });
     const convGrads = f.params.zeroGrads();
     f.conv.lossAndGrad(f.batch, 'eval', convGrads);
     const treeGrads = summedTreeGrads(f);
@@ -71,14 +72,14 @@ describe.each([1, 2, 3, 4, 5])('conv ≡ tree with %i layers (block size 2^n)', 
   });
 
   it('evaluates each node once, where the tree evaluates 2^(n−k) per window', () => {
-    const f = forms(nLayers);
+    const f = forms(nLayers, ops());
     const treeCounts = countTreeNodes(f.tree.net.layers, () => f.tree.forward(f.windows.x, 'eval'));
     const convCounts = countConvNodes(f.conv, (ops) => new ConvModel(f.params, f.cfg, ops).forward(f.batch, 'eval'));
     expect(treeCounts).toEqual(treeNodeCounts(f.windows.count, nLayers));
     expect(convCounts).toEqual(convNodeCounts(f.batch.positions, nLayers));
     expect(treeCounts[0] / convCounts[0]).toBe(2 ** nLayers);
   });
-});
+}), true);
 
 /** Rows produced by the embedding and each conv Linear in one tree forward. */
 function countTreeNodes(layers: Layer[], run: () => void): number[] {

@@ -1,13 +1,15 @@
-// gpu.js BatchNorm kernels (kernels/batchnorm.ts) against the references, in every mode available here.
+// The BatchNorm ops of every backend (kernels/batchnorm.ts, batchnorm.as.ts) against the references,
+// alone and fused with the tanh that follows them.
 
 import { it } from 'vitest';
 import { bnBackwardRef, bnForwardRef, bnStatsRef, type BnShape } from '../kernels/batchnorm.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeModes, expectClose, gaussian } from './kernels-harness.ts';
+import { tanhBackwardRef, tanhForwardRef } from '../kernels/pointwise.ts';
+import { describeBackends, expectClose, gaussian, plus } from './kernels-harness.ts';
 
 const EPS = 1e-5;
 
-describeModes('batchnorm kernels', (ops) => {
+describeBackends('batchnorm kernels', (ops) => {
   for (const s of [{ P: 37, C: 7 }, { P: 8, C: 5 }] satisfies BnShape[]) {
     const rng = new PythonRandom(99);
     // an offset and a spread per channel, so the mean and variance are not ~0 and ~1
@@ -15,6 +17,8 @@ describeModes('batchnorm kernels', (ops) => {
     const gamma = gaussian(rng, s.C);
     const beta = gaussian(rng, s.C);
     const dy = gaussian(rng, s.P * s.C);
+    const dgammaBefore = gaussian(rng, s.C);
+    const dbetaBefore = gaussian(rng, s.C);
     // eval mode uses running statistics, not the batch's
     const runningMean = gaussian(rng, s.C);
     const runningVar = gaussian(rng, s.C).map((v) => 0.5 + v * v);
@@ -36,14 +40,32 @@ describeModes('batchnorm kernels', (ops) => {
       expectClose(ops().bnForward(x, runningMean, runningVar, gamma, beta, EPS, s), bnForwardRef(x, runningMean, runningVar, gamma, beta, EPS, s));
     });
 
+    it(`forward fused with tanh: ${name}`, () => {
+      const { mean, variance } = bnStatsRef(x, s);
+      expectClose(ops().bnTanhForward(x, mean, variance, gamma, beta, EPS, s), tanhForwardRef(bnForwardRef(x, mean, variance, gamma, beta, EPS, s)));
+    });
+
     for (const training of [true, false]) {
-      it(`backward, ${training ? 'training' : 'eval'}: ${name}`, () => {
-        const { mean, variance } = training ? bnStatsRef(x, s) : { mean: runningMean, variance: runningVar };
-        const got = ops().bnBackward(dy, x, mean, variance, gamma, EPS, training, s);
+      const stats = () => (training ? bnStatsRef(x, s) : { mean: runningMean, variance: runningVar });
+      it(`backward, ${training ? 'training' : 'eval'}, adding into dγ, dβ: ${name}`, () => {
+        const { mean, variance } = stats();
+        const [dgamma, dbeta] = [dgammaBefore.slice(), dbetaBefore.slice()];
+        const dx = ops().bnBackward(dy, x, mean, variance, gamma, EPS, training, s, dgamma, dbeta);
         const want = bnBackwardRef(dy, x, mean, variance, gamma, EPS, training, s);
-        expectClose(got.dx, want.dx);
-        expectClose(got.dgamma, want.dgamma);
-        expectClose(got.dbeta, want.dbeta);
+        expectClose(dx, want.dx);
+        expectClose(dgamma, plus(dgammaBefore, want.dgamma));
+        expectClose(dbeta, plus(dbetaBefore, want.dbeta));
+      });
+
+      it(`backward through tanh then BatchNorm, ${training ? 'training' : 'eval'}: ${name}`, () => {
+        const { mean, variance } = stats();
+        const y = tanhForwardRef(bnForwardRef(x, mean, variance, gamma, beta, EPS, s));
+        const [dgamma, dbeta] = [dgammaBefore.slice(), dbetaBefore.slice()];
+        const dx = ops().tanhBnBackward(y, dy, x, mean, variance, gamma, EPS, training, s, dgamma, dbeta);
+        const want = bnBackwardRef(tanhBackwardRef(y, dy), x, mean, variance, gamma, EPS, training, s);
+        expectClose(dx, want.dx);
+        expectClose(dgamma, plus(dgammaBefore, want.dgamma));
+        expectClose(dbeta, plus(dbetaBefore, want.dbeta));
       });
     }
   }

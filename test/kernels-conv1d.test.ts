@@ -1,11 +1,13 @@
-// gpu.js conv kernels (kernels/conv1d.ts) against the references, in every mode available here.
+// The conv ops of every backend (kernels/conv1d.ts, conv1d.as.ts) against the references.
 
 import { expect, it } from 'vitest';
 import { convBackwardInputRef, convBackwardWeightRef, convForwardRef, type ConvShape } from '../kernels/conv1d.ts';
+import { bnStatsRef } from '../kernels/batchnorm.ts';
 import { columnSumRef } from '../kernels/reduce.ts';
 import { MAX_POSITIONS } from '../kernels/spec.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeModes, expectClose, gaussian, LAYOUTS, packedStart } from './kernels-harness.ts';
+import type { GpuOps } from '../src/engine/gpu-ops.ts';
+import { describeBackends, expectClose, gaussian, LAYOUTS, packedStart, plus } from './kernels-harness.ts';
 
 interface Case {
   name: string;
@@ -27,13 +29,16 @@ function cases(): Case[] {
   return out;
 }
 
-describeModes('conv1d kernels', (ops) => {
+describeBackends('conv1d kernels', (ops, backend) => {
   for (const { name, start, s } of cases()) {
     const rng = new PythonRandom(1234);
     const x = gaussian(rng, s.P * s.cIn);
     const w = gaussian(rng, s.K * s.cIn * s.cOut);
     const bias = gaussian(rng, s.cOut);
     const dy = gaussian(rng, s.P * s.cOut);
+    // gradient buffers that already hold something: backward ops add into them
+    const dwBefore = gaussian(rng, s.K * s.cIn * s.cOut);
+    const dbiasBefore = gaussian(rng, s.cOut);
 
     it(`forward with bias: ${name}`, () => {
       expectClose(ops().convForward(x, w, bias, start, s), convForwardRef(x, w, bias, start, s));
@@ -47,28 +52,46 @@ describeModes('conv1d kernels', (ops) => {
       expectClose(ops().convBackwardInput(dy, w, start, s), convBackwardInputRef(dy, w, start, s));
     });
 
-    it(`both backward passes at once: ${name}`, () => {
-      const got = ops().convBackward(x, dy, w, start, s);
-      expectClose(got.dx, convBackwardInputRef(dy, w, start, s));
-      expectClose(got.dw, convBackwardWeightRef(x, dy, start, s).dw);
+    it(`forward fused with the batch statistics of its output: ${name}`, () => {
+      const got = ops().convForwardStats(x, w, start, s);
+      const y = convForwardRef(x, w, null, start, s);
+      const want = bnStatsRef(y, { P: s.P, C: s.cOut });
+      expectClose(got.y, y);
+      expectClose(got.mean, want.mean);
+      expectClose(got.variance, want.variance);
     });
 
-    it(`backward to weight and bias: ${name}`, () => {
-      const got = ops().convBackwardWeight(x, dy, start, s);
+    it(`both backward passes at once, adding into dw: ${name}`, () => {
+      const dw = dwBefore.slice();
+      expectClose(ops().convBackward(x, dy, w, start, s, dw), convBackwardInputRef(dy, w, start, s));
+      expectClose(dw, plus(dwBefore, convBackwardWeightRef(x, dy, start, s).dw));
+    });
+
+    it(`backward to weight and bias, adding into them: ${name}`, () => {
+      const [dw, dbias] = [dwBefore.slice(), dbiasBefore.slice()];
+      ops().convBackwardWeight(x, dy, start, s, dw, dbias);
       const want = convBackwardWeightRef(x, dy, start, s);
-      expectClose(got.dw, want.dw);
-      expectClose(got.dbias, want.dbias);
-      expectClose(got.dbias, columnSumRef(dy, s.P, s.cOut));
+      expectClose(dw, plus(dwBefore, want.dw));
+      expectClose(dbias, plus(dbiasBefore, want.dbias));
+      expectClose(want.dbias, columnSumRef(dy, s.P, s.cOut));
     });
   }
 
-  it('builds one kernel per op and channel shape, whatever P', () => {
-    // the cases above ran 5 conv kernels (forward, tap sums, weight transpose, both backward
-    // products) + the bias sum per shape, at P = 37 and 8
-    const shapes = 2 * 3 + 1; // (5, 7, K, d) and (8, 16, 2, 2)
-    const sums = 2; // column sums over 7 and 16 channels
-    expect(ops().kernelCount()).toBe(5 * shapes + sums);
-  });
+  if (backend.startsWith('gpu.js')) {
+    it('builds one kernel per op and channel shape, whatever P', () => {
+      // the cases above ran 5 conv kernels (forward, tap sums, weight transpose, both backward
+      // products) + the bias sum + the batch statistics per shape, at P = 37 and 8
+      const shapes = 2 * 3 + 1; // (5, 7, K, d) and (8, 16, 2, 2)
+      const sums = 2 * 2; // column sums and statistics over 7 and 16 channels
+      expect((ops() as GpuOps).kernelCount()).toBe(5 * shapes + sums);
+    });
+
+    it('refuses a batch beyond the loop cap instead of summing part of it', () => {
+      const P = MAX_POSITIONS + 1;
+      const s: ConvShape = { P, cIn: 1, cOut: 1, K: 2, dilation: 1 };
+      expect(() => ops().convBackwardWeight(new Float32Array(P), new Float32Array(P), new Int32Array(P), s, new Float32Array(2), new Float32Array(1))).toThrow(RangeError);
+    });
+  }
 
   // loops bounded by an argument are capped by gpu.js at loopMaxIterations (1000 by default)
   it('sums over more positions than gpu.js caps unbounded loops at by default', () => {
@@ -77,15 +100,10 @@ describeModes('conv1d kernels', (ops) => {
     const rng = new PythonRandom(8);
     const x = gaussian(rng, s.P * s.cIn);
     const dy = gaussian(rng, s.P * s.cOut);
-    const got = ops().convBackwardWeight(x, dy, start, s);
+    const [dw, dbias] = [new Float32Array(s.K * s.cIn * s.cOut), new Float32Array(s.cOut)];
+    ops().convBackwardWeight(x, dy, start, s, dw, dbias);
     const want = convBackwardWeightRef(x, dy, start, s);
-    expectClose(got.dw, want.dw);
-    expectClose(got.dbias, want.dbias);
-  });
-
-  it('refuses a batch beyond the loop cap instead of summing part of it', () => {
-    const P = MAX_POSITIONS + 1;
-    const s: ConvShape = { P, cIn: 1, cOut: 1, K: 2, dilation: 1 };
-    expect(() => ops().convBackwardWeight(new Float32Array(P), new Float32Array(P), new Int32Array(P), s)).toThrow(RangeError);
+    expectClose(dw, want.dw);
+    expectClose(dbias, want.dbias);
   });
 });

@@ -1,13 +1,13 @@
-// gpu.js embedding kernels (kernels/embedding.ts) against the references, in every mode available here.
+// The embedding ops of every backend (kernels/embedding.ts, embedding.as.ts) against the references.
 
 import { it } from 'vitest';
 import { embeddingBackwardRef, embeddingForwardRef } from '../kernels/embedding.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeModes, expectClose, gaussian } from './kernels-harness.ts';
+import { describeBackends, expectClose, gaussian, plus } from './kernels-harness.ts';
 
 const V = 27;
 
-describeModes('embedding kernels', (ops) => {
+describeBackends('embedding kernels', (ops) => {
   for (const [P, C] of [[37, 5], [8, 10]]) {
     const rng = new PythonRandom(5);
     const table = gaussian(rng, V * C);
@@ -20,7 +20,10 @@ describeModes('embedding kernels', (ops) => {
     });
 
     it(`backward sums the positions that read each row: P=${P}, C=${C}`, () => {
-      expectClose(ops().embeddingBackward(dy, idx, V, C), embeddingBackwardRef(dy, idx, V, C));
+      const before = gaussian(new PythonRandom(6), V * C);
+      const dtable = before.slice();
+      ops().embeddingBackward(dy, idx, C, dtable);
+      expectClose(dtable, plus(before, embeddingBackwardRef(dy, idx, V, C)));
     });
   }
 });

@@ -1,35 +1,42 @@
-// Shared by the kernel tests: run a suite once per gpu.js mode available here (and say, in the
-// output, which ran and why the others did not), fixed random inputs, and the float32 tolerance.
+// Shared by the kernel tests: run a suite once per backend available here (and say, in the output,
+// which ran and why the others did not), fixed random inputs, and the float32 tolerance.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableModes, unavailableModes } from '../src/backend.ts';
-import { createGpuOps, type GpuOps } from '../src/engine/gpu-ops.ts';
+import { testBackends } from './test-backends.ts';
+import type { OpenOps } from '../src/engine/open-ops.ts';
 import { PythonRandom } from '../src/rng.ts';
 
 /** Kernels compute in float32 (the cpu backend in float64): max |a − ref| ≤ TOLERANCE · max |ref|. */
 export const TOLERANCE = 1e-5;
 
-/** Runs `body` once per available mode with a fresh GpuOps; unavailable modes show as skipped, with why. */
-export function describeModes(title: string, body: (ops: () => GpuOps) => void): void {
-  const available = availableModes();
-  const unavailable = unavailableModes();
-  const why = unavailable.map((u) => `${u.mode} (${u.reason})`).join('; ') || 'none';
-  console.log(`${title}: gpu.js modes run: ${available.join(', ')}; unavailable: ${why}`);
-  for (const mode of available) {
-    describe(`${title} [gpu.js ${mode}]`, () => {
-      let ops: GpuOps;
-      beforeAll(() => {
-        ops = createGpuOps(mode);
+/**
+ * Runs `body` once per backend available here (the reference too when `withReference`), each on
+ * fresh ops; unavailable backends show as skipped, with why.
+ */
+export function describeBackends(title: string, body: (ops: () => OpenOps, backend: string) => void, withReference = false): void {
+  const { available, unavailable } = testBackends(withReference);
+  const why = unavailable.map((u) => `${u.name} (${u.reason})`).join('; ') || 'none';
+  console.log(`${title}: backends run: ${available.map((b) => b.name).join(', ')}; unavailable: ${why}`);
+  for (const backend of available) {
+    describe(`${title} [${backend.name}]`, () => {
+      let ops: OpenOps;
+      beforeAll(async () => {
+        ops = await backend.open();
       });
       afterAll(() => ops.destroy());
-      body(() => ops);
+      body(() => ops, backend.name);
     });
   }
-  for (const { mode, reason } of unavailable) {
-    describe.skip(`${title} [gpu.js ${mode}] unavailable: ${reason}`, () => {
+  for (const { name, reason } of unavailable) {
+    describe.skip(`${title} [${name}] unavailable: ${reason}`, () => {
       it('not run', () => {});
     });
   }
+}
+
+/** A copy of `base` with `delta` added: what an accumulating op leaves in a buffer that held `base`. */
+export function plus(base: Float32Array, delta: ArrayLike<number>): Float32Array {
+  return base.map((v, i) => v + delta[i]);
 }
 
 export function gaussian(rng: PythonRandom, n: number, sigma = 1): Float32Array {

@@ -1,12 +1,12 @@
-// gpu.js head and cross-entropy kernels (kernels/head.ts, with the column sum from kernels/reduce.ts)
-// against the references, in every mode available here.
+// The head and cross-entropy ops of every backend (kernels/head.ts, head.as.ts) against the
+// references, alone and fused.
 
 import { it } from 'vitest';
 import { crossEntropyRef, headBackwardRef, headForwardRef, type HeadShape } from '../kernels/head.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeModes, expectClose, gaussian } from './kernels-harness.ts';
+import { describeBackends, expectClose, gaussian, plus } from './kernels-harness.ts';
 
-describeModes('head kernels', (ops) => {
+describeBackends('head kernels', (ops) => {
   for (const s of [{ P: 37, H: 7, V: 27 }, { P: 8, H: 12, V: 5 }] satisfies HeadShape[]) {
     const rng = new PythonRandom(3);
     const h = gaussian(rng, s.P * s.H);
@@ -30,12 +30,24 @@ describeModes('head kernels', (ops) => {
       expectClose(got.dlogits, want.dlogits);
     });
 
-    it(`head backward (dh, dw, db): ${name}`, () => {
-      const got = ops().headBackward(dlogits, h, w, s);
+    it(`head fused with cross-entropy: ${name}`, () => {
+      const got = ops().headCrossEntropy(h, w, b, target, weight, s);
+      const z = headForwardRef(h, w, b, s);
+      const want = crossEntropyRef(z, target, weight, s);
+      expectClose(got.logits, z);
+      expectClose(got.loss, want.loss);
+      expectClose(got.dlogits, want.dlogits);
+    });
+
+    it(`head backward: dh, and dw, db added into: ${name}`, () => {
+      const dwBefore = gaussian(rng, s.H * s.V);
+      const dbBefore = gaussian(rng, s.V);
+      const [dw, db] = [dwBefore.slice(), dbBefore.slice()];
+      const dh = ops().headBackward(dlogits, h, w, s, dw, db);
       const want = headBackwardRef(dlogits, h, w, s);
-      expectClose(got.dh, want.dh);
-      expectClose(got.dw, want.dw);
-      expectClose(got.db, want.db);
+      expectClose(dh, want.dh);
+      expectClose(dw, plus(dwBefore, want.dw));
+      expectClose(db, plus(dbBefore, want.db));
     });
   }
 });

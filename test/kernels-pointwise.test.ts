@@ -1,13 +1,13 @@
-// gpu.js elementwise and optimizer kernels (kernels/pointwise.ts) against the references, in every mode available here.
+// The elementwise and optimizer ops of every backend (kernels/pointwise.ts, pointwise.as.ts) against the references.
 
 import { it } from 'vitest';
 import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef, type AdamWHyper } from '../kernels/pointwise.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeModes, expectClose, gaussian } from './kernels-harness.ts';
+import { describeBackends, expectClose, gaussian } from './kernels-harness.ts';
 
 const N = 37 * 7;
 
-describeModes('pointwise kernels', (ops) => {
+describeBackends('pointwise kernels', (ops) => {
   const rng = new PythonRandom(7);
   const x = gaussian(rng, N, 2);
   const dy = gaussian(rng, N);

@@ -8,7 +8,7 @@ import { initHierarchical } from '../src/params.ts';
 import { treeEngine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { newTrainState, train, type TrainOptions } from '../src/train/trainer.ts';
-import { referenceOps } from '../src/engine/ops.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
 import { loadResume, saveResume } from '../src/io/run-dir.ts';
 import { split, vocab } from './equivalence-helpers.ts';
 

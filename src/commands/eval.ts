@@ -4,7 +4,7 @@ import { SPLIT_NAMES, type SplitName } from '../data/split.ts';
 import type { EngineName } from '../train/engines.ts';
 import { choiceOption, parse, stringOption, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { chooseEngine } from './engine-choice.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
 
 export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint on a split (eval-mode BatchNorm)
@@ -13,8 +13,7 @@ export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint o
   --data FILE          (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --split train|val|test  (default val)
   --engine conv|tree   (default conv; both give the same loss)
-  --backend MODE       gpu.js backend for the conv engine
-  --json               print one JSON object: {"split", "loss", "targets", "words", "engine", "checkpoint"}
+${BACKEND_HELP}  --json               print one JSON object: {"split", "loss", "targets", "words", "engine", "checkpoint"}
 `;
 
 const OPTIONS: OptionSpec = {
@@ -22,11 +21,11 @@ const OPTIONS: OptionSpec = {
   data: { type: 'string' },
   split: { type: 'string' },
   engine: { type: 'string' },
-  backend: { type: 'string' },
+  ...BACKEND_OPTIONS,
   json: { type: 'boolean' },
 };
 
-export function evalCommand(argv: string[]): void {
+export async function evalCommand(argv: string[]): Promise<void> {
   const v = parse('eval', argv, OPTIONS);
   if (v.help) return void process.stdout.write(EVAL_HELP);
   const split = choiceOption<SplitName>(v, 'split', SPLIT_NAMES, 'val');
@@ -34,7 +33,7 @@ export function evalCommand(argv: string[]): void {
   const { file, checkpoint } = checkpointFrom(v);
   const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA), checkpoint.vocab);
   const words = data.words[split];
-  const choice = chooseEngine(engineName, checkpoint.params, checkpoint.config, [], v.backend as string | undefined);
+  const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.config, [], v);
   try {
     const { loss, targets } = choice.engine.evaluate(words);
     const result = { split, loss, targets, words: words.length, engine: engineName, checkpoint: file };

@@ -11,7 +11,7 @@ import { lineChart } from '../plot/svg.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
 import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, parse, stringOption, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { chooseEngine } from './engine-choice.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 
 export const LR_FIND_HELP = `makemore lr-find — loss against learning rate over one sweep (writes lr-find.svg)
 
@@ -20,8 +20,7 @@ export const LR_FIND_HELP = `makemore lr-find — loss against learning rate ove
   --steps N            sweep length (default 1000)
   --engine conv|tree   (default conv)   --batch N (default 32)   --seed N (default 42)
   --n-embd N --n-hidden N --layers N    (default 24, 128, 3)
-  --backend MODE       gpu.js backend for the conv engine
-`;
+${BACKEND_HELP}`;
 
 const OPTIONS: OptionSpec = {
   data: { type: 'string' },
@@ -31,12 +30,12 @@ const OPTIONS: OptionSpec = {
   batch: { type: 'string' },
   seed: { type: 'string' },
   ...MODEL_SIZE_OPTIONS,
-  backend: { type: 'string' },
+  ...BACKEND_OPTIONS,
 };
 
 const SMOOTHING = 0.05; // fraction of the sweep averaged around each point before taking the minimum
 
-export function lrFindCommand(argv: string[]): void {
+export async function lrFindCommand(argv: string[]): Promise<void> {
   const v = parse('lr-find', argv, OPTIONS);
   if (v.help) return void process.stdout.write(LR_FIND_HELP);
   const steps = intOption(v, 'steps', 1000, 2);
@@ -44,10 +43,10 @@ export function lrFindCommand(argv: string[]): void {
   const cfg = { vocabSize: data.vocab.size, ...modelSizes(v) };
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const params = initHierarchical(cfg, rng);
-  const choice = chooseEngine(choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'), params, cfg, data.words.train, v.backend as string | undefined);
+  const choice = await chooseEngine(choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'), params, cfg, data.words.train, v);
   const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
   const batch = intOption(v, 'batch', 32, 2);
-  const grads = params.zeroGrads();
+  const grads = choice.engine.newGrads();
   const exponents: number[] = [];
   const losses: number[] = [];
   try {

@@ -11,7 +11,7 @@ import { loadResume, MODEL_FILE, saveBestModel, saveLossPlot, saveResume, LOSS_P
 import { CachedGenerator } from '../generate/cached.ts';
 import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { chooseEngine } from './engine-choice.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
 
 export const TRAIN_HELP = `makemore train — train a model on a file of names (one per line)
@@ -27,8 +27,7 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
   --weight-decay X     AdamW weight decay (default 0.01)
   --eval-every N       dev evaluation and checkpoint interval (default steps/20)
   --seed N             initialisation and batches (default 42)
-  --backend MODE       auto|cpu|webasm|headlessgl|gpu for the conv engine (default $MAKEMORE_BACKEND or auto)
-  --resume             continue the run in --out exactly where it stopped (--steps may extend it)
+${BACKEND_HELP}  --resume             continue the run in --out exactly where it stopped (--steps may extend it)
   --samples N          names to print at the end (default 10)
 `;
 
@@ -44,7 +43,7 @@ const OPTIONS: OptionSpec = {
   'weight-decay': { type: 'string' },
   'eval-every': { type: 'string' },
   seed: { type: 'string' },
-  backend: { type: 'string' },
+  ...BACKEND_OPTIONS,
   resume: { type: 'boolean' },
   samples: { type: 'string' },
 };
@@ -114,9 +113,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (resume) rng.setState(resume.rngState);
   const state = resume ? resume.state : newTrainState();
 
-  const choice = chooseEngine(settings.engine, params, cfg, data.words.train, v.backend as string | undefined);
+  const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v);
   const optimizer = new Optimizer(settings.optimizer, choice.ops);
-  for (const [name, m] of resume?.moments ?? []) optimizer.moments.set(name, m);
+  if (resume) optimizer.restore(resume.moments);
   const stored = { ...cfg, run: settings };
   const progress = new Progress(settings.steps, state.step);
   progress.log(

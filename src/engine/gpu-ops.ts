@@ -8,7 +8,7 @@
 import { GPU, WebAssemblyKernel, type IKernelRunShortcut, type KernelFunction, type KernelVariable } from 'gpu.js';
 import type { GpuJsMode } from '../backend.ts';
 import { kernelBackendName } from '../backend.ts';
-import type { ConvOps } from './ops.ts';
+import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
 import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kernels/spec.ts';
 import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
 import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
@@ -164,24 +164,26 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
   const backwardWeight = (x: Float32Array, taps: Float32Array, s: ConvShape) => k.run(convBackwardWeightSpec(s), rows(x, s.P, s.cIn), taps, paddedRows(s.P), s.P);
   // an elementwise op on a (P, C) activation of any length N, run at paddedRows(N)
   const pointwise = (N: number, run: (pad: (a: Float32Array) => Float32Array) => Float32Array) => real(run((a) => rows(a, N, 1)), N, 1);
-  return {
+  const ops = withComposedFusions({
     name: backend === mode ? `gpu.js ${mode}` : `gpu.js ${mode} (${backend})`,
-    backend,
-    kernelCount: () => k.count(),
-    destroy: () => k.destroy(),
+    allocate: (length) => new Float32Array(length),
+    // results are kernels' own output buffers, rewritten when the same kernel runs again
+    beginPass: () => {},
 
     embeddingForward: (table, idx, C) => real(k.run(embeddingForwardSpec(idx.length, C), table, padIndices(idx, paddedRows(idx.length))), idx.length, C),
-    embeddingBackward: (dy, idx, V, C) => k.run(embeddingBackwardSpec(V, C), rows(dy, idx.length, C), padIndices(idx, paddedRows(idx.length)), positions(idx.length)),
+    embeddingBackward: (dy, idx, C, dtable) =>
+      addInto(dtable, k.run(embeddingBackwardSpec(dtable.length / C, C), rows(dy, idx.length, C), padIndices(idx, paddedRows(idx.length)), positions(idx.length))),
 
     convForward: (x, w, bias, start, s) => real(k.run(convForwardSpec(s), rows(x, s.P, s.cIn), w, bias ?? new Float32Array(s.cOut), starts(start)), s.P, s.cOut),
     convBackwardInput: (dy, w, start, s) => backwardInput(tapSums(dy, start, s), w, s),
-    convBackwardWeight: (x, dy, start, s) => ({
-      dw: backwardWeight(x, tapSums(dy, start, s), s),
-      dbias: k.run(columnSumSpec(s.cOut), rows(dy, s.P, s.cOut), positions(s.P)),
-    }),
-    convBackward: (x, dy, w, start, s) => {
+    convBackwardWeight: (x, dy, start, s, dw, dbias) => {
+      addInto(dw, backwardWeight(x, tapSums(dy, start, s), s));
+      if (dbias) addInto(dbias, k.run(columnSumSpec(s.cOut), rows(dy, s.P, s.cOut), positions(s.P)));
+    },
+    convBackward: (x, dy, w, start, s, dw) => {
       const taps = tapSums(dy, start, s);
-      return { dx: backwardInput(taps, w, s), dw: backwardWeight(x, taps, s) };
+      addInto(dw, backwardWeight(x, taps, s));
+      return backwardInput(taps, w, s);
     },
 
     bnStats: (x, s) => {
@@ -189,14 +191,14 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
       return { mean: stats.slice(0, s.C), variance: stats.slice(s.C) };
     },
     bnForward: (x, mean, variance, gamma, beta, eps, s) => real(k.run(bnForwardSpec(s), rows(x, s.P, s.C), mean, variance, gamma, beta, eps), s.P, s.C),
-    bnBackward: (dy, x, mean, variance, gamma, eps, training, s) => {
+    bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => {
       const P = positions(s.P);
       const [dyRows, xRows] = [rows(dy, P, s.C), rows(x, P, s.C)];
       const sums = k.run(bnBackwardSumsSpec(s), dyRows, xRows, mean, variance, eps, P);
-      const dbeta = sums.slice(0, s.C);
-      const dgamma = sums.slice(s.C);
-      const dx = k.run(bnBackwardSpec(s, training), dyRows, xRows, mean, variance, gamma, dbeta, dgamma, eps, P);
-      return { dx: real(dx, P, s.C), dgamma, dbeta };
+      const [sumDy, sumDyXhat] = [sums.slice(0, s.C), sums.slice(s.C)];
+      addInto(dbeta, sumDy);
+      addInto(dgamma, sumDyXhat);
+      return real(k.run(bnBackwardSpec(s, training), dyRows, xRows, mean, variance, gamma, sumDy, sumDyXhat, eps, P), P, s.C);
     },
 
     tanhForward: (x) => pointwise(x.length, (pad) => k.run(tanhForwardSpec(x.length), pad(x))),
@@ -212,14 +214,12 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
         dlogits: real(k.run(crossEntropyGradSpec(s), ...padded, lse), s.P, s.V),
       };
     },
-    headBackward: (dlogits, h, w, s) => {
+    headBackward: (dlogits, h, w, s, dw, db) => {
       const P = positions(s.P);
       const dlogitRows = rows(dlogits, P, s.V);
-      return {
-        dh: real(k.run(headBackwardInputSpec(s), dlogitRows, w), P, s.H),
-        dw: k.run(headBackwardWeightSpec(s), dlogitRows, rows(h, P, s.H), P),
-        db: k.run(columnSumSpec(s.V), dlogitRows, P),
-      };
+      addInto(dw, k.run(headBackwardWeightSpec(s), dlogitRows, rows(h, P, s.H), P));
+      addInto(db, k.run(columnSumSpec(s.V), dlogitRows, P));
+      return real(k.run(headBackwardInputSpec(s), dlogitRows, w), P, s.H);
     },
     sgdUpdate: (w, g, lr) => w.set(k.run(sgdSpec(w.length), w, g, lr)),
     adamwUpdate: (w, g, m, v, h) => {
@@ -232,5 +232,6 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
       v.set(next.subarray(N, 2 * N));
       w.set(next.subarray(2 * N));
     },
-  };
+  });
+  return { ...ops, backend, kernelCount: () => k.count(), destroy: () => k.destroy() };
 }

@@ -1,25 +1,70 @@
-// The operations the conv engine runs, as one interface with two implementations: the plain-TS
-// references from kernels/ (here) and the gpu.js kernels (gpu-ops.ts). Shapes and layouts: kernels/layout.ts.
+// The operations the conv engine runs, as one interface with several implementations: the plain-TS
+// references from kernels/ (reference-ops.ts), the gpu.js kernels (gpu-ops.ts) and the WebAssembly SIMD kernels
+// (wasm-ops.ts). Shapes and layouts: kernels/layout.ts.
+//
+// Results are the op's own arrays, valid until the next `beginPass` (a backend may reuse their space
+// then). Backward ops add parameter gradients into the arrays they are given (`+=`), so a model's
+// gradient buffers collect every contribution without a copy; they return the input gradient.
+// Fused ops (conv + statistics, BatchNorm + tanh, head + cross-entropy) are what the model calls;
+// a backend without a fused kernel runs them as the composition below.
 
-import { convBackwardInputRef, convBackwardWeightRef, convForwardRef, type ConvShape } from '../../kernels/conv1d.ts';
-import { bnBackwardRef, bnForwardRef, bnStatsRef, type BnShape } from '../../kernels/batchnorm.ts';
-import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef, type AdamWHyper } from '../../kernels/pointwise.ts';
-import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embedding.ts';
-import { crossEntropyRef, headBackwardRef, headForwardRef, type HeadShape } from '../../kernels/head.ts';
+import type { ConvShape } from '../../kernels/conv1d.ts';
+import type { BnShape } from '../../kernels/batchnorm.ts';
+import type { AdamWHyper } from '../../kernels/pointwise.ts';
+import type { HeadShape } from '../../kernels/head.ts';
 
-export interface ConvOps {
+export interface BatchStats {
+  mean: Float32Array;
+  variance: Float32Array; // unbiased
+}
+
+export interface CrossEntropyResult {
+  loss: Float32Array; // (P) weight·(−log softmax[target])
+  dlogits: Float32Array; // (P, V)
+}
+
+/** The ops each backend implements itself. */
+export interface PrimitiveOps {
   /** What runs these ops, e.g. "reference" or "gpu.js webasm". */
   readonly name: string;
+  /** A zeroed array these ops read and write in place (for a wasm backend, in its memory). */
+  allocate(length: number): Float32Array;
+  /** Results of earlier passes may be overwritten from now on. */
+  beginPass(): void;
   embeddingForward(table: Float32Array, idx: Int32Array, C: number): Float32Array;
-  embeddingBackward(dy: Float32Array, idx: Int32Array, V: number, C: number): Float32Array;
+  /** dtable (V, C) += each position's dy on the row it read. */
+  embeddingBackward(dy: Float32Array, idx: Int32Array, C: number, dtable: Float32Array): void;
   convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape): Float32Array;
   convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): Float32Array;
-  convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape): { dw: Float32Array; dbias: Float32Array };
-  /** Both backward passes of a bias-free conv at once (they share work on gpu.js). */
-  convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): { dx: Float32Array; dw: Float32Array };
-  bnStats(x: Float32Array, s: BnShape): { mean: Float32Array; variance: Float32Array };
+  /** dw += ∂/∂w, and dbias += ∂/∂bias when given. */
+  convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null): void;
+  /** Both backward passes of a bias-free conv: dw += ∂/∂w; returns dx. */
+  convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array): Float32Array;
+  bnStats(x: Float32Array, s: BnShape): BatchStats;
   bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: BnShape): Float32Array;
-  bnBackward(
+  /** dgamma, dbeta += their gradients; returns dx. `training`: the statistics were the batch's own. */
+  bnBackward(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, training: boolean, s: BnShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
+  tanhForward(x: Float32Array): Float32Array;
+  tanhBackward(y: Float32Array, dy: Float32Array): Float32Array;
+  headForward(h: Float32Array, w: Float32Array, b: Float32Array, s: HeadShape): Float32Array;
+  crossEntropy(logits: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult;
+  /** dw, db += their gradients; returns dh. */
+  headBackward(dlogits: Float32Array, h: Float32Array, w: Float32Array, s: HeadShape, dw: Float32Array, db: Float32Array): Float32Array;
+  /** In place on w. */
+  sgdUpdate(w: Float32Array, g: Float32Array, lr: number): void;
+  /** In place on w, m, v. */
+  adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWHyper): void;
+}
+
+/** The primitives and the fused ops the model runs. */
+export interface ConvOps extends PrimitiveOps {
+  /** A bias-free convForward and the batch statistics of its output. */
+  convForwardStats(x: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): BatchStats & { y: Float32Array };
+  /** tanh(bnForward(…)). */
+  bnTanhForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: BnShape): Float32Array;
+  /** bnBackward of tanhBackward(y, dy): from the gradient of y = tanh(BN(x)) to that of x. */
+  tanhBnBackward(
+    y: Float32Array,
     dy: Float32Array,
     x: Float32Array,
     mean: Float32Array,
@@ -28,34 +73,32 @@ export interface ConvOps {
     eps: number,
     training: boolean,
     s: BnShape,
-  ): { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array };
-  tanhForward(x: Float32Array): Float32Array;
-  tanhBackward(y: Float32Array, dy: Float32Array): Float32Array;
-  headForward(h: Float32Array, w: Float32Array, b: Float32Array, s: HeadShape): Float32Array;
-  crossEntropy(logits: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): { loss: Float32Array; dlogits: Float32Array };
-  headBackward(dlogits: Float32Array, h: Float32Array, w: Float32Array, s: HeadShape): { dh: Float32Array; dw: Float32Array; db: Float32Array };
-  /** In place on w. */
-  sgdUpdate(w: Float32Array, g: Float32Array, lr: number): void;
-  /** In place on w, m, v. */
-  adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWHyper): void;
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): Float32Array;
+  /** crossEntropy of headForward, with the logits. */
+  headCrossEntropy(h: Float32Array, w: Float32Array, b: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult & { logits: Float32Array };
 }
 
-export const referenceOps: ConvOps = {
-  name: 'reference',
-  embeddingForward: embeddingForwardRef,
-  embeddingBackward: embeddingBackwardRef,
-  convForward: convForwardRef,
-  convBackwardInput: convBackwardInputRef,
-  convBackwardWeight: convBackwardWeightRef,
-  convBackward: (x, dy, w, start, s) => ({ dx: convBackwardInputRef(dy, w, start, s), dw: convBackwardWeightRef(x, dy, start, s).dw }),
-  bnStats: bnStatsRef,
-  bnForward: bnForwardRef,
-  bnBackward: bnBackwardRef,
-  tanhForward: tanhForwardRef,
-  tanhBackward: tanhBackwardRef,
-  headForward: headForwardRef,
-  crossEntropy: crossEntropyRef,
-  headBackward: headBackwardRef,
-  sgdUpdate: sgdUpdateRef,
-  adamwUpdate: adamwUpdateRef,
-};
+/** The fused ops as compositions of the primitives, for backends without fused kernels. */
+export function withComposedFusions(p: PrimitiveOps): ConvOps {
+  return {
+    ...p,
+    convForwardStats: (x, w, start, s) => {
+      const y = p.convForward(x, w, null, start, s);
+      return { y, ...p.bnStats(y, { P: s.P, C: s.cOut }) };
+    },
+    bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => p.tanhForward(p.bnForward(x, mean, variance, gamma, beta, eps, s)),
+    tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) =>
+      p.bnBackward(p.tanhBackward(y, dy), x, mean, variance, gamma, eps, training, s, dgamma, dbeta),
+    headCrossEntropy: (h, w, b, target, weight, s) => {
+      const logits = p.headForward(h, w, b, s);
+      return { logits, ...p.crossEntropy(logits, target, weight, s) };
+    },
+  };
+}
+
+/** target += g, elementwise: a backend's fresh gradient, accumulated. */
+export function addInto(target: Float32Array, g: ArrayLike<number>): void {
+  for (let i = 0; i < g.length; i++) target[i] += g[i];
+}

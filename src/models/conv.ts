@@ -34,7 +34,6 @@ interface ForwardCache {
   batch: PackedBatch;
   mode: Mode;
   layers: LayerCache[];
-  logits: Float32Array; // (P, V)
 }
 
 export class ConvModel {
@@ -54,55 +53,72 @@ export class ConvModel {
     return { P, cIn: k === 0 ? this.cfg.nEmbd : this.cfg.nHidden, cOut: this.cfg.nHidden, K: KERNEL_SIZE, dilation: 2 ** k };
   }
 
+  private headShape(P: number) {
+    return { P, H: this.cfg.nHidden, V: this.cfg.vocabSize };
+  }
+
   // batch of P positions → logits (P, V), every word's every target in one pass
   forward(batch: PackedBatch, mode: Mode): Float32Array {
+    const top = this.hidden(batch, mode);
+    return this.ops.headForward(top, this.params.get('head.weight').data, this.params.get('head.bias').data, this.headShape(batch.positions));
+  }
+
+  // batch → the top layer's activations (P, H); starts a pass and keeps what backward needs
+  private hidden(batch: PackedBatch, mode: Mode): Float32Array {
     const { ops, params, cfg } = this;
-    const P = batch.positions;
+    ops.beginPass();
     let x = ops.embeddingForward(params.get('embedding.weight').data, batch.idx, cfg.nEmbd);
     const layers: LayerCache[] = [];
     for (let k = 0; k < cfg.nLayers; k++) {
-      const preNorm = ops.convForward(x, params.get(`conv.${k}.weight`).data, null, batch.start, this.convShape(k, P));
-      const { mean, variance, normed } = this.normalise(k, preNorm, P, mode);
-      const output = ops.tanhForward(normed);
-      layers.push({ input: x, preNorm, mean, variance, output });
-      x = output;
+      const layer = this.layer(k, x, batch, mode);
+      layers.push(layer);
+      x = layer.output;
     }
-    const logits = ops.headForward(x, params.get('head.weight').data, params.get('head.bias').data, { P, H: cfg.nHidden, V: cfg.vocabSize });
-    this.cache = { batch, mode, layers, logits };
-    return logits;
+    this.cache = { batch, mode, layers };
+    return x;
   }
 
-  private normalise(k: number, h: Float32Array, P: number, mode: Mode) {
-    if (!this.batchNorm) return { mean: new Float32Array(0), variance: new Float32Array(0), normed: h };
-    const bn = (s: string) => this.params.get(`bn.${k}.${s}`).data;
+  // one conv layer: conv → BatchNorm (batch statistics in training, the running buffers in eval) → tanh
+  private layer(k: number, input: Float32Array, batch: PackedBatch, mode: Mode): LayerCache {
+    const { ops } = this;
+    const w = this.params.get(`conv.${k}.weight`).data;
+    const s = this.convShape(k, batch.positions);
+    if (!this.batchNorm) {
+      const preNorm = ops.convForward(input, w, null, batch.start, s);
+      return { input, preNorm, mean: new Float32Array(0), variance: new Float32Array(0), output: ops.tanhForward(preNorm) };
+    }
+    const bn = (name: string) => this.params.get(`bn.${k}.${name}`).data;
+    let preNorm: Float32Array;
     let mean = bn('running_mean');
     let variance = bn('running_var');
     if (mode === 'train') {
-      ({ mean, variance } = this.ops.bnStats(h, { P, C: this.cfg.nHidden }));
+      ({ y: preNorm, mean, variance } = ops.convForwardStats(input, w, batch.start, s));
       updateRunning(bn('running_mean'), mean);
       updateRunning(bn('running_var'), variance);
+    } else {
+      preNorm = ops.convForward(input, w, null, batch.start, s);
     }
-    return { mean, variance, normed: this.ops.bnForward(h, mean, variance, bn('weight'), bn('bias'), BN_EPS, { P, C: this.cfg.nHidden }) };
+    const output = ops.bnTanhForward(preNorm, mean, variance, bn('weight'), bn('bias'), BN_EPS, { P: s.P, C: s.cOut });
+    return { input, preNorm, mean, variance, output };
   }
 
   /** Mean cross-entropy over all targets of the batch. */
   loss(batch: PackedBatch, mode: Mode = 'eval'): number {
-    return this.crossEntropy(this.forward(batch, mode), batch).loss;
+    return this.crossEntropy(this.hidden(batch, mode), batch).loss;
   }
 
-  private crossEntropy(logits: Float32Array, batch: PackedBatch) {
+  private crossEntropy(top: Float32Array, batch: PackedBatch) {
     const P = batch.positions;
     const weight = new Float32Array(P).fill(1 / P);
-    const { loss, dlogits } = this.ops.crossEntropy(logits, batch.target, weight, { P, H: this.cfg.nHidden, V: this.cfg.vocabSize });
+    const head = this.ops.headCrossEntropy(top, this.params.get('head.weight').data, this.params.get('head.bias').data, batch.target, weight, this.headShape(P));
     let total = 0;
-    for (let p = 0; p < P; p++) total += loss[p];
-    return { loss: total, dlogits };
+    for (let p = 0; p < P; p++) total += head.loss[p];
+    return { loss: total, dlogits: head.dlogits };
   }
 
   /** Forward, mean loss over all targets, and backward: gradients are added into `grads`. */
   lossAndGrad(batch: PackedBatch, mode: Mode, grads: Grads): number {
-    const logits = this.forward(batch, mode);
-    const { loss, dlogits } = this.crossEntropy(logits, batch);
+    const { loss, dlogits } = this.crossEntropy(this.hidden(batch, mode), batch);
     this.backward(dlogits, grads);
     return loss;
   }
@@ -111,31 +127,20 @@ export class ConvModel {
     const { ops, params, cfg } = this;
     const { batch, mode, layers } = this.cache!;
     const P = batch.positions;
+    const grad = (name: string) => {
+      const g = grads.get(name);
+      if (!g) throw new Error(`no gradient slot for ${name}`);
+      return g.data;
+    };
     const top = layers[layers.length - 1].output;
-    const head = ops.headBackward(dlogits, top, params.get('head.weight').data, { P, H: cfg.nHidden, V: cfg.vocabSize });
-    accumulate(grads, 'head.weight', head.dw);
-    accumulate(grads, 'head.bias', head.db);
-    let dx = head.dh;
+    let dx = ops.headBackward(dlogits, top, params.get('head.weight').data, this.headShape(P), grad('head.weight'), grad('head.bias'));
     for (let k = cfg.nLayers - 1; k >= 0; k--) {
       const layer = layers[k];
-      let dh = ops.tanhBackward(layer.output, dx);
-      if (this.batchNorm) {
-        const gamma = params.get(`bn.${k}.weight`).data;
-        const bn = ops.bnBackward(dh, layer.preNorm, layer.mean, layer.variance, gamma, BN_EPS, mode === 'train', { P, C: cfg.nHidden });
-        accumulate(grads, `bn.${k}.weight`, bn.dgamma);
-        accumulate(grads, `bn.${k}.bias`, bn.dbeta);
-        dh = bn.dx;
-      }
-      const conv = ops.convBackward(layer.input, dh, params.get(`conv.${k}.weight`).data, batch.start, this.convShape(k, P));
-      accumulate(grads, `conv.${k}.weight`, conv.dw);
-      dx = conv.dx;
+      const dh = this.batchNorm
+        ? ops.tanhBnBackward(layer.output, dx, layer.preNorm, layer.mean, layer.variance, params.get(`bn.${k}.weight`).data, BN_EPS, mode === 'train', { P, C: cfg.nHidden }, grad(`bn.${k}.weight`), grad(`bn.${k}.bias`))
+        : ops.tanhBackward(layer.output, dx);
+      dx = ops.convBackward(layer.input, dh, params.get(`conv.${k}.weight`).data, batch.start, this.convShape(k, P), grad(`conv.${k}.weight`));
     }
-    accumulate(grads, 'embedding.weight', ops.embeddingBackward(dx, batch.idx, cfg.vocabSize, cfg.nEmbd));
+    ops.embeddingBackward(dx, batch.idx, cfg.nEmbd, grad('embedding.weight'));
   }
-}
-
-function accumulate(grads: Grads, name: string, g: Float32Array): void {
-  const target = grads.get(name);
-  if (!target) throw new Error(`no gradient slot for ${name}`);
-  for (let i = 0; i < g.length; i++) target.data[i] += g[i];
 }

@@ -22,15 +22,20 @@ export interface Engine {
   step(rng: PythonRandom, batchSize: number, grads: Grads): LossResult;
   /** Eval-mode mean loss over every target of `words`. */
   evaluate(words: number[][]): LossResult;
+  /** Zeroed gradient buffers for `step`, where the engine's ops read them in place. */
+  newGrads(): Grads;
 }
 
 const EVAL_CHUNK_WORDS = 512;
 const EVAL_CHUNK_WINDOWS = 4096;
 
+/** The conv form on `ops`; the parameters move into the ops' memory (their values unchanged). */
 export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
+  params.moveTo(ops.allocate);
   const model = new ConvModel(params, cfg, ops);
   return {
     name: 'conv',
+    newGrads: () => params.zeroGrads(ops.allocate),
     step(rng, batchSize, grads) {
       const batch = sampleWords(trainWords, batchSize, rng);
       return { loss: model.lossAndGrad(batch, 'train', grads), targets: batch.positions };
@@ -52,6 +57,7 @@ export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: numbe
   const train = buildWindows(trainWords, blockSize(cfg));
   return {
     name: 'tree',
+    newGrads: () => params.zeroGrads(),
     step(rng, batchSize, grads) {
       const { x, y } = sampleWindows(train, batchSize, rng);
       return { loss: model.lossAndGrad(x, y, 'train', grads).loss, targets: batchSize };

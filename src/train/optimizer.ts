@@ -29,6 +29,17 @@ export class Optimizer {
     private readonly ops: ConvOps,
   ) {}
 
+  /** Continues from saved moments (a resumed run), copied to where the ops read them in place. */
+  restore(moments: Map<string, { m: Float32Array; v: Float32Array }>): void {
+    for (const [name, saved] of moments) {
+      const m = this.ops.allocate(saved.m.length);
+      const v = this.ops.allocate(saved.v.length);
+      m.set(saved.m);
+      v.set(saved.v);
+      this.moments.set(name, { m, v });
+    }
+  }
+
   step(params: ParamSet, grads: Grads, lr: number, step: number): void {
     for (const [name, w] of params.trainable()) {
       const g = grads.get(name)!.data;
@@ -38,7 +49,7 @@ export class Optimizer {
       }
       let state = this.moments.get(name);
       if (!state) {
-        state = { m: new Float32Array(g.length), v: new Float32Array(g.length) };
+        state = { m: this.ops.allocate(g.length), v: this.ops.allocate(g.length) };
         this.moments.set(name, state);
       }
       this.ops.adamwUpdate(w.data, g, state.m, state.v, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: this.cfg.weightDecay, step: step + 1 });

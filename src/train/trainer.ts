@@ -68,7 +68,7 @@ export async function train(
   state: TrainState,
   hooks: TrainHooks = {},
 ): Promise<TrainState> {
-  const grads = params.zeroGrads();
+  const grads = engine.newGrads();
   let clock = performance.now();
   const tick = () => {
     const now = performance.now();

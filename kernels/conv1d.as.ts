@@ -1,0 +1,91 @@
+// Causal dilated Conv1d over a packed batch (layout.ts) for the WebAssembly SIMD backend: forward
+// (with BatchNorm's batch statistics fused), backward to the input, backward to the weight. Every
+// kernel takes (t, T) last and does thread t of T's share; the runner (src/engine/wasm-ops.ts) runs
+// all T shares at once and returns when every one is done.
+
+import { FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share } from './matmul.as';
+import { partialStats } from './batchnorm.as';
+
+// x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `stats` ≠ 0 also the
+// batch statistics' partial sums of y (batchnorm.as.ts partialStats)
+export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, stats: usize, t: i32, T: i32): void {
+  const r0 = share(P, 4, t, T);
+  const r1 = share(P, 4, t + 1, T);
+  for (let j = 0; j < K; j++) {
+    const init = j > 0 ? FROM_OUTPUT : bias ? FROM_BIAS : FROM_ZERO;
+    const wj = w + ((<usize>j * cIn * cOut) << 2);
+    matmulRows(y, x, cIn, start, (K - 1 - j) * dilation, wj, cIn, cOut, r0, r1, init, bias);
+  }
+  if (stats) partialStats(y, cOut, r0, r1, stats + ((<usize>t * 2 * cOut) << 3));
+}
+
+// dy (P, Cout), wT (K, Cout, Cin) (transpose_blocks of w), start (P), taps: scratch (K − 1, P, Cout) → dx (P, Cin).
+// Tap j of output p reads s = max(p − off, start[p]), off = (K−1−j)·d, so taps_j[s] sums dy over the
+// p that read s: p = s + off in s's word, and for a word's first position also every p with
+// p − off < s — together p ∈ [lo, s + off] in the word, lo = s for a first position, s + off
+// otherwise. Then dx = Σ_j taps_j · W_jᵀ, where the last tap (off = 0) is dy itself.
+export function conv_backward_input(dy: usize, wT: usize, start: usize, taps: usize, dx: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
+  const r0 = share(P, 4, t, T);
+  const r1 = share(P, 4, t + 1, T);
+  const rowBytes = <usize>cOut << 2;
+  for (let j = 0; j < K - 1; j++) {
+    const off = (K - 1 - j) * dilation;
+    const tj = taps + <usize>j * P * rowBytes;
+    for (let s = r0; s < r1; s++) tapSum(dy, start, tj + <usize>s * rowBytes, s, off, P, cOut);
+  }
+  const block = (<usize>cOut * cIn) << 2;
+  matmulRows(dx, dy, cOut, 0, 0, wT + <usize>(K - 1) * block, cOut, cIn, r0, r1, FROM_ZERO, 0);
+  for (let j = 0; j < K - 1; j++) {
+    matmulRows(dx, taps + <usize>j * P * rowBytes, cOut, 0, 0, wT + <usize>j * block, cOut, cIn, r0, r1, FROM_OUTPUT, 0);
+  }
+}
+
+// out (Cout) = Σ dy[p] over p ∈ [lo, s + off] in s's word (above)
+function tapSum(dy: usize, start: usize, out: usize, s: i32, off: i32, P: i32, cOut: i32): void {
+  const word = load<i32>(start + (<usize>s << 2));
+  const lo = s == word ? s : s + off;
+  const hi = min(s + off, P - 1);
+  memory.fill(out, 0, <usize>cOut << 2);
+  for (let p = lo; p <= hi; p++) {
+    if (load<i32>(start + (<usize>p << 2)) != word) break;
+    const row = dy + ((<usize>p * cOut) << 2);
+    let c = 0;
+    for (; c + 4 <= cOut; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
+    }
+    for (; c < cOut; c++) {
+      const o = <usize>c << 2;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
+    }
+  }
+}
+
+// x (P, Cin), dy (P, Cout), start (P) → dw (K·Cin, Cout) += Σ_p x[tap_j(p)]ᵀ dy[p] per tap j,
+// dbias (Cout) += Σ_p dy[p] when dbias ≠ 0. Threads share the (tap, 4 channels) blocks of dw.
+export function conv_backward_weight(x: usize, dy: usize, start: usize, dw: usize, dbias: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
+  const quads = (cIn + 3) >> 2;
+  const b0 = share(K * quads, 1, t, T);
+  const b1 = share(K * quads, 1, t + 1, T);
+  for (let b = b0; b < b1; b++) {
+    const j = b / quads;
+    const c = (b % quads) << 2;
+    const dwj = dw + ((<usize>j * cIn * cOut) << 2);
+    matmulTransposedA(dwj, x, cIn, start, (K - 1 - j) * dilation, dy, cIn, cOut, P, c, min(c + 4, cIn));
+  }
+  if (dbias) columnSums(dy, P, cOut, dbias, share(cOut, 4, t, T), share(cOut, 4, t + 1, T));
+}
+
+/** out[c] += Σ_p x[p, c] for columns [c0, c1) of x (P, C). */
+export function columnSums(x: usize, P: i32, C: i32, out: usize, c0: i32, c1: i32): void {
+  const ld = <usize>C << 2;
+  for (let c = c0; c < c1; c++) {
+    let acc: f32 = 0;
+    let p0 = x + (<usize>c << 2);
+    for (let p = 0; p < P; p++) {
+      acc += load<f32>(p0);
+      p0 += ld;
+    }
+    store<f32>(out + (<usize>c << 2), load<f32>(out + (<usize>c << 2)) + acc);
+  }
+}

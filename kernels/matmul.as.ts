@@ -1,0 +1,213 @@
+// Register-tiled matrix products for the WebAssembly SIMD backend (AssemblyScript), shared by the conv
+// and head kernels. A tile is 4 rows × 16 columns of f32x4 multiply-adds kept in 16 registers: each
+// step of the inner loop loads 4 vectors of B and 4 scalars of A for 64 multiply-adds, which is what
+// lets V8 run these at ~30 GFLOP/s a thread. Narrower tiles (4 columns, then a masked last one) and
+// duplicated last rows take the edges, so any shape works; loads past an edge stay inside the
+// allocation's 16 bytes of slack (wasm-memory.ts) and only feed lanes that are never stored.
+//
+// Pointers are byte addresses in the one wasm memory; sizes are element counts. Rows of A are
+// gathered: row p reads A row max(p − off, start[p]) — the conv tap of layout.ts — or p itself
+// when `start` is 0.
+
+/** The A row that output row p reads (kernels/layout.ts tapPosition). */
+@inline export function gatherRow(start: usize, off: i32, p: i32): i32 {
+  return start ? max(p - off, load<i32>(start + (<usize>p << 2))) : p;
+}
+
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/** How a tile's accumulators start. */
+export const FROM_ZERO = 0;
+export const FROM_OUTPUT = 1; // accumulate into what y holds
+export const FROM_BIAS = 2; // every row starts as the bias row
+
+// y rows [r0, r1) of (·, N) ← init + A (·, K) gathered · B (K, N); lda = A's row length
+export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
+  const ldy = <usize>N << 2;
+  const ldaBytes = <usize>lda << 2;
+  for (let p = r0; p < r1; p += 4) {
+    const count = min(4, r1 - p);
+    const a0 = a + <usize>gatherRow(start, off, p) * ldaBytes;
+    const a1 = a + <usize>gatherRow(start, off, p + min(1, count - 1)) * ldaBytes;
+    const a2 = a + <usize>gatherRow(start, off, p + min(2, count - 1)) * ldaBytes;
+    const a3 = a + <usize>gatherRow(start, off, p + min(3, count - 1)) * ldaBytes;
+    const y0 = y + <usize>p * ldy;
+    const y1 = y + <usize>(p + min(1, count - 1)) * ldy;
+    const y2 = y + <usize>(p + min(2, count - 1)) * ldy;
+    const y3 = y + <usize>(p + min(3, count - 1)) * ldy;
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const o = <usize>j << 2;
+      tile16(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count);
+    }
+    for (; j < N; j += 4) {
+      const o = <usize>j << 2;
+      tile4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, N - j));
+    }
+  }
+}
+
+function tile16(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
+  if (init == FROM_BIAS) {
+    c00 = v128.load(bias); c01 = v128.load(bias, 16); c02 = v128.load(bias, 32); c03 = v128.load(bias, 48);
+  }
+  let c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+  let c20 = c00, c21 = c01, c22 = c02, c23 = c03;
+  let c30 = c00, c31 = c01, c32 = c02, c33 = c03;
+  if (init == FROM_OUTPUT) {
+    c00 = v128.load(y0); c01 = v128.load(y0, 16); c02 = v128.load(y0, 32); c03 = v128.load(y0, 48);
+    c10 = v128.load(y1); c11 = v128.load(y1, 16); c12 = v128.load(y1, 32); c13 = v128.load(y1, 48);
+    c20 = v128.load(y2); c21 = v128.load(y2, 16); c22 = v128.load(y2, 32); c23 = v128.load(y2, 48);
+    c30 = v128.load(y3); c31 = v128.load(y3, 16); c32 = v128.load(y3, 32); c33 = v128.load(y3, 48);
+  }
+  let bp = b;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+    const ko = <usize>k << 2;
+    let s = f32x4.splat(load<f32>(a0 + ko));
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1); c02 = madd(c02, s, b2); c03 = madd(c03, s, b3);
+    s = f32x4.splat(load<f32>(a1 + ko));
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1); c12 = madd(c12, s, b2); c13 = madd(c13, s, b3);
+    s = f32x4.splat(load<f32>(a2 + ko));
+    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1); c22 = madd(c22, s, b2); c23 = madd(c23, s, b3);
+    s = f32x4.splat(load<f32>(a3 + ko));
+    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1); c32 = madd(c32, s, b2); c33 = madd(c33, s, b3);
+    bp += ldb;
+  }
+  v128.store(y0, c00); v128.store(y0, c01, 16); v128.store(y0, c02, 32); v128.store(y0, c03, 48);
+  if (count < 2) return;
+  v128.store(y1, c10); v128.store(y1, c11, 16); v128.store(y1, c12, 32); v128.store(y1, c13, 48);
+  if (count < 3) return;
+  v128.store(y2, c20); v128.store(y2, c21, 16); v128.store(y2, c22, 32); v128.store(y2, c23, 48);
+  if (count < 4) return;
+  v128.store(y3, c30); v128.store(y3, c31, 16); v128.store(y3, c32, 32); v128.store(y3, c33, 48);
+}
+
+function tile4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32, cols: i32): void {
+  let c0 = f32x4.splat(0);
+  if (init == FROM_BIAS) c0 = v128.load(bias);
+  let c1 = c0, c2 = c0, c3 = c0;
+  if (init == FROM_OUTPUT) {
+    c0 = v128.load(y0); c1 = v128.load(y1); c2 = v128.load(y2); c3 = v128.load(y3);
+  }
+  let bp = b;
+  for (let k = 0; k < K; k++) {
+    const bv = v128.load(bp);
+    const ko = <usize>k << 2;
+    c0 = madd(c0, f32x4.splat(load<f32>(a0 + ko)), bv);
+    c1 = madd(c1, f32x4.splat(load<f32>(a1 + ko)), bv);
+    c2 = madd(c2, f32x4.splat(load<f32>(a2 + ko)), bv);
+    c3 = madd(c3, f32x4.splat(load<f32>(a3 + ko)), bv);
+    bp += ldb;
+  }
+  storeLanes(y0, c0, cols);
+  if (count > 1) storeLanes(y1, c1, cols);
+  if (count > 2) storeLanes(y2, c2, cols);
+  if (count > 3) storeLanes(y3, c3, cols);
+}
+
+/** The first `cols` (1–4) lanes of v at p. */
+@inline export function storeLanes(p: usize, v: v128, cols: i32): void {
+  if (cols == 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (cols > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (cols > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+// dw rows [c0, c1) of (Kd, N) += Σ_{p < P} A[gathered p, c]ᵀ · D[p, :]: the weight gradient of a
+// product. A (·, lda), D (P, N). Tiles are 4 rows of dw (4 neighbouring columns of A, one vector
+// load per position) × 16 columns; c0 is a multiple of 4.
+export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, Kd: i32, N: i32, P: i32, c0: i32, c1: i32): void {
+  const ldw = <usize>N << 2;
+  for (let c = c0; c < c1; c += 4) {
+    const count = min(4, c1 - c);
+    const w0 = dw + <usize>c * ldw;
+    const w1 = dw + <usize>(c + min(1, count - 1)) * ldw;
+    const w2 = dw + <usize>(c + min(2, count - 1)) * ldw;
+    const w3 = dw + <usize>(c + min(3, count - 1)) * ldw;
+    const ac = a + (<usize>c << 2);
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const o = <usize>j << 2;
+      tileT16(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count);
+    }
+    for (; j < N; j += 4) {
+      const o = <usize>j << 2;
+      tileT4(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count, min(4, N - j));
+    }
+  }
+}
+
+function tileT16(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32): void {
+  let c00 = v128.load(w0), c01 = v128.load(w0, 16), c02 = v128.load(w0, 32), c03 = v128.load(w0, 48);
+  let c10 = v128.load(w1), c11 = v128.load(w1, 16), c12 = v128.load(w1, 32), c13 = v128.load(w1, 48);
+  let c20 = v128.load(w2), c21 = v128.load(w2, 16), c22 = v128.load(w2, 32), c23 = v128.load(w2, 48);
+  let c30 = v128.load(w3), c31 = v128.load(w3, 16), c32 = v128.load(w3, 32), c33 = v128.load(w3, 48);
+  const ldaBytes = <usize>lda << 2;
+  let dp = d;
+  for (let p = 0; p < P; p++) {
+    const av = v128.load(a + <usize>gatherRow(start, off, p) * ldaBytes);
+    const d0 = v128.load(dp), d1 = v128.load(dp, 16), d2 = v128.load(dp, 32), d3 = v128.load(dp, 48);
+    let s = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
+    c00 = madd(c00, s, d0); c01 = madd(c01, s, d1); c02 = madd(c02, s, d2); c03 = madd(c03, s, d3);
+    s = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
+    c10 = madd(c10, s, d0); c11 = madd(c11, s, d1); c12 = madd(c12, s, d2); c13 = madd(c13, s, d3);
+    s = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
+    c20 = madd(c20, s, d0); c21 = madd(c21, s, d1); c22 = madd(c22, s, d2); c23 = madd(c23, s, d3);
+    s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
+    c30 = madd(c30, s, d0); c31 = madd(c31, s, d1); c32 = madd(c32, s, d2); c33 = madd(c33, s, d3);
+    dp += ldd;
+  }
+  v128.store(w0, c00); v128.store(w0, c01, 16); v128.store(w0, c02, 32); v128.store(w0, c03, 48);
+  if (count < 2) return;
+  v128.store(w1, c10); v128.store(w1, c11, 16); v128.store(w1, c12, 32); v128.store(w1, c13, 48);
+  if (count < 3) return;
+  v128.store(w2, c20); v128.store(w2, c21, 16); v128.store(w2, c22, 32); v128.store(w2, c23, 48);
+  if (count < 4) return;
+  v128.store(w3, c30); v128.store(w3, c31, 16); v128.store(w3, c32, 32); v128.store(w3, c33, 48);
+}
+
+function tileT4(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32, cols: i32): void {
+  let c0 = v128.load(w0), c1 = v128.load(w1), c2 = v128.load(w2), c3 = v128.load(w3);
+  const ldaBytes = <usize>lda << 2;
+  let dp = d;
+  for (let p = 0; p < P; p++) {
+    const av = v128.load(a + <usize>gatherRow(start, off, p) * ldaBytes);
+    const dv = v128.load(dp);
+    c0 = madd(c0, v128.shuffle<f32>(av, av, 0, 0, 0, 0), dv);
+    c1 = madd(c1, v128.shuffle<f32>(av, av, 1, 1, 1, 1), dv);
+    c2 = madd(c2, v128.shuffle<f32>(av, av, 2, 2, 2, 2), dv);
+    c3 = madd(c3, v128.shuffle<f32>(av, av, 3, 3, 3, 3), dv);
+    dp += ldd;
+  }
+  storeLanes(w0, c0, cols);
+  if (count > 1) storeLanes(w1, c1, cols);
+  if (count > 2) storeLanes(w2, c2, cols);
+  if (count > 3) storeLanes(w3, c3, cols);
+}
+
+// src: `count` matrices (R, C) back to back → dst: each transposed to (C, R). The backward-input
+// products read weights transposed, so that their inner loop walks rows of B as the forward does.
+export function transpose_blocks(src: usize, dst: usize, R: i32, C: i32, count: i32, t: i32, T: i32): void {
+  const size = <usize>R * C;
+  const m1 = share(count, 1, t + 1, T);
+  for (let m = share(count, 1, t, T); m < m1; m++) {
+    const s = src + ((<usize>m * size) << 2);
+    const d = dst + ((<usize>m * size) << 2);
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < C; c++) store<f32>(d + ((<usize>c * R + r) << 2), load<f32>(s + ((<usize>r * C + c) << 2)));
+    }
+  }
+}
+
+/** Thread t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)). */
+@inline export function share(n: i32, unit: i32, t: i32, T: i32): i32 {
+  const units = (n + unit - 1) / unit;
+  return min(n, ((units * t) / T) * unit);
+}

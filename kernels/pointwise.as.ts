@@ -1,0 +1,88 @@
+// Elementwise kernels for the WebAssembly SIMD backend: tanh and its backward, the optimizer
+// updates, and the vector tanh / exp the fused kernels use (wasm has neither). Threads share the
+// elements in blocks of 4.
+
+import { share, storeLanes } from './matmul.as';
+
+// Eigen's float tanh, as kernels/pointwise.ts: an odd [13/6] rational fit, within 4e-7 of tanh,
+// clamped where float32 tanh is ±1
+@inline export function tanh4(x: v128): v128 {
+  const v = f32x4.min(f32x4.max(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const v2 = f32x4.mul(v, v);
+  let p = f32x4.add(f32x4.mul(v2, f32x4.splat(-2.76076847742355e-16)), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(4.89352455891786e-3));
+  let q = f32x4.add(f32x4.mul(v2, f32x4.splat(1.19825839466702e-6)), f32x4.splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(q, v2), f32x4.splat(2.268434632439e-3));
+  q = f32x4.add(f32x4.mul(q, v2), f32x4.splat(4.89352518554385e-3));
+  return f32x4.div(f32x4.mul(v, p), q);
+}
+
+// Cephes' expf: e^x = 2^n · e^r, |r| ≤ ln2/2, e^r by a degree-6 polynomial; about 1 ulp. Inputs
+// below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0).
+@inline export function exp4(x: v128): v128 {
+  const xc = f32x4.min(f32x4.max(x, f32x4.splat(-87)), f32x4.splat(88));
+  const n = f32x4.floor(f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+// x (N) → y (N)
+export function tanh_forward(x: usize, y: usize, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(y + o, tanh4(v128.load(x + o)), min(4, e - i));
+  }
+}
+
+// y = tanh(x) (N), dy (N) → dx (N) = (1 − y²)·dy
+export function tanh_backward(y: usize, dy: usize, dx: usize, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  const one = f32x4.splat(1);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(y + o);
+    storeLanes(dx + o, f32x4.mul(f32x4.sub(one, f32x4.mul(v, v)), v128.load(dy + o)), min(4, e - i));
+  }
+}
+
+// w ← w − lr·g (N)
+export function sgd_update(w: usize, g: usize, lr: f32, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  const rate = f32x4.splat(lr);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(rate, v128.load(g + o))), min(4, e - i));
+  }
+}
+
+// AdamW (torch.optim.AdamW's update) in place on w, m, v (N). The host passes 1 − β (1 − 0.999 in
+// float32 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
+export function adamw_update(w: usize, g: usize, m: usize, v: usize, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    const cols = min(4, e - i);
+    const gv = v128.load(g + o);
+    const mv = f32x4.add(f32x4.mul(f32x4.splat(beta1), v128.load(m + o)), f32x4.mul(f32x4.splat(oneMinusBeta1), gv));
+    const vv = f32x4.add(f32x4.mul(f32x4.splat(beta2), v128.load(v + o)), f32x4.mul(f32x4.mul(f32x4.splat(oneMinusBeta2), gv), gv));
+    const wv = v128.load(w + o);
+    const stepDir = f32x4.div(f32x4.div(mv, f32x4.splat(c1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, f32x4.splat(c2))), f32x4.splat(eps)));
+    storeLanes(m + o, mv, cols);
+    storeLanes(v + o, vv, cols);
+    storeLanes(w + o, f32x4.sub(wv, f32x4.mul(f32x4.splat(lr), f32x4.add(stepDir, f32x4.mul(f32x4.splat(weightDecay), wv)))), cols);
+  }
+}

@@ -1,0 +1,9 @@
+// The WebAssembly SIMD backend's module: every kernel of the op families, one export each.
+// Built by `npm run build:wasm` (scripts/build-wasm.mjs) into kernels/wasm-binary.generated.ts.
+
+export { conv_forward, conv_backward_input, conv_backward_weight } from './conv1d.as';
+export { bn_partial_stats, bn_finish_stats, bn_forward, bn_backward_sums, bn_backward_dx } from './batchnorm.as';
+export { tanh_forward, tanh_backward, sgd_update, adamw_update } from './pointwise.as';
+export { embedding_forward, embedding_backward } from './embedding.as';
+export { head_forward, cross_entropy, head_cross_entropy, head_backward_input, head_backward_weight } from './head.as';
+export { transpose_blocks } from './matmul.as';

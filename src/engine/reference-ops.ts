@@ -1,0 +1,47 @@
+// The reference ops: the plain-TS references of kernels/, which every other backend is held to.
+
+import { convBackwardInputRef, convBackwardWeightRef, convForwardRef } from '../../kernels/conv1d.ts';
+import { bnBackwardRef, bnForwardRef, bnStatsRef } from '../../kernels/batchnorm.ts';
+import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef } from '../../kernels/pointwise.ts';
+import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embedding.ts';
+import { crossEntropyRef, headBackwardRef, headForwardRef } from '../../kernels/head.ts';
+import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
+
+export const referenceOps: ConvOps = withComposedFusions({
+  name: 'reference',
+  allocate: (length) => new Float32Array(length),
+  beginPass: () => {},
+  embeddingForward: embeddingForwardRef,
+  embeddingBackward: (dy, idx, C, dtable) => addInto(dtable, embeddingBackwardRef(dy, idx, dtable.length / C, C)),
+  convForward: convForwardRef,
+  convBackwardInput: convBackwardInputRef,
+  convBackwardWeight: (x, dy, start, s, dw, dbias) => {
+    const g = convBackwardWeightRef(x, dy, start, s);
+    addInto(dw, g.dw);
+    if (dbias) addInto(dbias, g.dbias);
+  },
+  convBackward: (x, dy, w, start, s, dw) => {
+    addInto(dw, convBackwardWeightRef(x, dy, start, s).dw);
+    return convBackwardInputRef(dy, w, start, s);
+  },
+  bnStats: bnStatsRef,
+  bnForward: bnForwardRef,
+  bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => {
+    const g = bnBackwardRef(dy, x, mean, variance, gamma, eps, training, s);
+    addInto(dgamma, g.dgamma);
+    addInto(dbeta, g.dbeta);
+    return g.dx;
+  },
+  tanhForward: tanhForwardRef,
+  tanhBackward: tanhBackwardRef,
+  headForward: headForwardRef,
+  crossEntropy: crossEntropyRef,
+  headBackward: (dlogits, h, w, s, dw, db) => {
+    const g = headBackwardRef(dlogits, h, w, s);
+    addInto(dw, g.dw);
+    addInto(db, g.db);
+    return g.dh;
+  },
+  sgdUpdate: sgdUpdateRef,
+  adamwUpdate: adamwUpdateRef,
+});

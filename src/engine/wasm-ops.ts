@@ -1,0 +1,235 @@
+// ConvOps on the hand-written WebAssembly SIMD kernels (kernels/*.as.ts), on one or more threads over
+// one shared memory. Parameters, gradients and optimizer moments live in that memory (`allocate`),
+// and every result is a view of it, so activations pass from op to op without a copy; an argument
+// that lives elsewhere (a batch's indices, a test's input) is copied in for the call.
+
+import { WASM_KERNELS_BASE64 } from '../../kernels/wasm-binary.generated.ts';
+import type { ConvShape } from '../../kernels/conv1d.ts';
+import { withComposedFusions, type ConvOps } from './ops.ts';
+import { WasmMemory } from './wasm-memory.ts';
+import { ThreadPool, type WorkerSpawner } from './wasm-threads.ts';
+
+export interface WasmOptions {
+  /** Threads to run each kernel on, this one included (default 1). */
+  threads?: number;
+  /** How to start worker threads (src/engine/node-workers.ts in Node); a browser's Worker by default. */
+  spawn?: WorkerSpawner;
+}
+
+export interface WasmOps extends ConvOps {
+  readonly threads: number;
+  /** Stops the workers; the ops must not be used afterwards (arrays they allocated stay readable). */
+  destroy(): void;
+}
+
+const KERNELS = [
+  'embedding_forward',
+  'embedding_backward',
+  'conv_forward',
+  'conv_backward_input',
+  'conv_backward_weight',
+  'transpose_blocks',
+  'bn_partial_stats',
+  'bn_finish_stats',
+  'bn_forward',
+  'bn_backward_sums',
+  'bn_backward_dx',
+  'tanh_forward',
+  'tanh_backward',
+  'head_forward',
+  'cross_entropy',
+  'head_cross_entropy',
+  'head_backward_input',
+  'head_backward_weight',
+  'sgd_update',
+  'adamw_update',
+] as const;
+type Kernel = (typeof KERNELS)[number];
+
+/** Elementwise work below this many elements runs on this thread alone: waking the others costs more. */
+const PARALLEL_MIN_ELEMENTS = 16384;
+
+let compiled: Promise<WebAssembly.Module> | null = null;
+
+/** The kernels' module, compiled once per process. */
+export function wasmModule(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(wasmBytes());
+  return compiled;
+}
+
+/** Why the wasm backend cannot run here, or null when it can (SIMD, threads' shared memory). */
+export function wasmUnavailableReason(): string | null {
+  if (typeof WebAssembly !== 'object') return 'no WebAssembly in this JavaScript engine';
+  if (typeof SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer (a browser page needs cross-origin isolation: COOP/COEP headers)';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch (e) {
+    return `no shared WebAssembly memory: ${(e as Error).message}`;
+  }
+  return WebAssembly.validate(wasmBytes()) ? null : 'this WebAssembly engine rejects the kernels (it lacks SIMD or threads)';
+}
+
+function wasmBytes(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(WASM_KERNELS_BASE64), (c) => c.charCodeAt(0));
+}
+
+export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps> {
+  const module = await wasmModule();
+  const mem = new WasmMemory();
+  const exports = (await WebAssembly.instantiate(module, { env: { memory: mem.memory } })).exports;
+  const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
+  const T = pool.threads;
+  const run = (kernel: Kernel, args: number[], parallel = true) => pool.run(KERNELS.indexOf(kernel), args, parallel);
+
+  const at = (a: Float32Array | Int32Array) => mem.place(a);
+  const out = (length: number) => mem.f32(mem.passBytes(length * 4), length);
+  const scratch = (bytes: number) => mem.passBytes(bytes);
+  // an array an op updates in place: used where it lives, else copied in and back
+  const inPlace = (arrays: Float32Array[], body: (ptrs: number[]) => void) => {
+    const ptrs = arrays.map((a) => mem.place(a));
+    body(ptrs);
+    arrays.forEach((a, i) => {
+      if (mem.addressOf(a) < 0) a.set(mem.f32(ptrs[i], a.length));
+    });
+  };
+  // mean, unbiased variance (C) from the partial sums (T, 2, C) a kernel left
+  const finishStats = (partials: number, P: number, C: number) => {
+    const mean = out(C);
+    const variance = out(C);
+    run('bn_finish_stats', [partials, P, C, T, mem.addressOf(mean), mem.addressOf(variance)], false);
+    return { mean, variance };
+  };
+  const transposed = (w: Float32Array, R: number, C: number, count: number) => {
+    const wT = scratch(w.length * 4);
+    run('transpose_blocks', [at(w), wT, R, C, count]);
+    return wT;
+  };
+  const ptr = (a: Float32Array) => mem.addressOf(a);
+
+  const ops: ConvOps = withComposedFusions({
+    name: T === 1 ? 'wasm' : `wasm ×${T}`,
+    allocate: (length) => mem.allocate(length),
+    beginPass: () => mem.beginPass(),
+
+    embeddingForward: (table, idx, C) => {
+      const y = out(idx.length * C);
+      run('embedding_forward', [at(table), at(idx), ptr(y), idx.length, C]);
+      return y;
+    },
+    embeddingBackward: (dy, idx, C, dtable) =>
+      inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C])),
+
+    convForward: (x, w, bias, start, s) => {
+      const y = out(s.P * s.cOut);
+      run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, 0]);
+      return y;
+    },
+    convBackwardInput,
+    convBackwardWeight,
+    convBackward: (x, dy, w, start, s, dw) => {
+      convBackwardWeight(x, dy, start, s, dw, null);
+      return convBackwardInput(dy, w, start, s);
+    },
+
+    bnStats: (x, s) => {
+      const partials = scratch(T * 2 * s.C * 8);
+      run('bn_partial_stats', [at(x), s.P, s.C, partials]);
+      return finishStats(partials, s.P, s.C);
+    },
+    bnForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, false),
+    bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(null, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
+
+    tanhForward: (x) => {
+      const y = out(x.length);
+      run('tanh_forward', [at(x), ptr(y), x.length], x.length >= PARALLEL_MIN_ELEMENTS);
+      return y;
+    },
+    tanhBackward: (y, dy) => {
+      const dx = out(y.length);
+      run('tanh_backward', [at(y), at(dy), ptr(dx), y.length], y.length >= PARALLEL_MIN_ELEMENTS);
+      return dx;
+    },
+
+    headForward: (h, w, b, s) => {
+      const logits = out(s.P * s.V);
+      run('head_forward', [at(h), at(w), at(b), ptr(logits), s.P, s.H, s.V]);
+      return logits;
+    },
+    crossEntropy: (logits, target, weight, s) => {
+      const loss = out(s.P);
+      const dlogits = out(s.P * s.V);
+      run('cross_entropy', [at(logits), at(target), at(weight), ptr(loss), ptr(dlogits), s.P, s.V]);
+      return { loss, dlogits };
+    },
+    headBackward: (dlogits, h, w, s, dw, db) => {
+      const wT = transposed(w, s.H, s.V, 1);
+      const dh = out(s.P * s.H);
+      run('head_backward_input', [at(dlogits), wT, ptr(dh), s.P, s.H, s.V]);
+      inPlace([dw, db], ([pw, pb]) => run('head_backward_weight', [at(dlogits), at(h), pw, pb, s.P, s.H, s.V]));
+      return dh;
+    },
+
+    sgdUpdate: (w, g, lr) => inPlace([w], ([pw]) => run('sgd_update', [pw, at(g), lr, w.length], w.length >= PARALLEL_MIN_ELEMENTS)),
+    adamwUpdate: (w, g, m, v, h) =>
+      inPlace([w, m, v], ([pw, pm, pv]) =>
+        run(
+          'adamw_update',
+          // 1 − β and the bias corrections in float64 here, as the reference computes them
+          [pw, at(g), pm, pv, h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step, w.length],
+          w.length >= PARALLEL_MIN_ELEMENTS,
+        ),
+      ),
+  });
+
+  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape) {
+    const wT = transposed(w, s.cIn, s.cOut, s.K);
+    const dx = out(s.P * s.cIn);
+    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), s.P, s.cIn, s.cOut, s.K, s.dilation]);
+    return dx;
+  }
+
+  function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
+    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, s.P, s.cIn, s.cOut, s.K, s.dilation]));
+  }
+
+  function bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, P: number, C: number, withTanh: boolean) {
+    const y = out(P * C);
+    run('bn_forward', [at(x), at(mean), at(variance), at(gamma), at(beta), eps, ptr(y), P, C, withTanh ? 1 : 0, scratch(T * 2 * C * 4)]);
+    return y;
+  }
+
+  // y: the tanh output when the backward goes through tanh first, else null
+  function bnBackward(y: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, training: boolean, P: number, C: number, dgamma: Float32Array, dbeta: Float32Array) {
+    const partials = scratch(T * 2 * C * 8);
+    const dyAt = at(dy);
+    const dh = y ? scratch(P * C * 4) : dyAt;
+    run('bn_backward_sums', [dyAt, y ? at(y) : 0, at(x), at(mean), dh, P, C, partials]);
+    const dx = out(P * C);
+    inPlace([dgamma, dbeta], ([pg, pb]) =>
+      run('bn_backward_dx', [dh, at(x), at(mean), at(variance), at(gamma), eps, training ? 1 : 0, partials, ptr(dx), pg, pb, P, C, scratch(T * 3 * C * 4)]),
+    );
+    return dx;
+  }
+
+  return {
+    ...ops,
+    threads: T,
+    destroy: () => pool.destroy(),
+    // the fused kernels
+    convForwardStats: (x, w, start, s) => {
+      const y = out(s.P * s.cOut);
+      const partials = scratch(T * 2 * s.cOut * 8);
+      run('conv_forward', [at(x), at(w), 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials]);
+      return { y, ...finishStats(partials, s.P, s.cOut) };
+    },
+    bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
+    tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
+    headCrossEntropy: (h, w, b, target, weight, s) => {
+      const logits = out(s.P * s.V);
+      const loss = out(s.P);
+      const dlogits = out(s.P * s.V);
+      run('head_cross_entropy', [at(h), at(w), at(b), at(target), at(weight), ptr(logits), ptr(loss), ptr(dlogits), s.P, s.H, s.V]);
+      return { logits, loss, dlogits };
+    },
+  };
+}

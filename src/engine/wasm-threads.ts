@@ -1,0 +1,168 @@
+// Runs a wasm kernel on T threads at once: this thread and T − 1 workers, each with its own instance
+// of the module over the one shared memory. Every kernel takes (t, T) last and does its own share,
+// so a run is: post the kernel and its arguments in a shared control block, run share 0 here, wait
+// until every worker has finished its share. Workers spin on the control block for a while before
+// sleeping, since a training step runs kernels back to back, microseconds apart.
+//
+// Workers come from a `WorkerSpawner` (src/engine/node-workers.ts in Node; `browserWorkers` below in
+// a page), so this file uses nothing that only one platform has.
+
+/** Int32 slots of the control block. */
+const SEQ = 0; // bumped for every run
+const KERNEL = 1; // which kernel: an index into the names the workers were given
+const ARG_COUNT = 2;
+const FAILED = 3; // a worker's kernel threw
+const STOP = 4;
+const DONE = 8; // DONE + w: the last run worker w finished
+const MAX_THREADS = 56;
+const ARGS_BYTE = 256;
+const MAX_ARGS = 24;
+/** How long a waiting thread polls before it sleeps (or, on this thread, checks for a dead worker). */
+const SPINS = 1 << 18;
+const WORKER_TIMEOUT_MS = 30_000;
+
+/** What a worker gets, as structured-clonable data. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  thread: number;
+  threads: number;
+  kernels: string[];
+}
+
+export interface SpawnedWorker {
+  /** Resolves once the worker has its instance and waits for runs; rejects if it failed to start. */
+  ready: Promise<void>;
+  terminate(): void;
+}
+
+/** Starts a worker that runs `source` (plain JavaScript) with `init`. */
+export type WorkerSpawner = (source: string, init: WorkerInit) => SpawnedWorker;
+
+// The worker's whole program. It runs in a Node worker_threads Worker (eval'd, CommonJS) or a
+// browser Worker (from a Blob), and blocks in its loop until told to stop.
+export const WORKER_SOURCE = `
+function serve(init, ready) {
+  const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+  const kernels = init.kernels.map((name) => exports[name]);
+  const ctl = new Int32Array(init.control, 0, ${DONE + MAX_THREADS});
+  const args = new Float64Array(init.control, ${ARGS_BYTE}, ${MAX_ARGS});
+  let seen = Atomics.load(ctl, ${SEQ});
+  ready();
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${SEQ}) === seen) {
+      if (++spins > ${SPINS}) Atomics.wait(ctl, ${SEQ}, seen, 1000);
+    }
+    seen = Atomics.load(ctl, ${SEQ});
+    if (Atomics.load(ctl, ${STOP})) return;
+    const n = ctl[${ARG_COUNT}];
+    const call = Array.from(args.subarray(0, n));
+    try {
+      kernels[ctl[${KERNEL}]](...call, init.thread, init.threads);
+    } catch (e) {
+      Atomics.store(ctl, ${FAILED}, init.thread);
+      Atomics.store(ctl, ${DONE} + init.thread, seen);
+      throw e;
+    }
+    Atomics.store(ctl, ${DONE} + init.thread, seen);
+  }
+}
+if (typeof require === 'function') {
+  const { workerData, parentPort } = require('node:worker_threads');
+  serve(workerData, () => parentPort.postMessage('ready'));
+} else {
+  self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));
+}
+`;
+
+export class ThreadPool {
+  private readonly ctl: Int32Array;
+  private readonly args: Float64Array;
+  private seq = 0;
+
+  private constructor(
+    private readonly kernels: ((...args: number[]) => void)[],
+    readonly threads: number,
+    control: SharedArrayBuffer,
+    private readonly workers: SpawnedWorker[],
+  ) {
+    this.ctl = new Int32Array(control, 0, DONE + MAX_THREADS);
+    this.args = new Float64Array(control, ARGS_BYTE, MAX_ARGS);
+  }
+
+  /** `exports` is this thread's instance; `names` the kernels runs may name, in the order `run` indexes them. */
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, exports: WebAssembly.Exports, names: string[], threads: number, spawn?: WorkerSpawner): Promise<ThreadPool> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
+    const control = new SharedArrayBuffer(ARGS_BYTE + MAX_ARGS * 8);
+    const kernels = names.map((name) => exports[name] as (...args: number[]) => void);
+    const workers: SpawnedWorker[] = [];
+    if (threads > 1) {
+      const spawner = spawn ?? browserWorkers();
+      if (!spawner) throw new Error(`${threads} threads need workers, and this platform has no Worker to start them with`);
+      for (let thread = 1; thread < threads; thread++) workers.push(spawner(WORKER_SOURCE, { module, memory, control, thread, threads, kernels: names }));
+      try {
+        await Promise.all(workers.map((w) => w.ready));
+      } catch (e) {
+        for (const w of workers) w.terminate();
+        throw e;
+      }
+    }
+    return new ThreadPool(kernels, threads, control, workers);
+  }
+
+  /** Runs kernel `index` with `args` on every thread (or only here, when `parallel` is false). */
+  run(index: number, args: number[], parallel = true): void {
+    const kernel = this.kernels[index];
+    if (!parallel || this.threads === 1) {
+      kernel(...args, 0, 1);
+      return;
+    }
+    const { ctl } = this;
+    this.args.set(args);
+    ctl[KERNEL] = index;
+    ctl[ARG_COUNT] = args.length;
+    const seq = ++this.seq;
+    Atomics.store(ctl, SEQ, seq);
+    Atomics.notify(ctl, SEQ);
+    kernel(...args, 0, this.threads);
+    for (let w = 1; w < this.threads; w++) this.waitFor(w, seq);
+    if (ctl[FAILED]) throw new Error(`wasm kernel ${index} failed on worker ${ctl[FAILED]} (its error is printed by the worker)`);
+  }
+
+  private waitFor(worker: number, seq: number): void {
+    let spins = 0;
+    let since = 0;
+    while (Atomics.load(this.ctl, DONE + worker) !== seq) {
+      if (++spins < SPINS) continue;
+      spins = 0;
+      since ||= performance.now();
+      if (performance.now() - since > WORKER_TIMEOUT_MS) throw new Error(`wasm worker ${worker} has not answered for ${WORKER_TIMEOUT_MS / 1000} s`);
+    }
+  }
+
+  destroy(): void {
+    Atomics.store(this.ctl, STOP, 1);
+    Atomics.store(this.ctl, SEQ, ++this.seq);
+    Atomics.notify(this.ctl, SEQ);
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+/** Browser (and any platform with a global Worker): workers from a Blob of the source. */
+function browserWorkers(): WorkerSpawner | null {
+  const g = globalThis as { Worker?: new (url: string) => { postMessage(m: unknown): void; onmessage: ((e: unknown) => void) | null; onerror: ((e: { message?: string }) => void) | null; terminate(): void }; Blob?: typeof Blob; URL?: typeof URL };
+  if (!g.Worker || !g.Blob || !g.URL?.createObjectURL) return null;
+  const WorkerClass = g.Worker;
+  return (source, init) => {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const worker = new WorkerClass(url);
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (e) => reject(new Error(`wasm worker failed to start: ${e.message ?? 'unknown error'}`));
+    });
+    worker.postMessage(init);
+    return { ready, terminate: () => (worker.terminate(), URL.revokeObjectURL(url)) };
+  };
+}

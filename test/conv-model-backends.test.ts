@@ -1,0 +1,35 @@
+// The conv model on every backend's ops trains as it does on the references. The ops pass
+// activations to each other as views (of gpu.js's padded rows, kernels/layout.ts; of the wasm
+// memory), which the kernel tests, one op at a time, do not exercise; here every op's output feeds
+// the next, at two batch sizes, with the parameters and gradients where the engine puts them.
+
+import { expect, it } from 'vitest';
+import { describeBackends } from './kernels-harness.ts';
+import { randomModel, split, vocab } from './equivalence-helpers.ts';
+import { maxRelError } from './fixture.ts';
+import { ConvModel } from '../src/models/conv.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
+import { packWords } from '../src/data/packed-batch.ts';
+
+const GRAD_TOL = 1e-4; // max abs difference / max |reference gradient|, float32
+const SIZES = { nEmbd: 6, nHidden: 12 };
+
+// P = 61 and 227, run padded to 64 and 240 rows
+const batches = [split.val.slice(0, 9), split.val.slice(9, 42)].map((words) => packWords(words.map((w) => vocab.encode(w))));
+
+describeBackends('conv model on each backend', (ops) => {
+  it.each(['train', 'eval'] as const)('gives the reference loss, gradients and BatchNorm statistics (%s mode)', (mode) => {
+    const ref = randomModel(3, 11, SIZES);
+    const other = randomModel(3, 11, SIZES);
+    other.params.moveTo(ops().allocate); // where convEngine puts them
+    const refModel = new ConvModel(ref.params, ref.cfg, referenceOps);
+    const model = new ConvModel(other.params, other.cfg, ops());
+    for (const batch of batches) {
+      const refGrads = ref.params.zeroGrads();
+      const grads = other.params.zeroGrads(ops().allocate);
+      expect(model.lossAndGrad(batch, mode, grads)).toBeCloseTo(refModel.lossAndGrad(batch, mode, refGrads), 5);
+      for (const [name, g] of refGrads) expect(maxRelError(grads.get(name)!.data, g.data), name).toBeLessThanOrEqual(GRAD_TOL);
+      for (const name of ref.params.buffers) expect(maxRelError(other.params.get(name).data, ref.params.get(name).data), name).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
