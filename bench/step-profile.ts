@@ -1,5 +1,5 @@
 // Where a conv-engine training step's time goes, per op and per gpu.js kernel (32 whole words a
-// batch, the lecture model): npx tsx bench/step-profile.ts webasm reference
+// batch, the lecture model): npx tsx bench/step-profile.ts wasm wasm:2 webasm reference
 import { readFileSync } from 'node:fs';
 import { GPU, type IGPUKernelSettings, type KernelFunction } from 'gpu.js';
 import { parseItems } from '../src/data/items.ts';
@@ -13,6 +13,8 @@ import { createGpuOps } from '../src/engine/gpu-ops.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import type { GpuJsMode } from '../src/backend.ts';
+import { createWasmOps } from '../src/engine/wasm-ops.ts';
+import { nodeWorkers } from '../src/engine/node-workers.ts';
 
 const WARMUP = 30; // steps: every padded batch size gets its wasm modules built and tiered up
 const STEPS = 40;
@@ -57,12 +59,13 @@ const vocab = Vocab.fromItems(items, 'names');
 const train = encodeAll(vocab, lectureSplit(items.map((i) => i.text)).train);
 const cfg = { vocabSize: 27, ...LECTURE_CONFIG };
 for (const mode of process.argv.slice(2)) {
-  const ops = mode === 'reference' ? referenceOps : createGpuOps(mode as GpuJsMode);
+  const [name, threads] = mode.split(':');
+  const ops = name === 'reference' ? referenceOps : name === 'wasm' ? await createWasmOps({ threads: Number(threads ?? 1), spawn: nodeWorkers }) : createGpuOps(mode as GpuJsMode);
   const opMs = new Map<string, number>();
   const params = initHierarchical(cfg, new PythonRandom(42));
   const engine = convEngine(params, cfg, timeOps(ops, opMs), train);
   const rng = new PythonRandom(1);
-  const grads = params.zeroGrads();
+  const grads = engine.newGrads();
   for (let i = 0; i < WARMUP; i++) engine.step(rng, 32, grads);
   opMs.clear();
   kernelMs.clear();

@@ -17,8 +17,13 @@ const DONE = 8; // DONE + w: the last run worker w finished
 const MAX_THREADS = 56;
 const ARGS_BYTE = 256;
 const MAX_ARGS = 24;
-/** How long a waiting thread polls before it sleeps (or, on this thread, checks for a dead worker). */
-const SPINS = 1 << 18;
+/**
+ * How long a waiting thread polls before it sleeps (~10–50 µs): long enough to catch the next kernel
+ * of a step without a futex wake-up, short enough not to steal a core from a thread that another
+ * process has descheduled (2 cores, 2 threads and anything else running).
+ */
+const SPINS = 1 << 13;
+const SLEEP_MS = 50;
 const WORKER_TIMEOUT_MS = 30_000;
 
 /** What a worker gets, as structured-clonable data. */
@@ -53,7 +58,7 @@ function serve(init, ready) {
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctl, ${SEQ}) === seen) {
-      if (++spins > ${SPINS}) Atomics.wait(ctl, ${SEQ}, seen, 1000);
+      if (++spins > ${SPINS}) Atomics.wait(ctl, ${SEQ}, seen, ${SLEEP_MS});
     }
     seen = Atomics.load(ctl, ${SEQ});
     if (Atomics.load(ctl, ${STOP})) return;
@@ -64,9 +69,11 @@ function serve(init, ready) {
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, init.thread);
       Atomics.store(ctl, ${DONE} + init.thread, seen);
+      Atomics.notify(ctl, ${DONE} + init.thread);
       throw e;
     }
     Atomics.store(ctl, ${DONE} + init.thread, seen);
+    Atomics.notify(ctl, ${DONE} + init.thread);
   }
 }
 if (typeof require === 'function') {
@@ -76,6 +83,16 @@ if (typeof require === 'function') {
   self.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));
 }
 `;
+
+/** Whether this thread may Atomics.wait (Node's main thread and workers may; a browser's main thread may not). */
+const canBlock = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 export class ThreadPool {
   private readonly ctl: Int32Array;
@@ -132,11 +149,14 @@ export class ThreadPool {
   }
 
   private waitFor(worker: number, seq: number): void {
+    const slot = DONE + worker;
     let spins = 0;
     let since = 0;
-    while (Atomics.load(this.ctl, DONE + worker) !== seq) {
+    for (let done = Atomics.load(this.ctl, slot); done !== seq; done = Atomics.load(this.ctl, slot)) {
       if (++spins < SPINS) continue;
       spins = 0;
+      // a browser's main thread may not block: it keeps polling
+      if (canBlock) Atomics.wait(this.ctl, slot, done, SLEEP_MS);
       since ||= performance.now();
       if (performance.now() - since > WORKER_TIMEOUT_MS) throw new Error(`wasm worker ${worker} has not answered for ${WORKER_TIMEOUT_MS / 1000} s`);
     }
