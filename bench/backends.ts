@@ -9,6 +9,7 @@ import { createGpuOps } from '../src/engine/gpu-ops.ts';
 import { createWasmOps } from '../src/engine/wasm-ops.ts';
 import { nodeWorkers } from '../src/engine/node-workers.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
+import { WASM_ONE_THREAD } from './setup.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 
 export interface OpenBackend {
@@ -31,9 +32,7 @@ export interface BackendSet {
 
 const REFERENCE: ConvBackend = { name: 'reference', open: async () => ({ ops: referenceOps, close: () => {} }) };
 
-/** The wasm backend on every core (`wasm`, what `auto` runs) and on one thread (`wasm-1thread`), for the scaling. */
-export const WASM_ONE_THREAD = 'wasm-1thread';
-
+// the wasm backend on every core (`wasm`, what `auto` runs) and on one thread, for the scaling
 function wasmBackends(): ConvBackend[] {
   const open = (threads: number) => async () => {
     const ops = await createWasmOps({ threads, spawn: nodeWorkers });

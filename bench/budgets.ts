@@ -10,6 +10,8 @@ export interface Budgets {
   kernel: Budget;
   /** PyTorch's matmul timing per kernel (its own short warm-up included). */
   torchKernelS: number;
+  /** Training steps timed op by op for the per-op profile. */
+  profileSteps: number;
 }
 
 export const FULL: Budgets = {
@@ -18,6 +20,7 @@ export const FULL: Budgets = {
   generation: { warmupS: 0.5, measureS: 3 },
   kernel: { warmupS: 0.3, measureS: 1.2 },
   torchKernelS: 1,
+  profileSteps: 200,
 };
 
 export const QUICK: Budgets = {
@@ -26,4 +29,5 @@ export const QUICK: Budgets = {
   generation: { warmupS: 0.2, measureS: 1 },
   kernel: { warmupS: 0.1, measureS: 0.4 },
   torchKernelS: 0.4,
+  profileSteps: 50,
 };

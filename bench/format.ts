@@ -2,10 +2,10 @@
 
 import { HOT_KERNELS } from './kernels.ts';
 import { REFERENCE_MATMUL } from './torch.ts';
-import { TORCH_CONV_KEY, TORCH_TREE_KEY, TREE_KEY, type Report } from './report.ts';
+import { TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
 
 export function formatReport(r: Report): string {
-  return [header(r), training(r), forward(r), generation(r), nodes(r), kernels(r), memory(r), legend()].join('\n\n');
+  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), memory(r), legend()].filter(Boolean).join('\n\n');
 }
 
 function header(r: Report): string {
@@ -21,15 +21,35 @@ function header(r: Report): string {
   ].join('\n');
 }
 
+// each ratio column compares a conv row with a baseline at the row's own batch size (report.ts)
+const BASELINES: [string, keyof Ratios][] = [
+  [TORCH_CONV_KEY, 'conv_vs_torch_conv'],
+  [TORCH_CONV_1T_KEY, 'conv_vs_torch_conv_1t'],
+  [TORCH_TREE_KEY, 'conv_vs_torch_tree'],
+  [TORCH_TREE_1T_KEY, 'conv_vs_torch_tree_1t'],
+  [TREE_KEY, 'conv_vs_tree'],
+];
+
 function training(r: Report): string {
   const t = r.train_targets_per_s;
-  // every engine that is not the conv engine is a baseline column, torch's first
-  const bases = [...Object.keys(t).filter((k) => k.startsWith('torch/')).sort(), TREE_KEY].filter((k) => t[k] !== undefined);
-  const over = (key: string, base: string) => (key.startsWith('conv/') ? times(t[key] / t[base]) : '');
+  const bases = BASELINES.filter(([key]) => t[key] !== undefined);
+  const ratio = (key: string, name: keyof Ratios) => times((r.ratios[name] as Record<string, number>)[key]);
   const steps = (key: string) => (r.train_steps_per_s[key] === undefined ? '' : num(r.train_steps_per_s[key]));
-  const rows = Object.keys(t).map((key) => [key, num(t[key]), steps(key), ...bases.map((base) => over(key, base))]);
+  const rows = Object.keys(t).map((key) => [key, num(t[key]), steps(key), ...bases.map(([, name]) => ratio(key, name))]);
   const b = r.settings.budgets.train;
-  return section(`Training throughput (steady state: ${b.measureS} s after ${b.warmupS} s warm-up)`, ['engine/backend', 'targets/s', 'steps/s', ...bases.map((k) => `vs ${k}`)], rows);
+  const s = r.settings;
+  const scaling = Object.entries(r.ratios.wasm_thread_scaling).map(([key, x]) => `${key}: ${times(x)} its one-thread rate`);
+  const title = `Training throughput (${s.batch} words a step; @${s.large_batch}w: ${s.large_batch}; steady state: ${b.measureS} s after ${b.warmupS} s warm-up)`;
+  const table = section(title, ['engine/backend', 'targets/s', 'steps/s', ...bases.map(([k]) => `vs ${k}`)], rows);
+  return scaling.length ? `${table}\nThread scaling of the wasm backend, ${r.machine.cpus} threads: ${scaling.join('; ')}` : table;
+}
+
+function profile(r: Report): string {
+  const entries = Object.entries(r.step_ms_by_op);
+  if (entries.length === 0) return '';
+  const ops = [...new Set(entries.flatMap(([, byOp]) => Object.keys(byOp)))];
+  const rows = ops.map((op) => [op, ...entries.map(([, byOp]) => num(byOp[op]))]);
+  return section(`Where a training step's time goes (ms per ${r.settings.batch}-word step, by op; other = batch packing, loss sum, optimizer, JS)`, ['op', ...entries.map(([k]) => k)], rows);
 }
 
 function forward(r: Report): string {

@@ -1,13 +1,15 @@
 // The bench's result as one JSON-able object (what --json prints), assembled from the raw
 // measurements, with the ratios the table shows. Keys name `<engine>/<backend>`: conv/<gpu.js
 // backend or reference>, tree/ts (the tree form, plain TypeScript layers), torch/conv, torch/tree
-// (PyTorch at the machine's core count) and torch/conv@1t, torch/tree@1t (one thread).
+// (PyTorch at the machine's core count) and torch/conv@1t, torch/tree@1t (one thread); a key ending
+// in @64w is the same at 64 words a step (conv engine and torch/conv only).
 
 import type { ModelConfig } from '../src/params.ts';
 import type { Rate } from './measure.ts';
 import type { Budgets } from './budgets.ts';
 import type { HotKernel } from './kernels.ts';
 import type { TorchOutcome, TorchTrainRate } from './torch.ts';
+import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
 export const TORCH_CONV_KEY = 'torch/conv';
@@ -29,6 +31,8 @@ export interface Settings {
   model: ModelConfig;
   /** Words per conv step, windows per tree step. */
   batch: number;
+  /** The second conv batch size, measured as `<key>@<n>w`. */
+  large_batch: number;
   /** P of the sampled 32-word batch the kernels are timed on. */
   kernel_positions: number;
   forward_words: number;
@@ -46,6 +50,8 @@ export interface Measurements {
   nodesPerTarget: { tree: number; conv: number };
   /** backend → kernel → GFLOP/s */
   kernelGflops: Record<string, Record<HotKernel, number>>;
+  /** conv/<wasm backend> → op → ms per training step (with `other` and the whole `step`) */
+  stepMsByOp: Record<string, Record<string, number>>;
   kernelShapes: Record<HotKernel, string>;
   torch: TorchOutcome;
   nodePeakRssMb: number;
@@ -63,6 +69,8 @@ export interface Ratios {
   conv_vs_torch_tree_1t: Record<string, number>;
   /** … over our own tree form. */
   conv_vs_tree: Record<string, number>;
+  /** conv/wasm (every core) over conv/wasm-1thread, at each batch size (empty on a 1-core machine). */
+  wasm_thread_scaling: Record<string, number>;
   /** Eval-mode targets/s of each conv backend over our tree form's. */
   forward_conv_vs_tree: Record<string, number>;
   generation_cached_vs_naive: number;
@@ -80,6 +88,8 @@ export interface Report {
   /** kernel → backend (webasm, cpu, reference, torch) → GFLOP/s */
   kernel_gflops: Record<HotKernel, Record<string, number>>;
   kernel_shapes: Record<HotKernel, string>;
+  /** Where a training step's time goes on the wasm backends: op → ms per step. */
+  step_ms_by_op: Record<string, Record<string, number>>;
   torch_matmul_gflops: number | null;
   torch: { available: true; python: string; version: string; threads: number[] } | { available: false; reason: string };
   peak_rss_mb: { node: number; torch?: number };
@@ -105,6 +115,7 @@ export function assembleReport(m: Measurements): Report {
     nodes_per_target: m.nodesPerTarget,
     kernel_gflops: kernelTable(m.kernelGflops, torch?.kernel_gflops),
     kernel_shapes: m.kernelShapes,
+    step_ms_by_op: m.stepMsByOp,
     torch_matmul_gflops: torch?.matmul_gflops ?? null,
     torch: m.torch.ok
       ? { available: true, python: m.torch.result.python, version: m.torch.result.version, threads: m.torch.result.train_targets_per_s.map((t) => t.threads) }
@@ -113,12 +124,13 @@ export function assembleReport(m: Measurements): Report {
     unavailable: m.torch.ok ? m.unavailable : { ...m.unavailable, torch: m.torch.reason },
     aliases: m.aliases,
     ratios: {
-      conv_vs_torch_conv: convOver(train, train[TORCH_CONV_KEY]),
-      conv_vs_torch_tree: convOver(train, train[TORCH_TREE_KEY]),
-      conv_vs_torch_conv_1t: convOver(train, train[TORCH_CONV_1T_KEY]),
-      conv_vs_torch_tree_1t: convOver(train, train[TORCH_TREE_1T_KEY]),
-      conv_vs_tree: convOver(train, train[TREE_KEY]),
-      forward_conv_vs_tree: convOver(forward, forward[TREE_KEY]),
+      conv_vs_torch_conv: convOver(train, TORCH_CONV_KEY),
+      conv_vs_torch_tree: convOver(train, TORCH_TREE_KEY, false),
+      conv_vs_torch_conv_1t: convOver(train, TORCH_CONV_1T_KEY),
+      conv_vs_torch_tree_1t: convOver(train, TORCH_TREE_1T_KEY, false),
+      conv_vs_tree: convOver(train, TREE_KEY, false),
+      wasm_thread_scaling: threadScaling(train),
+      forward_conv_vs_tree: convOver(forward, TREE_KEY),
       generation_cached_vs_naive: generation.cached / generation.naive,
       nodes_tree_vs_conv: m.nodesPerTarget.tree / m.nodesPerTarget.conv,
     },
@@ -131,16 +143,41 @@ function torchTrainRates(rates: TorchTrainRate[]): Record<string, number> {
   rates.forEach((r, i) => {
     const suffix = i === 0 ? '' : `@${r.threads}t`;
     out[TORCH_CONV_KEY + suffix] = r.conv;
+    out[TORCH_CONV_KEY + LARGE_BATCH_SUFFIX + suffix] = r.conv_large;
     out[TORCH_TREE_KEY + suffix] = r.tree;
   });
   return out;
 }
 
-/** Each conv/* rate over `base`; nothing when the base was not measured. */
-function convOver(rates: Record<string, number>, base: number | undefined): Record<string, number> {
-  if (base === undefined) return {};
-  const conv = Object.entries(rates).filter(([key]) => key.startsWith('conv/'));
-  return Object.fromEntries(conv.map(([key, rate]) => [key, rate / base]));
+/**
+ * Each conv/* rate over the rate under `baseKey`, at the same batch size: a conv/…@64w rate over
+ * baseKey@64w (before any @1t), when `sameBatch` and that was measured; else only the 32-word rates.
+ */
+function convOver(rates: Record<string, number>, baseKey: string, sameBatch = true): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, rate] of Object.entries(rates)) {
+    if (!key.startsWith('conv/')) continue;
+    const large = key.endsWith(LARGE_BATCH_SUFFIX);
+    if (large && !sameBatch) continue;
+    const base = rates[large ? withBatchSuffix(baseKey) : baseKey];
+    if (base !== undefined) out[key] = rate / base;
+  }
+  return out;
+}
+
+/** torch/conv@1t → torch/conv@64w@1t */
+export function withBatchSuffix(key: string): string {
+  const at = key.indexOf('@');
+  return at < 0 ? key + LARGE_BATCH_SUFFIX : key.slice(0, at) + LARGE_BATCH_SUFFIX + key.slice(at);
+}
+
+function threadScaling(train: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const suffix of ['', LARGE_BATCH_SUFFIX]) {
+    const [all, one] = [train[`conv/wasm${suffix}`], train[`conv/${WASM_ONE_THREAD}${suffix}`]];
+    if (all !== undefined && one !== undefined) out[`conv/wasm${suffix}`] = all / one;
+  }
+  return out;
 }
 
 // backend → kernel in, kernel → backend out: the table compares backends side by side per kernel

@@ -6,8 +6,9 @@ import type { Rate } from './measure.ts';
 import { peakRssMb } from './measure.ts';
 import { FULL, QUICK, type Budgets } from './budgets.ts';
 import { convBackends } from './backends.ts';
-import { freshParams, loadFixture, sampleBatch, BATCH, type Fixture } from './setup.ts';
-import { convUnderTest, forwardRate, trainRate, treeUnderTest } from './training.ts';
+import { freshParams, loadFixture, sampleBatch, BATCH, LARGE_BATCH, LARGE_BATCH_SUFFIX, type Fixture } from './setup.ts';
+import { convUnderTest, forwardRate, stepProfile, trainRate, treeUnderTest } from './training.ts';
+import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, type HotKernel, type KernelCase, type Matmul } from './kernels.ts';
 import { generationRates, MAX_NAME } from './generation.ts';
 import { nodesPerTarget } from './nodes.ts';
@@ -40,12 +41,23 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const train: Record<string, Rate> = {};
   const forward: Record<string, Rate> = {};
   const kernelGflopsBy: Record<string, Record<HotKernel, number>> = {};
+  const stepMsByOp: Record<string, Record<string, number>> = {};
   for (const backend of backends) {
     const key = `conv/${backend.name}`;
     const { ops, close } = await backend.open();
     try {
       log(`${key}: training`);
       train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train);
+      // the plain-JS backends are baselines, minutes a measurement at 64 words
+      if (backend.name !== 'reference' && backend.name !== 'cpu') {
+        log(`${key}: training, ${LARGE_BATCH} words a step`);
+        train[key + LARGE_BATCH_SUFFIX] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train, LARGE_BATCH);
+      }
+      if (backend.name.startsWith('wasm')) {
+        log(`${key}: per-op step profile`);
+        const ms = new Map<string, number>();
+        stepMsByOp[key] = stepProfile(convUnderTest(freshParams(fx.cfg), fx.cfg, timeOps(ops, ms), fx.train), ms, budgets.profileSteps);
+      }
       log(`${key}: forward`);
       forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), forwardWords, budgets.forward);
       log(`${key}: kernels`);
@@ -64,12 +76,13 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
 
   return assembleReport({
     machine,
-    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, budgets },
+    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, large_batch: LARGE_BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, budgets },
     train,
     forward,
     generation,
     nodesPerTarget: nodesPerTarget(batch, fx.cfg.nLayers),
     kernelGflops: kernelGflopsBy,
+    stepMsByOp,
     kernelShapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
     torch,
     nodePeakRssMb: peakRssMb(),

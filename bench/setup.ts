@@ -10,6 +10,11 @@ import type { PackedBatch } from '../src/data/packed-batch.ts';
 
 /** Words per conv step, windows per tree step: the lecture's batch of 32. */
 export const BATCH = 32;
+/** The conv engine's training batch (`npm start`): measured too, as `<key>@64w`. */
+export const LARGE_BATCH = 64;
+export const LARGE_BATCH_SUFFIX = `@${LARGE_BATCH}w`;
+/** The wasm backend on one thread (`conv/wasm` runs on every core), for the thread scaling. */
+export const WASM_ONE_THREAD = 'wasm-1thread';
 export const SEED = 42;
 /** The lecture's learning rate before its decay; the optimizer update is part of a training step. */
 export const LR = 0.1;

@@ -11,7 +11,7 @@ import { initHierarchical, LECTURE_CONFIG } from '../src/params.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { createGpuOps } from '../src/engine/gpu-ops.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
-import type { ConvOps } from '../src/engine/ops.ts';
+import { timeOps } from './op-profile.ts';
 import type { GpuJsMode } from '../src/backend.ts';
 import { createWasmOps } from '../src/engine/wasm-ops.ts';
 import { nodeWorkers } from '../src/engine/node-workers.ts';
@@ -37,20 +37,6 @@ GPU.prototype.createKernel = function (this: GPU, source: KernelFunction, settin
   });
   return timed;
 } as typeof createKernel;
-
-function timeOps(ops: ConvOps, opMs: Map<string, number>): ConvOps {
-  const timed = { ...ops };
-  for (const [name, f] of Object.entries(ops)) {
-    if (typeof f !== 'function') continue;
-    (timed as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const t = performance.now();
-      const result = f.apply(ops, args);
-      opMs.set(name, (opMs.get(name) ?? 0) + performance.now() - t);
-      return result;
-    };
-  }
-  return timed;
-}
 
 const perStep = (ms: Map<string, number>) => [...ms].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / STEPS).toFixed(2)}`);
 

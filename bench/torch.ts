@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelConfig } from '../src/params.ts';
 import type { Budget } from './measure.ts';
 import type { HotKernel, Matmul } from './kernels.ts';
-import { BATCH, LR, SEED } from './setup.ts';
+import { BATCH, LARGE_BATCH, LR, SEED } from './setup.ts';
 
 /** Debian's python3-torch installs for /usr/bin/python3, which a pyenv or venv python3 may shadow. */
 export const PYTHON_CANDIDATES = ['python3', '/usr/bin/python3'];
@@ -19,6 +19,8 @@ const SCRIPT = fileURLToPath(new URL('./torch_models.py', import.meta.url));
 export interface TorchTrainRate {
   threads: number;
   conv: number;
+  /** nn.Conv1d at LARGE_BATCH words a step. */
+  conv_large: number;
   tree: number;
 }
 
@@ -56,6 +58,7 @@ export function runTorch(req: TorchRequest): TorchOutcome {
     n_layers: req.cfg.nLayers,
     words: req.words,
     batch: BATCH,
+    large_batch: LARGE_BATCH,
     lr: LR,
     warmup_s: req.train.warmupS,
     measure_s: req.train.measureS,
@@ -64,7 +67,7 @@ export function runTorch(req: TorchRequest): TorchOutcome {
     kernel_matmuls: req.kernelMatmuls,
   });
   // generous: torch's import and data setup take seconds on a busy machine
-  const budgetMs = (2 * req.threads.length * (req.train.warmupS + req.train.measureS) + 6 * req.kernelS + 120) * 1000;
+  const budgetMs = (3 * req.threads.length * (req.train.warmupS + req.train.measureS) + 6 * req.kernelS + 120) * 1000;
   const run = spawnSync(found.python, [SCRIPT], { input, encoding: 'utf8', timeout: budgetMs, maxBuffer: 1 << 24 });
   if (run.error || run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${failure(run)}` };
   const last = run.stdout.trim().split('\n').pop() ?? '';

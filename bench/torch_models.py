@@ -2,7 +2,7 @@
 
 Reads one JSON request on stdin (the encoded training words, the model sizes, the time budgets, the
 thread counts, the matmul shapes of our hot kernels) and prints one JSON line: training targets/s of
-the lecture's tree model and of an nn.Conv1d model over whole words at each thread count, matmul
+the lecture's tree model and of an nn.Conv1d model over whole words (at both batch sizes) at each thread count, matmul
 GFLOP/s at the first thread count, and this process's peak RSS.
 """
 
@@ -166,8 +166,9 @@ def main():
     for threads in req["threads"]:
         torch.set_num_threads(threads)
         conv_rate = measure(lambda: conv_step(conv, data, block, batch, lr), warmup, budget)
+        conv_large = measure(lambda: conv_step(conv, data, block, req["large_batch"], lr), warmup, budget)
         tree_rate = measure(lambda: tree_step(tree, X, Y, batch, lr), warmup, budget)
-        train.append({"threads": threads, "conv": conv_rate, "tree": tree_rate})
+        train.append({"threads": threads, "conv": conv_rate, "conv_large": conv_large, "tree": tree_rate})
     torch.set_num_threads(req["threads"][0])  # matmuls at the machine's thread count
     out = {
         "version": torch.__version__,

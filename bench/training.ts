@@ -9,6 +9,7 @@ import { convEngine, treeEngine, type Engine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { measureRate, type Budget, type Rate } from './measure.ts';
 import { BATCH, LR, SEED } from './setup.ts';
+import { profileSteps } from './op-profile.ts';
 
 export interface EngineUnderTest {
   engine: Engine;
@@ -26,17 +27,28 @@ export function treeUnderTest(params: ParamSet, cfg: ModelConfig, train: number[
   return { engine: treeEngine(params, cfg, train), params, ops: referenceOps };
 }
 
-export async function trainRate({ engine, params, ops }: EngineUnderTest, budget: Budget): Promise<Rate> {
+/** One training step of `batch` words (windows), as the trainer runs it; returns the targets it trained on. */
+function stepper({ engine, params, ops }: EngineUnderTest, batch: number): () => number {
   const rng = new PythonRandom(SEED);
-  const grads = params.zeroGrads();
+  const grads = engine.newGrads();
   const optimizer = new Optimizer({ name: 'sgd', lr: LR, decayAt: 1, weightDecay: 0 }, ops);
   let step = 0;
-  return measureRate(async () => {
+  return () => {
     zeroGrads(grads);
-    const { targets } = await engine.step(rng, BATCH, grads);
-    await optimizer.step(params, grads, LR, step++);
+    const { targets } = engine.step(rng, batch, grads);
+    optimizer.step(params, grads, LR, step++);
     return targets;
-  }, budget);
+  };
+}
+
+export async function trainRate(under: EngineUnderTest, budget: Budget, batch = BATCH): Promise<Rate> {
+  return measureRate(stepper(under, batch), budget);
+}
+
+/** ms per training step by op (op-profile.ts); `under` must run on ops timed into `ms`. */
+export function stepProfile(under: EngineUnderTest, ms: Map<string, number>, steps: number, batch = BATCH): Record<string, number> {
+  const step = stepper(under, batch);
+  return profileSteps(() => void step(), ms, Math.min(20, steps), steps);
 }
 
 /** Eval-mode loss over `words`: every target once, no backward. */

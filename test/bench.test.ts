@@ -15,6 +15,7 @@ const TINY: Budgets = {
   generation: { warmupS: 0, measureS: 0.01 },
   kernel: { warmupS: 0, measureS: 0.01 },
   torchKernelS: 0.01,
+  profileSteps: 2,
 };
 
 /** Every number under `value`, with its path. */
@@ -82,12 +83,19 @@ describe('report', () => {
     const gflops = Object.fromEntries(HOT_KERNELS.map((k) => [k, 1.5])) as Record<(typeof HOT_KERNELS)[number], number>;
     const m: Measurements = {
       machine: { cpus: 2, model: 'test', node: 'v0', platform: 'test', loadavg: [0, 0, 0] },
-      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, kernel_positions: 200, forward_words: 256, max_name_chars: 50, budgets: TINY },
-      train: { 'conv/webasm': rate, 'tree/ts': { ...rate, perSecond: 50 } },
+      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, large_batch: 64, kernel_positions: 200, forward_words: 256, max_name_chars: 50, budgets: TINY },
+      train: {
+        'conv/webasm': rate,
+        'conv/webasm@64w': { ...rate, perSecond: 125 },
+        'conv/wasm': { ...rate, perSecond: 300 },
+        'conv/wasm-1thread': { ...rate, perSecond: 200 },
+        'tree/ts': { ...rate, perSecond: 50 },
+      },
       forward: { 'conv/webasm': rate, 'tree/ts': rate },
       generation: { naive: rate, cached: { ...rate, perSecond: 400 } },
       nodesPerTarget: { tree: 15, conv: 4 },
       kernelGflops: { webasm: gflops },
+      stepMsByOp: { 'conv/wasm': { convBackward: 1.5, other: 0.25, step: 2 } },
       kernelShapes: Object.fromEntries(HOT_KERNELS.map((k) => [k, '1×1·1×1'])) as Record<(typeof HOT_KERNELS)[number], string>,
       torch: {
         ok: true,
@@ -95,8 +103,8 @@ describe('report', () => {
           python: 'python3',
           version: '2.0',
           train_targets_per_s: [
-            { threads: 2, conv: 200, tree: 25 },
-            { threads: 1, conv: 400, tree: 50 },
+            { threads: 2, conv: 200, conv_large: 250, tree: 25 },
+            { threads: 1, conv: 400, conv_large: 500, tree: 50 },
           ],
           matmul_gflops: 3,
           kernel_gflops: gflops,
@@ -108,11 +116,26 @@ describe('report', () => {
       aliases: { gpu: 'webasm' },
     };
     const report = assembleReport(m);
-    expect(report.train_targets_per_s).toEqual({ 'conv/webasm': 100, 'tree/ts': 50, 'torch/conv': 200, 'torch/tree': 25, 'torch/conv@1t': 400, 'torch/tree@1t': 50 });
-    expect(report.ratios.conv_vs_torch_conv).toEqual({ 'conv/webasm': 0.5 });
-    expect(report.ratios.conv_vs_torch_tree).toEqual({ 'conv/webasm': 4 });
-    expect(report.ratios.conv_vs_torch_conv_1t).toEqual({ 'conv/webasm': 0.25 });
-    expect(report.ratios.conv_vs_tree).toEqual({ 'conv/webasm': 2 });
+    expect(report.train_targets_per_s).toEqual({
+      'conv/webasm': 100,
+      'conv/webasm@64w': 125,
+      'conv/wasm': 300,
+      'conv/wasm-1thread': 200,
+      'tree/ts': 50,
+      'torch/conv': 200,
+      'torch/conv@64w': 250,
+      'torch/tree': 25,
+      'torch/conv@1t': 400,
+      'torch/conv@64w@1t': 500,
+      'torch/tree@1t': 50,
+    });
+    // a 64-word rate is compared with torch's 64-word rate, and not with the tree forms (32 windows)
+    expect(report.ratios.conv_vs_torch_conv).toEqual({ 'conv/webasm': 0.5, 'conv/webasm@64w': 0.5, 'conv/wasm': 1.5, 'conv/wasm-1thread': 1 });
+    expect(report.ratios.conv_vs_torch_tree).toEqual({ 'conv/webasm': 4, 'conv/wasm': 12, 'conv/wasm-1thread': 8 });
+    expect(report.ratios.conv_vs_torch_conv_1t).toEqual({ 'conv/webasm': 0.25, 'conv/webasm@64w': 0.25, 'conv/wasm': 0.75, 'conv/wasm-1thread': 0.5 });
+    expect(report.ratios.conv_vs_tree).toEqual({ 'conv/webasm': 2, 'conv/wasm': 6, 'conv/wasm-1thread': 4 });
+    expect(report.ratios.wasm_thread_scaling).toEqual({ 'conv/wasm': 1.5 });
+    expect(report.step_ms_by_op).toEqual({ 'conv/wasm': { convBackward: 1.5, other: 0.25, step: 2 } });
     expect(report.ratios.generation_cached_vs_naive).toBe(4);
     expect(report.kernel_gflops.conv_forward).toEqual({ webasm: 1.5, torch: 1.5 });
     expect(report.torch).toEqual({ available: true, python: 'python3', version: '2.0', threads: [2, 1] });
