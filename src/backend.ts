@@ -13,6 +13,7 @@ export const BACKEND_ENV = 'MAKEMORE_BACKEND';
 /** What 'auto' tries, best first. */
 export const AUTO_ORDER: readonly GpuJsMode[] = ['headlessgl', 'webasm', 'cpu'];
 
+/** The backend {@link selectBackend} chose, and why. */
 export interface BackendChoice {
   /** The mode to build gpu.js with. */
   mode: GpuJsMode;

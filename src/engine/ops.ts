@@ -7,6 +7,7 @@ import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef, type Ada
 import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embedding.ts';
 import { crossEntropyRef, headBackwardRef, headForwardRef, type HeadShape } from '../../kernels/head.ts';
 
+/** The operations the conv form runs on: {@link referenceOps}, or gpu.js kernels from {@link createGpuOps}. */
 export interface ConvOps {
   /** What runs these ops, e.g. "reference" or "gpu.js webasm". */
   readonly name: string;
@@ -40,6 +41,7 @@ export interface ConvOps {
   adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWHyper): void;
 }
 
+/** The plain-TypeScript reference implementation of every op: slow, exact, runs anywhere. */
 export const referenceOps: ConvOps = {
   name: 'reference',
   embeddingForward: embeddingForwardRef,

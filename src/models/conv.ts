@@ -37,6 +37,11 @@ interface ForwardCache {
   logits: Float32Array; // (P, V)
 }
 
+/**
+ * The conv form of the hierarchical model: the same {@link ParamSet} as {@link TreeModel}, run as
+ * causal Conv1d layers over whole words (a {@link PackedBatch}) on the given ops: every position's
+ * logits in one pass, each node computed once. In eval mode its logits equal the tree form's.
+ */
 export class ConvModel {
   private cache: ForwardCache | null = null;
   private readonly batchNorm: boolean;
@@ -54,7 +59,7 @@ export class ConvModel {
     return { P, cIn: k === 0 ? this.cfg.nEmbd : this.cfg.nHidden, cOut: this.cfg.nHidden, K: KERNEL_SIZE, dilation: 2 ** k };
   }
 
-  // batch of P positions → logits (P, V), every word's every target in one pass
+  /** Batch of P positions → logits (P, V), every word's every target in one pass. */
   forward(batch: PackedBatch, mode: Mode): Float32Array {
     const { ops, params, cfg } = this;
     const P = batch.positions;

@@ -11,11 +11,14 @@ import { chunkWords, sampleWindows, sampleWords } from './batches.ts';
 
 export type EngineName = 'conv' | 'tree';
 
+/** A mean loss and how many targets it is over. */
 export interface LossResult {
-  loss: number; // mean over targets
+  /** Mean cross-entropy over the targets. */
+  loss: number;
   targets: number;
 }
 
+/** One way to train a parameter set: a minibatch step, and evaluation over whole words. */
 export interface Engine {
   readonly name: EngineName;
   /** One minibatch: forward, backward into `grads`. */
@@ -27,6 +30,7 @@ export interface Engine {
 const EVAL_CHUNK_WORDS = 512;
 const EVAL_CHUNK_WINDOWS = 4096;
 
+/** The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. */
 export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
   const model = new ConvModel(params, cfg, ops);
   return {
@@ -47,6 +51,7 @@ export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, tra
   };
 }
 
+/** The tree form, trained as the lecture: random minibatches of windows from `trainWords`. */
 export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: number[][]): Engine {
   const model = TreeModel.hierarchical(params, cfg);
   const train = buildWindows(trainWords, blockSize(cfg));
