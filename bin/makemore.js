@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (tsx compiles on load), so there is no build step to forget.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// The `makemore` command: the compiled CLI. `npm run build` writes dist/ (npm start and npm pack build
+// first); to run the TypeScript sources unbuilt, `npx tsx src/cli.ts`.
+import '../dist/src/cli.js';

@@ -21,6 +21,7 @@ export const BACKEND_ENV = 'MAKEMORE_BACKEND';
  */
 export const AUTO_ORDER: readonly Backend[] = ['wasm', 'headlessgl', 'webasm', 'cpu'];
 
+/** The backend {@link selectBackend} chose, and why. */
 export interface BackendChoice {
   /** The backend to build: 'wasm', or the mode to build gpu.js with. */
   mode: Backend;

@@ -1,29 +1,42 @@
-// The library's public API. The CLI (src/cli.ts) is built from exactly these pieces.
+// The library's public API, for browsers and Node alike: nothing here imports a Node-only module
+// (the package's "browser" and default export). src/node.ts adds file I/O for Node. What is not
+// exported here or there is internal: the package's exports map makes deep imports unreachable.
 
-export { PythonRandom } from './rng.ts';
-export { tensor, zeros, randn, type Tensor } from './tensor.ts';
-export { InputError } from './errors.ts';
+// data: items → vocabulary → the lecture's split → model inputs
 export { parseItems, type Item } from './data/items.ts';
 export { Vocab } from './data/vocab.ts';
-export { lectureSplit, type Split, type SplitName } from './data/split.ts';
-export { buildWindows, encodeAll, type Windows } from './data/windows.ts';
+export { lectureSplit, type Split } from './data/split.ts';
+export { buildWindows, type Windows } from './data/windows.ts';
 export { packWords, type PackedBatch } from './data/packed-batch.ts';
-export { ParamSet, initHierarchical, initFlat, inferConfig, blockSize, LECTURE_CONFIG, type ModelConfig, type FlatConfig, type Grads } from './params.ts';
+
+// the parameter set and the two forms of the model that share it
+export { PythonRandom } from './rng.ts';
+export type { Tensor } from './tensor.ts';
+export { ParamSet, initHierarchical, LECTURE_CONFIG, type ModelConfig, type Grads } from './params.ts';
+export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
 export { ConvModel } from './models/conv.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
+
+// where the conv form's ops run
 export { referenceOps } from './engine/reference-ops.ts';
-export type { ConvOps, PrimitiveOps } from './engine/ops.ts';
+export type { ConvOps, PrimitiveOps, BatchStats, CrossEntropyResult } from './engine/ops.ts';
 export { createWasmOps, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
+export type { WorkerSpawner, WorkerInit, SpawnedWorker } from './engine/wasm-threads.ts';
 export { openOps, type OpenOps } from './engine/open-ops.ts';
-export { nodeWorkers } from './engine/node-workers.ts';
-export { createGpuOps } from './engine/gpu-ops.ts';
-export { selectBackend, availableModes, describeBackend, BACKEND_MODES, type BackendMode } from './backend.ts';
-export { convEngine, treeEngine, type Engine, type EngineName } from './train/engines.ts';
-export { Optimizer, learningRate, type OptimizerConfig } from './train/optimizer.ts';
-export { train, newTrainState, NonFiniteLossError, type TrainState, type TrainHooks } from './train/trainer.ts';
+export { createGpuOps, type GpuOps } from './engine/gpu-ops.ts';
+export { selectBackend, describeBackend, type BackendChoice, type Backend, type GpuJsMode } from './backend.ts';
+
+// training
+export { convEngine, treeEngine, type Engine, type LossResult } from './train/engines.ts';
+export { Optimizer, type OptimizerConfig } from './train/optimizer.ts';
+export { train, newTrainState, NonFiniteLossError, type TrainOptions, type TrainState, type TrainHooks, type EvalPoint, type StepInfo } from './train/trainer.ts';
+
+// generation
 export { CachedGenerator } from './generate/cached.ts';
 export { generateNaive } from './generate/naive.ts';
-export { sampleNext, type SamplingOptions } from './generate/sampling.ts';
-export { encodeSafetensors, decodeSafetensors } from './io/safetensors.ts';
-export { encodeCheckpoint, decodeCheckpoint } from './io/checkpoint.ts';
+export type { SamplingOptions } from './generate/sampling.ts';
+
+// checkpoints as bytes (src/node.ts reads and writes them as files)
+export { encodeCheckpoint, decodeCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './io/checkpoint.ts';
+export { InputError } from './errors.ts';

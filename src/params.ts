@@ -12,17 +12,24 @@ export interface ModelConfig {
   nLayers: number;
 }
 
+/** The lecture's sizes: 24-dim embeddings, 3 layers of 128 hidden units (add the data's vocabSize). */
 export const LECTURE_CONFIG: Omit<ModelConfig, 'vocabSize'> = { nEmbd: 24, nHidden: 128, nLayers: 3 };
 
 export function blockSize(cfg: ModelConfig): number {
   return 2 ** cfg.nLayers;
 }
 
+/**
+ * The model's tensors by name (`embedding.weight`, `conv.{k}.weight`, `bn.{k}.*`, `head.*`), in
+ * definition order; the running statistics are buffers, stored but not trained. Both forms of the
+ * model read and train these same tensors, in place.
+ */
 export class ParamSet {
   readonly tensors = new Map<string, Tensor>();
   /** Names of running statistics: stored and loaded, but not trained. */
   readonly buffers = new Set<string>();
 
+  /** Adds a tensor under a new name; `isBuffer` for state that is not trained. */
   add(name: string, t: Tensor, isBuffer = false): Tensor {
     if (this.tensors.has(name)) throw new Error(`parameter ${name} defined twice`);
     this.tensors.set(name, t);
@@ -30,12 +37,14 @@ export class ParamSet {
     return t;
   }
 
+  /** The tensor called `name` (an error if there is none). */
   get(name: string): Tensor {
     const t = this.tensors.get(name);
     if (!t) throw new Error(`no parameter named ${name}`);
     return t;
   }
 
+  /** Whether there is a tensor called `name`. */
   has(name: string): boolean {
     return this.tensors.has(name);
   }
@@ -64,6 +73,7 @@ export class ParamSet {
     }
   }
 
+  /** A deep copy. */
   clone(): ParamSet {
     const copy = new ParamSet();
     for (const [name, t] of this.tensors) copy.add(name, tensor(t.shape, t.data), this.buffers.has(name));
@@ -71,6 +81,7 @@ export class ParamSet {
   }
 }
 
+/** Gradients by parameter name, shaped as the parameters; backward passes add into them. */
 export type Grads = Map<string, Tensor>;
 
 /** Makes a zeroed Float32Array of `length` (where it lives is the caller's choice). */

@@ -5,11 +5,16 @@
 const N = 624;
 const M = 397;
 
+/**
+ * CPython's `random` (MT19937, `seed`, `random`, `shuffle`, `gauss`, …), bit for bit: the one seeded
+ * source of randomness for the split, initialisation, minibatches and sampling.
+ */
 export class PythonRandom {
   private readonly mt = new Uint32Array(N);
   private index = N;
   private gaussNext: number | null = null;
 
+  /** Seeded as `random.seed(seed)` with an integer seed. */
   constructor(seed: number | bigint = 0) {
     this.seed(seed);
   }
@@ -154,6 +159,7 @@ export class PythonRandom {
     return { mt: Array.from(this.mt), index: this.index, gaussNext: this.gaussNext };
   }
 
+  /** Restores a state from {@link PythonRandom.getState}. */
   setState(state: { mt: number[]; index: number; gaussNext: number | null }): void {
     if (state.mt.length !== N) throw new Error(`rng state must hold ${N} words, got ${state.mt.length}`);
     this.mt.set(state.mt);

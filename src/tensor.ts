@@ -2,6 +2,7 @@
 
 import type { PythonRandom } from './rng.ts';
 
+/** A flat Float32Array and its shape, row-major (last dimension fastest). */
 export interface Tensor {
   data: Float32Array;
   shape: number[];

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { InputError } from '../src/errors.ts';
 import { Vocab } from '../src/data/vocab.ts';
 import { initHierarchical } from '../src/params.ts';

@@ -1,4 +1,5 @@
-// The `makemore` command end to end, as a user runs it: a subprocess per call.
+// The `makemore` command end to end, as a user runs it: a subprocess per call, on the TypeScript
+// sources through tsx (no build needed; test/tarball/ runs the compiled command from the package).
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
@@ -6,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '../src/io/safetensors.ts';
 
-const BIN = new URL('../bin/makemore.js', import.meta.url).pathname;
+const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
 const NAMES = new URL('../data/names.txt', import.meta.url).pathname;
 const SMALL_MODEL = ['--n-embd', '6', '--n-hidden', '10', '--layers', '3'];
 
 function makemore(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +46,7 @@ describe('makemore train, eval, sample, info', () => {
     const common = ['--data', data, '--steps', '2500', '--eval-every', '1000', ...SMALL_MODEL];
     const whole = join(work, 'whole');
     const out = join(work, 'interrupted');
-    const child = spawn(process.execPath, [BIN, 'train', '--out', out, ...common], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+    const child = spawn(process.execPath, [...CLI, 'train', '--out', out, ...common], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
     let stderr = '';
     child.stderr.on('data', (d) => {
       if (!stderr.includes('new run') && (stderr + d).includes('new run')) setTimeout(() => child.kill('SIGINT'), 1500);

@@ -1,6 +1,7 @@
 // Loading the model a command works on from --checkpoint.
 
-import { loadCheckpoint, type LoadedCheckpoint } from '../io/checkpoint.ts';
+import { loadCheckpoint } from '../io/checkpoint-file.ts';
+import type { LoadedCheckpoint } from '../io/checkpoint.ts';
 import { join } from 'node:path';
 import { MODEL_FILE } from '../io/run-dir.ts';
 import { stringOption } from './args.ts';

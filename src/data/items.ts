@@ -2,11 +2,18 @@
 
 import { InputError } from '../errors.ts';
 
+/** One item of a line-per-item file: a name, say. */
 export interface Item {
+  /** The line's text, trimmed. */
   text: string;
-  line: number; // 1-based line in the source file, for error messages
+  /** 1-based line in the source file, for error messages. */
+  line: number;
 }
 
+/**
+ * The items of a line-per-item text (UTF-8 already decoded; a BOM, CRLF, blank lines and surrounding
+ * whitespace are fine). `file` names the source in errors: no items at all is an {@link InputError}.
+ */
 export function parseItems(text: string, file: string): Item[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const items: Item[] = [];

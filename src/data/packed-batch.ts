@@ -1,14 +1,21 @@
 // Whole words packed end to end for the conv engine (layout: kernels/layout.ts).
 // Word w contributes len(w) + 1 positions: the input at each is the character before the target.
 
+/** The conv form's input: whole words packed end to end, every position a target. */
 export interface PackedBatch {
-  positions: number; // P = Σ (len(w) + 1) = number of targets
-  idx: Int32Array; // (P) input character: '.', w0, …, w[L−1]
-  target: Int32Array; // (P) w0, …, w[L−1], '.'
-  start: Int32Array; // (P) first position of the word
-  words: number; // how many words
+  /** P = Σ (len(w) + 1) = number of targets. */
+  positions: number;
+  /** (P) input character: '.', w0, …, w[L−1]. */
+  idx: Int32Array;
+  /** (P) target: w0, …, w[L−1], '.'. */
+  target: Int32Array;
+  /** (P) first position of the word. */
+  start: Int32Array;
+  /** How many words. */
+  words: number;
 }
 
+/** Packs encoded words (character indices, no '.') for {@link ConvModel}. */
 export function packWords(words: number[][]): PackedBatch {
   const P = words.reduce((n, w) => n + w.length + 1, 0);
   const idx = new Int32Array(P);

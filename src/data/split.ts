@@ -2,6 +2,7 @@
 
 import { PythonRandom } from '../rng.ts';
 
+/** Train, validation (dev) and test parts of a data set. */
 export interface Split<T> {
   train: T[];
   val: T[];
@@ -11,6 +12,7 @@ export interface Split<T> {
 export type SplitName = keyof Split<unknown>;
 export const SPLIT_NAMES: SplitName[] = ['train', 'val', 'test'];
 
+/** The lecture's split: shuffled as Python's `random.seed(seed); random.shuffle(items)`, then 80% / 10% / 10%. */
 export function lectureSplit<T>(items: T[], seed = 42): Split<T> {
   const shuffled = new PythonRandom(seed).shuffle([...items]);
   const n1 = Math.floor(0.8 * shuffled.length);

@@ -5,6 +5,10 @@ import type { Item } from './items.ts';
 
 export const END = '.';
 
+/**
+ * The characters a model knows, each with its index: '.' (index 0) pads the context and ends every
+ * word; a checkpoint stores them in index order.
+ */
 export class Vocab {
   readonly chars: string[];
   private readonly index = new Map<string, number>();
@@ -30,10 +34,12 @@ export class Vocab {
     return new Vocab([END, ...sorted]);
   }
 
+  /** How many characters, '.' included: the model's vocabSize. */
   get size(): number {
     return this.chars.length;
   }
 
+  /** Whether `c` is one of the characters. */
   has(c: string): boolean {
     return this.index.has(c);
   }
@@ -49,6 +55,7 @@ export class Vocab {
     return out;
   }
 
+  /** The characters at `indices`, as a string (0 decodes to '.'). */
   decode(indices: ArrayLike<number>): string {
     let s = '';
     for (let i = 0; i < indices.length; i++) s += this.chars[indices[i]];

@@ -2,13 +2,18 @@
 
 import type { Vocab } from './vocab.ts';
 
+/** The tree form's input: one fixed-size context window per target, as the lecture's X and Y. */
 export interface Windows {
-  x: Int32Array; // (N, blockSize) character indices, '.'-padded on the left
-  y: Int32Array; // (N) the next character, '.' after the last
+  /** (N, blockSize) character indices, '.'-padded on the left. */
+  x: Int32Array;
+  /** (N) the next character, '.' after the last. */
+  y: Int32Array;
   blockSize: number;
+  /** N, the number of windows (targets). */
   count: number;
 }
 
+/** Every target of the encoded `words` with its `blockSize` preceding characters ('.' before the word). */
 export function buildWindows(words: number[][], blockSize: number): Windows {
   const count = words.reduce((n, w) => n + w.length + 1, 0);
   const x = new Int32Array(count * blockSize);

@@ -18,6 +18,7 @@ import { embeddingBackwardSpec, embeddingForwardSpec } from '../../kernels/embed
 import { crossEntropyGradSpec, crossEntropyLossSpec, headBackwardInputSpec, headBackwardWeightSpec, headForwardSpec, logSumExpSpec } from '../../kernels/head.ts';
 import { columnSumSpec } from '../../kernels/reduce.ts';
 
+/** {@link ConvOps} on gpu.js kernels, with the resources they hold. */
 export interface GpuOps extends ConvOps {
   /** The gpu.js kernel class the kernels run on, e.g. 'webasm' (for mode 'gpu', the one gpu.js picked). */
   readonly backend: string;
@@ -143,6 +144,7 @@ function positions(P: number): number {
   return P;
 }
 
+/** The ops on a gpu.js backend, e.g. `createGpuOps(selectBackend().mode)`; call `destroy()` when done. */
 export function createGpuOps(mode: GpuJsMode): GpuOps {
   const gpu = new GPU({ mode });
   const backend = kernelBackendName((gpu as unknown as { Kernel: unknown }).Kernel);

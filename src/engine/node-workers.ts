@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerSpawner } from './wasm-threads.ts';
 
+/** Starts the wasm backend's worker threads in Node (worker_threads). */
 export const nodeWorkers: WorkerSpawner = (source, init) => {
   const worker = new Worker(source, { eval: true, workerData: init });
   // a blocked worker must not keep the process alive once the work is done

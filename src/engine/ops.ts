@@ -13,17 +13,19 @@ import type { BnShape } from '../../kernels/batchnorm.ts';
 import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import type { HeadShape } from '../../kernels/head.ts';
 
+/** Per-channel batch statistics. */
 export interface BatchStats {
   mean: Float32Array;
   variance: Float32Array; // unbiased
 }
 
+/** Per-position losses and the logits' gradient. */
 export interface CrossEntropyResult {
   loss: Float32Array; // (P) weight·(−log softmax[target])
   dlogits: Float32Array; // (P, V)
 }
 
-/** The ops each backend implements itself. */
+/** The ops each backend implements itself ({@link ConvOps} adds the fused ones). */
 export interface PrimitiveOps {
   /** What runs these ops, e.g. "reference" or "gpu.js webasm". */
   readonly name: string;

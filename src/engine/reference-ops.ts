@@ -7,6 +7,7 @@ import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embeddi
 import { crossEntropyRef, headBackwardRef, headForwardRef } from '../../kernels/head.ts';
 import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
 
+/** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
 export const referenceOps: ConvOps = withComposedFusions({
   name: 'reference',
   allocate: (length) => new Float32Array(length),

@@ -9,6 +9,7 @@ import { withComposedFusions, type ConvOps } from './ops.ts';
 import { WasmMemory } from './wasm-memory.ts';
 import { ThreadPool, type WorkerSpawner } from './wasm-threads.ts';
 
+/** How {@link createWasmOps} runs its kernels. */
 export interface WasmOptions {
   /** Threads to run each kernel on, this one included (default 1). */
   threads?: number;
@@ -16,6 +17,7 @@ export interface WasmOptions {
   spawn?: WorkerSpawner;
 }
 
+/** The ops on the WebAssembly SIMD kernels, and how many threads run them. */
 export interface WasmOps extends ConvOps {
   readonly threads: number;
   /** Stops the workers; the ops must not be used afterwards (arrays they allocated stay readable). */
@@ -73,6 +75,10 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(WASM_KERNELS_BASE64), (c) => c.charCodeAt(0));
 }
 
+/**
+ * The ops on the hand-written WebAssembly SIMD kernels: the fast CPU backend. Needs WebAssembly SIMD
+ * and shared memory (any current Node; a browser page that is cross-origin isolated).
+ */
 export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps> {
   const module = await wasmModule();
   const mem = new WasmMemory();

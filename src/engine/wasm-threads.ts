@@ -36,6 +36,7 @@ export interface WorkerInit {
   kernels: string[];
 }
 
+/** A started worker, as a {@link WorkerSpawner} hands it back. */
 export interface SpawnedWorker {
   /** Resolves once the worker has its instance and waits for runs; rejects if it failed to start. */
   ready: Promise<void>;

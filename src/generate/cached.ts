@@ -8,6 +8,10 @@ import { BN_EPS } from '../layers/batchnorm1d.ts';
 import type { ModelConfig, ParamSet } from '../params.ts';
 import { sampleNext, type SamplingOptions } from './sampling.ts';
 
+/**
+ * Samples words from a hierarchical model's parameters one character at a time, each character
+ * costing one node per layer (Fast WaveNet). With the same seed it gives {@link generateNaive}'s words.
+ */
 export class CachedGenerator {
   /** dotNodes[k]: level k's value over an all-'.' receptive field (level 0 = embedding). */
   private readonly dotNodes: Float32Array[] = [];
@@ -24,6 +28,7 @@ export class CachedGenerator {
     }
   }
 
+  /** One word's character indices (without the final '.'), at most `maxLength` of them. */
   generate(rng: PythonRandom, opts: SamplingOptions, maxLength: number): number[] {
     // queues[k] holds level k at times t − 2^k … t − 1, oldest first.
     const queues = Array.from({ length: this.cfg.nLayers }, (_, k) => new Array<Float32Array>(2 ** k).fill(this.dotNodes[k]));

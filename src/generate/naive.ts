@@ -5,6 +5,7 @@ import type { PythonRandom } from '../rng.ts';
 import type { TreeModel } from '../models/tree.ts';
 import { sampleNext, type SamplingOptions } from './sampling.ts';
 
+/** One word's character indices as the lecture samples: the whole tree model on the last block for every character. */
 export function generateNaive(model: TreeModel, rng: PythonRandom, opts: SamplingOptions, maxLength: number): number[] {
   const context = new Array<number>(model.blockSize).fill(0);
   const out: number[] = [];

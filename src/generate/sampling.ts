@@ -2,9 +2,12 @@
 
 import type { PythonRandom } from '../rng.ts';
 
+/** How the next character is drawn from the logits. */
 export interface SamplingOptions {
-  temperature: number; // > 0; 1 samples the model's distribution
-  topK: number; // 0 keeps every character
+  /** > 0; 1 samples the model's distribution, lower is more conservative. */
+  temperature: number;
+  /** Draw among the K most likely characters only; 0 keeps every character. */
+  topK: number;
 }
 
 export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 1, topK: 0 };

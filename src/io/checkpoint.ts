@@ -1,16 +1,16 @@
 // A checkpoint is a safetensors file: every tensor of the ParamSet under its params.ts name, and
 // as metadata the vocabulary ('.' first, one string), plus JSON-encoded config and training state.
 // Only the tensors and `vocab` are required, so a model trained in PyTorch with the lecture
-// notebook loads too: its sizes are read back from the tensor shapes.
+// notebook loads too: its sizes are read back from the tensor shapes. Bytes in, bytes out, no file
+// access, so it runs in a browser; checkpoint-file.ts reads and writes files (Node).
 
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { END, Vocab } from '../data/vocab.ts';
 import { expectedShapes, inferConfig, ParamSet, type ModelConfig } from '../params.ts';
 import type { Tensor } from '../tensor.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
-import { writeFileAtomic } from './atomic-file.ts';
 
+/** What a checkpoint holds, for {@link encodeCheckpoint}. */
 export interface CheckpointContents {
   params: ParamSet;
   vocab: Vocab;
@@ -20,6 +20,7 @@ export interface CheckpointContents {
   trainState?: unknown;
 }
 
+/** A decoded checkpoint: ready for {@link TreeModel.hierarchical}, {@link ConvModel} or {@link CachedGenerator}. */
 export interface LoadedCheckpoint {
   params: ParamSet;
   vocab: Vocab;
@@ -30,6 +31,7 @@ export interface LoadedCheckpoint {
 
 const MODEL_CONFIG_KEYS = ['vocabSize', 'nEmbd', 'nHidden', 'nLayers'] as const;
 
+/** A checkpoint as safetensors bytes (float32); refuses contents that {@link decodeCheckpoint} would reject. */
 export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
   const { tensors, metadata } = checkpointToSafetensors(contents);
   return encodeSafetensors(tensors, metadata);
@@ -55,7 +57,10 @@ export function checkpointToSafetensors(contents: CheckpointContents): Safetenso
   return { tensors: params.tensors, metadata };
 }
 
-/** `file` names the source in every InputError. */
+/**
+ * A checkpoint from safetensors bytes: ours, or a lecture model exported from PyTorch (tensors and
+ * `vocab` only; sizes are read from the shapes). A bad file throws an {@link InputError} naming `file`.
+ */
 export function decodeCheckpoint(bytes: Uint8Array, file: string): LoadedCheckpoint {
   return checkpointFromSafetensors(decodeSafetensors(bytes, file), file);
 }
@@ -132,22 +137,4 @@ function sizeMismatch(config: Record<string, unknown>, sizes: ModelConfig): stri
   const key = MODEL_CONFIG_KEYS.find((k) => k in config && config[k] !== sizes[k]);
   if (key === undefined) return undefined;
   return `config says ${key} = ${JSON.stringify(config[key])} but the tensor shapes give ${sizes[key]}`;
-}
-
-/** Atomic: the target holds either its old contents or the whole new checkpoint. */
-export function saveCheckpoint(file: string, contents: CheckpointContents): void {
-  writeFileAtomic(file, encodeCheckpoint(contents));
-}
-
-export function loadCheckpoint(file: string): LoadedCheckpoint {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new InputError(file, 'no such file');
-    if (err.code === 'EISDIR') throw new InputError(file, 'is a directory, expected a checkpoint file');
-    throw new InputError(file, `cannot read: ${err.message}`);
-  }
-  return decodeCheckpoint(bytes, file);
 }

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { parseItems, type Item } from '../data/items.ts';
 
+/** The items of a UTF-8 text file, one per line (see {@link parseItems}); a bad file is an {@link InputError}. */
 export function readItemsFile(file: string): Item[] {
   let text: string;
   try {

@@ -4,6 +4,7 @@
 import type { Tensor } from '../tensor.ts';
 import type { Grads } from '../params.ts';
 
+/** 'train': BatchNorm uses the batch's statistics and updates the running ones; 'eval': it uses the running ones. */
 export type Mode = 'train' | 'eval';
 
 export interface Layer {

@@ -36,6 +36,11 @@ interface ForwardCache {
   layers: LayerCache[];
 }
 
+/**
+ * The conv form of the hierarchical model: the same {@link ParamSet} as {@link TreeModel}, run as
+ * causal Conv1d layers over whole words (a {@link PackedBatch}) on the given ops: every position's
+ * logits in one pass, each node computed once. In eval mode its logits equal the tree form's.
+ */
 export class ConvModel {
   private cache: ForwardCache | null = null;
   private readonly batchNorm: boolean;
@@ -57,7 +62,7 @@ export class ConvModel {
     return { P, H: this.cfg.nHidden, V: this.cfg.vocabSize };
   }
 
-  // batch of P positions → logits (P, V), every word's every target in one pass
+  /** Batch of P positions → logits (P, V), every word's every target in one pass. */
   forward(batch: PackedBatch, mode: Mode): Float32Array {
     const top = this.hidden(batch, mode);
     return this.ops.headForward(top, this.params.get('head.weight').data, this.params.get('head.bias').data, this.headShape(batch.positions));

@@ -52,15 +52,17 @@ export class TreeModel {
     this.blockSize = block;
   }
 
+  /** The lecture's WaveNet-like model over `params` (from {@link initHierarchical} or a checkpoint). */
   static hierarchical(params: ParamSet, cfg: ModelConfig, options: { batchNorm?: boolean } = {}): TreeModel {
     return new TreeModel(params, hierarchicalLayers(params, cfg, options), blockSize(cfg));
   }
 
+  /** The lecture's earlier flat MLP over the whole block (parts 2–4). */
   static flat(params: ParamSet, cfg: FlatConfig): TreeModel {
     return new TreeModel(params, flatLayers(params, cfg), cfg.blockSize);
   }
 
-  // x (B, blockSize) → logits (B, V)
+  /** x (B, blockSize) character indices → logits (B, V). */
   forward(x: ArrayLike<number>, mode: Mode): Tensor {
     const rows = x.length / this.blockSize;
     return this.net.forward(tensor([rows, this.blockSize], x), mode);
@@ -74,6 +76,7 @@ export class TreeModel {
     return { loss, logits };
   }
 
+  /** Mean cross-entropy of the windows `x` (B, blockSize) against the next characters `y` (B). */
   loss(x: ArrayLike<number>, y: ArrayLike<number>, mode: Mode = 'eval'): number {
     return crossEntropy(this.forward(x, mode), y).loss;
   }

@@ -11,11 +11,14 @@ import { chunkWords, sampleWindows, sampleWords } from './batches.ts';
 
 export type EngineName = 'conv' | 'tree';
 
+/** A mean loss and how many targets it is over. */
 export interface LossResult {
-  loss: number; // mean over targets
+  /** Mean cross-entropy over the targets. */
+  loss: number;
   targets: number;
 }
 
+/** One way to train a parameter set: a minibatch step, and evaluation over whole words. */
 export interface Engine {
   readonly name: EngineName;
   /** One minibatch: forward, backward into `grads`. */
@@ -29,7 +32,10 @@ export interface Engine {
 const EVAL_CHUNK_WORDS = 512;
 const EVAL_CHUNK_WINDOWS = 4096;
 
-/** The conv form on `ops`; the parameters move into the ops' memory (their values unchanged). */
+/**
+ * The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. The
+ * parameters move into the ops' memory (their values unchanged), where the ops read them in place.
+ */
 export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
   params.moveTo(ops.allocate);
   const model = new ConvModel(params, cfg, ops);
@@ -52,6 +58,7 @@ export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, tra
   };
 }
 
+/** The tree form, trained as the lecture: random minibatches of windows from `trainWords`. */
 export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: number[][]): Engine {
   const model = TreeModel.hierarchical(params, cfg);
   const train = buildWindows(trainWords, blockSize(cfg));

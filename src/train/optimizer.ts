@@ -5,11 +5,13 @@ import type { Grads, ParamSet } from '../params.ts';
 
 export type OptimizerName = 'sgd' | 'adamw';
 
+/** Which optimizer and its settings. */
 export interface OptimizerConfig {
   name: OptimizerName;
   lr: number;
-  /** SGD: the lecture's step decay — lr until this fraction of the steps, then lr / 10. */
+  /** The lecture's step decay, for either optimizer: lr until this fraction of the steps, then lr / 10. */
   decayAt: number;
+  /** AdamW's decoupled weight decay (SGD has none). */
   weightDecay: number;
 }
 
@@ -20,6 +22,7 @@ export function learningRate(cfg: OptimizerConfig, step: number, steps: number):
   return step < Math.floor(cfg.decayAt * steps) ? cfg.lr : cfg.lr / 10;
 }
 
+/** SGD or AdamW (β 0.9 / 0.999, ε 1e-8), updating the trainable tensors in place through the ops. */
 export class Optimizer {
   /** AdamW moments, by parameter name (empty for SGD). */
   readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();

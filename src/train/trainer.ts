@@ -7,34 +7,50 @@ import type { ParamSet } from '../params.ts';
 import type { Engine } from './engines.ts';
 import { learningRate, Optimizer, type OptimizerConfig } from './optimizer.ts';
 
+/** How long and how to train. */
 export interface TrainOptions {
+  /** Total steps of the run (a resumed run counts from its state's step). */
   steps: number;
+  /** Words (conv engine) or windows (tree engine) per step. */
   batchSize: number;
+  /** For the learning-rate schedule; the same as the Optimizer's. */
   optimizer: OptimizerConfig;
+  /** Evaluate on the dev words every this many steps, and at the end. */
   evalEvery: number;
 }
 
+/** One dev evaluation. */
 export interface EvalPoint {
-  step: number; // steps completed when evaluated
+  /** Steps completed when evaluated. */
+  step: number;
   loss: number;
 }
 
+/** Everything about a run's progress: save it (and the generator's state) to resume exactly. */
 export interface TrainState {
-  step: number; // steps completed
-  losses: number[]; // training loss of every step so far
+  /** Steps completed. */
+  step: number;
+  /** Training loss of every step so far. */
+  losses: number[];
   evals: EvalPoint[];
   best: EvalPoint | null;
-  seconds: number; // wall time spent training so far (evaluations included)
+  /** Wall time spent training so far (evaluations included). */
+  seconds: number;
 }
 
+/** What {@link TrainHooks.onStep} is told after each step. */
 export interface StepInfo {
-  step: number; // steps completed
+  /** Steps completed. */
+  step: number;
   loss: number;
   lr: number;
+  /** Targets in the step's minibatch. */
   targets: number;
 }
 
+/** Callbacks from {@link train}, all optional. */
 export interface TrainHooks {
+  /** After every step. */
   onStep?(info: StepInfo): void;
   /** After each dev evaluation; `isBest` when it is the lowest so far (save the model then). */
   onEval?(point: EvalPoint, isBest: boolean): void;
@@ -44,6 +60,7 @@ export interface TrainHooks {
   shouldStop?(): boolean;
 }
 
+/** Thrown by {@link train} when a step's loss is NaN or infinite (lower the learning rate). */
 export class NonFiniteLossError extends Error {
   constructor(readonly step: number, readonly loss: number) {
     super(`training loss became ${loss} at step ${step}; stopped, the last saved checkpoint is kept`);
@@ -51,6 +68,7 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** The state of a run that has not started. */
 export function newTrainState(): TrainState {
   return { step: 0, losses: [], evals: [], best: null, seconds: 0 };
 }
@@ -58,6 +76,11 @@ export function newTrainState(): TrainState {
 /** How often the loop yields to the event loop, so that signals (Ctrl-C) and a browser's UI get their turn. */
 const YIELD_EVERY_MS = 100;
 
+/**
+ * Trains `params` with `engine` until `opts.steps` steps are done, continuing from `state` (which
+ * it updates and returns), evaluating on `devWords` every `opts.evalEvery` steps. Yields to the
+ * event loop every 100 ms, so a browser page stays responsive and Ctrl-C is heard.
+ */
 export async function train(
   engine: Engine,
   params: ParamSet,
