@@ -1,6 +1,6 @@
 // BatchNorm over the P positions of a packed batch (layout.ts) for the WebAssembly SIMD backend:
 // statistics, normalisation (with the tanh that follows it fused), backward through both. Sums over
-// positions are taken per thread, in float64, into a partial-sums block (T, 2, C) — row 0 Σ, row 1
+// positions are taken per piece of the work, in float64, into a partial-sums block (T, 2, C) — row 0 Σ, row 1
 // the second sum — which the next kernel combines, so no kernel waits for another mid-way.
 
 import { share } from './matmul.as';
@@ -43,12 +43,12 @@ export function partialStats(x: usize, C: i32, r0: i32, r1: i32, out: usize): vo
   }
 }
 
-// x (P, C) → partials (T, 2, C): thread t's sums over its rows
+// x (P, C) → partials (T, 2, C): piece t's sums over its rows
 export function bn_partial_stats(x: usize, P: i32, C: i32, partials: usize, t: i32, T: i32): void {
   partialStats(x, C, share(P, 4, t, T), share(P, 4, t + 1, T), partials + ((<usize>t * 2 * C) << 3));
 }
 
-// partials (T, 2, C) of Σx, Σx² → mean (C), unbiased variance (C); run on one thread
+// partials (T, 2, C) of Σx, Σx² → mean (C), unbiased variance (C); run as one piece
 export function bn_finish_stats(partials: usize, P: i32, C: i32, T: i32, mean: usize, variance: usize): void {
   for (let c = 0; c < C; c++) {
     let s: f64 = 0, q: f64 = 0;
@@ -64,7 +64,7 @@ export function bn_finish_stats(partials: usize, P: i32, C: i32, T: i32, mean: u
 }
 
 // x (P, C), mean, var, γ, β (C), eps → y (P, C) = γ·(x − mean)/√(var + eps) + β, then tanh when
-// `withTanh`. scratch: (T, 2, C) f32 for each thread's per-channel scale and shift.
+// `withTanh`. scratch: (T, 2, C) f32 for each piece's per-channel scale and shift.
 export function bn_forward(x: usize, mean: usize, variance: usize, gamma: usize, beta: usize, eps: f32, y: usize, P: i32, C: i32, withTanh: bool, scratch: usize, t: i32, T: i32): void {
   const scale = scratch + ((<usize>t * 2 * C) << 2);
   const shift = scale + (<usize>C << 2);
@@ -149,9 +149,9 @@ export function bn_backward_sums(dy: usize, y: usize, x: usize, mean: usize, dh:
 }
 
 // Backward, second half. dh, x (P, C), mean, var, γ (C), eps, partials (T, 2, C) → dx (P, C);
-// thread 0 adds dβ = Σ dh, dγ = Σ dh·x̂ into dbeta, dgamma. Training: the batch statistics depend
+// piece 0 adds dβ = Σ dh, dγ = Σ dh·x̂ into dbeta, dgamma. Training: the batch statistics depend
 // on x, so dx = γ·invStd·(dh − Σdh/P − x̂·Σdh·x̂/(P − 1)); eval: dx = γ·invStd·dh.
-// scratch: (T, 3, C) f32 for each thread's per-channel coefficients.
+// scratch: (T, 3, C) f32 for each piece's per-channel coefficients.
 export function bn_backward_dx(dh: usize, x: usize, mean: usize, variance: usize, gamma: usize, eps: f32, training: bool, partials: usize, dx: usize, dgamma: usize, dbeta: usize, P: i32, C: i32, scratch: usize, t: i32, T: i32): void {
   const k1 = scratch + ((<usize>t * 3 * C) << 2);
   const k2 = k1 + (<usize>C << 2);

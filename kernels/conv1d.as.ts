@@ -1,7 +1,7 @@
 // Causal dilated Conv1d over a packed batch (layout.ts) for the WebAssembly SIMD backend: forward
 // (with BatchNorm's batch statistics fused), backward to the input, backward to the weight. Every
-// kernel takes (t, T) last and does thread t of T's share; the runner (src/engine/wasm-ops.ts) runs
-// all T shares at once and returns when every one is done.
+// kernel takes (t, T) last and does piece t of T (src/engine/wasm-threads.ts runs the pieces over
+// its threads and returns when every one is done).
 
 import { FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share } from './matmul.as';
 import { partialStats } from './batchnorm.as';
@@ -62,7 +62,7 @@ function tapSum(dy: usize, start: usize, out: usize, s: i32, off: i32, P: i32, c
 }
 
 // x (P, Cin), dy (P, Cout), start (P) → dw (K·Cin, Cout) += Σ_p x[tap_j(p)]ᵀ dy[p] per tap j,
-// dbias (Cout) += Σ_p dy[p] when dbias ≠ 0. Threads share the (tap, 4 channels) blocks of dw.
+// dbias (Cout) += Σ_p dy[p] when dbias ≠ 0. Pieces share the (tap, 4 channels) blocks of dw.
 export function conv_backward_weight(x: usize, dy: usize, start: usize, dw: usize, dbias: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
   const quads = (cIn + 3) >> 2;
   const b0 = share(K * quads, 1, t, T);

@@ -206,7 +206,7 @@ export function transpose_blocks(src: usize, dst: usize, R: i32, C: i32, count: 
   }
 }
 
-/** Thread t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)). */
+/** Piece t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)). */
 @inline export function share(n: i32, unit: i32, t: i32, T: i32): i32 {
   const units = (n + unit - 1) / unit;
   return min(n, ((units * t) / T) * unit);

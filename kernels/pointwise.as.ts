@@ -1,5 +1,5 @@
 // Elementwise kernels for the WebAssembly SIMD backend: tanh and its backward, the optimizer
-// updates, and the vector tanh / exp the fused kernels use (wasm has neither). Threads share the
+// updates, and the vector tanh / exp the fused kernels use (wasm has neither). Pieces share the
 // elements in blocks of 4.
 
 import { share, storeLanes } from './matmul.as';

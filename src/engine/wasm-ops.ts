@@ -84,7 +84,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const mem = new WasmMemory();
   const exports = (await WebAssembly.instantiate(module, { env: { memory: mem.memory } })).exports;
   const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
-  const T = pool.threads;
+  // per-piece partial sums and scratch: a parallel kernel runs in pool.pieces pieces
+  const pieces = pool.pieces;
   const run = (kernel: Kernel, args: number[], parallel = true) => pool.run(KERNELS.indexOf(kernel), args, parallel);
 
   const at = (a: Float32Array | Int32Array) => mem.place(a);
@@ -98,11 +99,11 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       if (mem.addressOf(a) < 0) a.set(mem.f32(ptrs[i], a.length));
     });
   };
-  // mean, unbiased variance (C) from the partial sums (T, 2, C) a kernel left
+  // mean, unbiased variance (C) from the partial sums (pieces, 2, C) a kernel left
   const finishStats = (partials: number, P: number, C: number) => {
     const mean = out(C);
     const variance = out(C);
-    run('bn_finish_stats', [partials, P, C, T, mem.addressOf(mean), mem.addressOf(variance)], false);
+    run('bn_finish_stats', [partials, P, C, pieces, mem.addressOf(mean), mem.addressOf(variance)], false);
     return { mean, variance };
   };
   const transposed = (w: Float32Array, R: number, C: number, count: number) => {
@@ -113,7 +114,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const ptr = (a: Float32Array) => mem.addressOf(a);
 
   const ops: ConvOps = withComposedFusions({
-    name: T === 1 ? 'wasm' : `wasm ×${T}`,
+    name: pool.threads === 1 ? 'wasm' : `wasm ×${pool.threads}`,
     allocate: (length) => mem.allocate(length),
     beginPass: () => mem.beginPass(),
 
@@ -138,7 +139,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
 
     bnStats: (x, s) => {
-      const partials = scratch(T * 2 * s.C * 8);
+      const partials = scratch(pieces * 2 * s.C * 8);
       run('bn_partial_stats', [at(x), s.P, s.C, partials]);
       return finishStats(partials, s.P, s.C);
     },
@@ -200,31 +201,31 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
   function bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, P: number, C: number, withTanh: boolean) {
     const y = out(P * C);
-    run('bn_forward', [at(x), at(mean), at(variance), at(gamma), at(beta), eps, ptr(y), P, C, withTanh ? 1 : 0, scratch(T * 2 * C * 4)]);
+    run('bn_forward', [at(x), at(mean), at(variance), at(gamma), at(beta), eps, ptr(y), P, C, withTanh ? 1 : 0, scratch(pieces * 2 * C * 4)]);
     return y;
   }
 
   // y: the tanh output when the backward goes through tanh first, else null
   function bnBackward(y: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, training: boolean, P: number, C: number, dgamma: Float32Array, dbeta: Float32Array) {
-    const partials = scratch(T * 2 * C * 8);
+    const partials = scratch(pieces * 2 * C * 8);
     const dyAt = at(dy);
     const dh = y ? scratch(P * C * 4) : dyAt;
     run('bn_backward_sums', [dyAt, y ? at(y) : 0, at(x), at(mean), dh, P, C, partials]);
     const dx = out(P * C);
     inPlace([dgamma, dbeta], ([pg, pb]) =>
-      run('bn_backward_dx', [dh, at(x), at(mean), at(variance), at(gamma), eps, training ? 1 : 0, partials, ptr(dx), pg, pb, P, C, scratch(T * 3 * C * 4)]),
+      run('bn_backward_dx', [dh, at(x), at(mean), at(variance), at(gamma), eps, training ? 1 : 0, partials, ptr(dx), pg, pb, P, C, scratch(pieces * 3 * C * 4)]),
     );
     return dx;
   }
 
   return {
     ...ops,
-    threads: T,
+    threads: pool.threads,
     destroy: () => pool.destroy(),
     // the fused kernels
     convForwardStats: (x, w, start, s) => {
       const y = out(s.P * s.cOut);
-      const partials = scratch(T * 2 * s.cOut * 8);
+      const partials = scratch(pieces * 2 * s.cOut * 8);
       run('conv_forward', [at(x), at(w), 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials]);
       return { y, ...finishStats(partials, s.P, s.cOut) };
     },

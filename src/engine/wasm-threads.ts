@@ -1,11 +1,15 @@
-// Runs a wasm kernel on T threads at once: this thread and T − 1 workers, each with its own instance
-// of the module over the one shared memory. Every kernel takes (t, T) last and does its own share,
-// so a run is: post the kernel and its arguments in a shared control block, run share 0 here, wait
-// until every worker has finished its share. Workers spin on the control block for a while before
-// sleeping, since a training step runs kernels back to back, microseconds apart.
+// Runs a wasm kernel on several threads at once: this thread and T − 1 workers, each with its own
+// instance of the module over the one shared memory. Every kernel takes (piece, pieces) last and
+// does that piece of its work (kernels/matmul.as.ts `share`); a run posts the kernel and its
+// arguments in a shared control block, and every thread claims pieces from an atomic counter until
+// none are left. Claiming rather than a fixed half each keeps a run from waiting on a thread that
+// another process has pushed off its core: whoever is running takes the next piece. Partial sums
+// are kept per piece, so results do not depend on which thread ran what.
 //
-// Workers come from a `WorkerSpawner` (src/engine/node-workers.ts in Node; `browserWorkers` below in
-// a page), so this file uses nothing that only one platform has.
+// Workers spin on the control block for a while before sleeping, since a training step runs
+// kernels back to back, microseconds apart. They come from a `WorkerSpawner`
+// (src/engine/node-workers.ts in Node; `browserWorkers` below in a page), so this file uses nothing
+// that only one platform has.
 
 /** Int32 slots of the control block. */
 const SEQ = 0; // bumped for every run
@@ -13,9 +17,14 @@ const KERNEL = 1; // which kernel: an index into the names the workers were give
 const ARG_COUNT = 2;
 const FAILED = 3; // a worker's kernel threw
 const STOP = 4;
-const DONE = 8; // DONE + w: the last run worker w finished
-const MAX_THREADS = 56;
-const ARGS_BYTE = 256;
+const CLAIM = 5; // (run << 7) | next piece: a claim is only good for the run it names
+const FINISHED = 6; // pieces of the current run done
+const PIECES = 7;
+const CONTROL_INTS = 8;
+const MAX_THREADS = 64;
+const MAX_PIECES = 127; // the claim word's low 7 bits
+const RUN_MASK = 0xffffff;
+const ARGS_BYTE = 64;
 const MAX_ARGS = 24;
 /**
  * How long a waiting thread polls before it sleeps (~10–50 µs): long enough to catch the next kernel
@@ -52,7 +61,7 @@ export const WORKER_SOURCE = `
 function serve(init, ready) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
   const kernels = init.kernels.map((name) => exports[name]);
-  const ctl = new Int32Array(init.control, 0, ${DONE + MAX_THREADS});
+  const ctl = new Int32Array(init.control, 0, ${CONTROL_INTS});
   const args = new Float64Array(init.control, ${ARGS_BYTE}, ${MAX_ARGS});
   let seen = Atomics.load(ctl, ${SEQ});
   ready();
@@ -63,18 +72,25 @@ function serve(init, ready) {
     }
     seen = Atomics.load(ctl, ${SEQ});
     if (Atomics.load(ctl, ${STOP})) return;
-    const n = ctl[${ARG_COUNT}];
-    const call = Array.from(args.subarray(0, n));
-    try {
-      kernels[ctl[${KERNEL}]](...call, init.thread, init.threads);
-    } catch (e) {
-      Atomics.store(ctl, ${FAILED}, init.thread);
-      Atomics.store(ctl, ${DONE} + init.thread, seen);
-      Atomics.notify(ctl, ${DONE} + init.thread);
-      throw e;
+    const kernel = kernels[ctl[${KERNEL}]];
+    const pieces = ctl[${PIECES}];
+    const call = Array.from(args.subarray(0, ctl[${ARG_COUNT}]));
+    const run = seen & ${RUN_MASK};
+    for (;;) {
+      const claim = Atomics.load(ctl, ${CLAIM});
+      const piece = claim & ${MAX_PIECES};
+      // a later run has begun, or this one has no pieces left: wait for the next
+      if (claim >>> 7 !== run || piece >= pieces) break;
+      if (Atomics.compareExchange(ctl, ${CLAIM}, claim, claim + 1) !== claim) continue;
+      try {
+        kernel(...call, piece, pieces);
+      } catch (e) {
+        Atomics.store(ctl, ${FAILED}, init.thread);
+        throw e;
+      } finally {
+        if (Atomics.add(ctl, ${FINISHED}, 1) + 1 === pieces) Atomics.notify(ctl, ${FINISHED});
+      }
     }
-    Atomics.store(ctl, ${DONE} + init.thread, seen);
-    Atomics.notify(ctl, ${DONE} + init.thread);
   }
 }
 if (typeof require === 'function') {
@@ -99,6 +115,8 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private seq = 0;
+  /** How many pieces a parallel run is cut into: a few per thread, so a late thread costs little. */
+  readonly pieces: number;
 
   private constructor(
     private readonly kernels: ((...args: number[]) => void)[],
@@ -106,8 +124,9 @@ export class ThreadPool {
     control: SharedArrayBuffer,
     private readonly workers: SpawnedWorker[],
   ) {
-    this.ctl = new Int32Array(control, 0, DONE + MAX_THREADS);
+    this.ctl = new Int32Array(control, 0, CONTROL_INTS);
     this.args = new Float64Array(control, ARGS_BYTE, MAX_ARGS);
+    this.pieces = threads === 1 ? 1 : Math.min(64, 4 * threads);
   }
 
   /** `exports` is this thread's instance; `names` the kernels runs may name, in the order `run` indexes them. */
@@ -130,36 +149,44 @@ export class ThreadPool {
     return new ThreadPool(kernels, threads, control, workers);
   }
 
-  /** Runs kernel `index` with `args` on every thread (or only here, when `parallel` is false). */
+  /**
+   * Runs kernel `index` with `args` in `this.pieces` pieces over every thread; when `parallel` is
+   * false, in one piece here. Returns when every piece is done.
+   */
   run(index: number, args: number[], parallel = true): void {
     const kernel = this.kernels[index];
     if (!parallel || this.threads === 1) {
       kernel(...args, 0, 1);
       return;
     }
-    const { ctl } = this;
+    const { ctl, pieces } = this;
+    const seq = ++this.seq;
     this.args.set(args);
     ctl[KERNEL] = index;
     ctl[ARG_COUNT] = args.length;
-    const seq = ++this.seq;
+    ctl[PIECES] = pieces;
+    ctl[FINISHED] = 0;
+    Atomics.store(ctl, CLAIM, (seq & RUN_MASK) << 7);
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
-    kernel(...args, 0, this.threads);
-    for (let w = 1; w < this.threads; w++) this.waitFor(w, seq);
+    for (let piece = Atomics.add(ctl, CLAIM, 1) & MAX_PIECES; piece < pieces; piece = Atomics.add(ctl, CLAIM, 1) & MAX_PIECES) {
+      kernel(...args, piece, pieces);
+      Atomics.add(ctl, FINISHED, 1);
+    }
+    this.waitForPieces(pieces);
     if (ctl[FAILED]) throw new Error(`wasm kernel ${index} failed on worker ${ctl[FAILED]} (its error is printed by the worker)`);
   }
 
-  private waitFor(worker: number, seq: number): void {
-    const slot = DONE + worker;
+  private waitForPieces(pieces: number): void {
     let spins = 0;
     let since = 0;
-    for (let done = Atomics.load(this.ctl, slot); done !== seq; done = Atomics.load(this.ctl, slot)) {
+    for (let done = Atomics.load(this.ctl, FINISHED); done !== pieces; done = Atomics.load(this.ctl, FINISHED)) {
       if (++spins < SPINS) continue;
       spins = 0;
       // a browser's main thread may not block: it keeps polling
-      if (canBlock) Atomics.wait(this.ctl, slot, done, SLEEP_MS);
+      if (canBlock) Atomics.wait(this.ctl, FINISHED, done, SLEEP_MS);
       since ||= performance.now();
-      if (performance.now() - since > WORKER_TIMEOUT_MS) throw new Error(`wasm worker ${worker} has not answered for ${WORKER_TIMEOUT_MS / 1000} s`);
+      if (performance.now() - since > WORKER_TIMEOUT_MS) throw new Error(`wasm workers have not finished a kernel in ${WORKER_TIMEOUT_MS / 1000} s`);
     }
   }
 
