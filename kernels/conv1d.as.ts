@@ -3,7 +3,7 @@
 // kernel takes (t, T) last and does piece t of T (src/engine/wasm-threads.ts runs the pieces over
 // its threads and returns when every one is done).
 
-import { FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share } from './matmul.as';
+import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share } from './matmul.as';
 import { partialStats } from './batchnorm.as';
 
 // x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `stats` ≠ 0 also the
@@ -48,16 +48,7 @@ function tapSum(dy: usize, start: usize, out: usize, s: i32, off: i32, P: i32, c
   memory.fill(out, 0, <usize>cOut << 2);
   for (let p = lo; p <= hi; p++) {
     if (load<i32>(start + (<usize>p << 2)) != word) break;
-    const row = dy + ((<usize>p * cOut) << 2);
-    let c = 0;
-    for (; c + 4 <= cOut; c += 4) {
-      const o = <usize>c << 2;
-      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
-    }
-    for (; c < cOut; c++) {
-      const o = <usize>c << 2;
-      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
-    }
+    addRow(out, dy + ((<usize>p * cOut) << 2), cOut);
   }
 }
 

@@ -206,6 +206,19 @@ export function transpose_blocks(src: usize, dst: usize, R: i32, C: i32, count: 
   }
 }
 
+/** dst (C) += src (C). */
+export function addRow(dst: usize, src: usize, C: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const o = <usize>c << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; c < C; c++) {
+    const o = <usize>c << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
 /** Piece t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)). */
 @inline export function share(n: i32, unit: i32, t: i32, T: i32): i32 {
   const units = (n + unit - 1) / unit;
