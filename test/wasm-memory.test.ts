@@ -1,0 +1,54 @@
+// The wasm backend's memory (src/engine/wasm-memory.ts): run-long arrays survive the memory growing,
+// a pass that outgrows its region keeps its earlier results until the next pass, arrays from
+// elsewhere are copied in, and everything is where the kernels expect it (16-byte aligned).
+
+import { describe, expect, it } from 'vitest';
+import { WasmMemory } from '../src/engine/wasm-memory.ts';
+
+describe('WasmMemory', () => {
+  it('keeps run-long arrays readable and addressable across growth', () => {
+    const mem = new WasmMemory();
+    const a = mem.allocate(1000);
+    a.forEach((_, i, arr) => (arr[i] = i));
+    const before = mem.memory.buffer.byteLength;
+    const big = mem.allocate(64 << 20); // 256 MiB: the memory must grow
+    expect(mem.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(a[999]).toBe(999);
+    expect(mem.addressOf(a)).toBe(a.byteOffset);
+    expect(mem.addressOf(big)).toBe(big.byteOffset);
+    expect(big.every((v) => v === 0)).toBe(true);
+    expect(a.byteOffset % 16).toBe(0);
+    expect(big.byteOffset % 16).toBe(0);
+    expect(big.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + a.byteLength + 16);
+  });
+
+  it('copies an array that lives elsewhere into the current pass, and uses one that lives here in place', () => {
+    const mem = new WasmMemory();
+    mem.beginPass();
+    const host = Int32Array.from([5, 6, 7]);
+    const at = mem.place(host);
+    expect(Array.from(mem.i32(at, 3))).toEqual([5, 6, 7]);
+    expect(mem.addressOf(host)).toBe(-1);
+    const here = mem.allocate(4);
+    expect(mem.place(here)).toBe(here.byteOffset);
+  });
+
+  it('keeps a pass’s earlier results when it outgrows its region, and reuses one big enough afterwards', () => {
+    const mem = new WasmMemory();
+    mem.beginPass();
+    const first = mem.f32(mem.passBytes(1 << 20), 1 << 18);
+    first.fill(3);
+    const second = mem.f32(mem.passBytes(8 << 20), 2 << 20); // past the first region
+    second.fill(4);
+    expect(first.every((v) => v === 3)).toBe(true);
+    const ends = (x: Float32Array) => x.byteOffset + x.byteLength;
+    expect(second.byteOffset >= ends(first) || ends(second) <= first.byteOffset).toBe(true);
+    mem.beginPass();
+    const a = mem.passBytes(1 << 20);
+    const b = mem.passBytes(8 << 20);
+    mem.beginPass();
+    // the same pass again lands at the same addresses: no region is allocated per pass
+    expect(mem.passBytes(1 << 20)).toBe(a);
+    expect(mem.passBytes(8 << 20)).toBe(b);
+  });
+});
