@@ -27,11 +27,11 @@ const RUN_MASK = 0xffffff;
 const ARGS_BYTE = 64;
 const MAX_ARGS = 24;
 /**
- * How long a waiting thread polls before it sleeps (~10–50 µs): long enough to catch the next kernel
+ * How long a waiting thread polls before it sleeps (~50–100 µs): long enough to catch the next kernel
  * of a step without a futex wake-up, short enough not to steal a core from a thread that another
  * process has descheduled (2 cores, 2 threads and anything else running).
  */
-const SPINS = 1 << 13;
+const SPINS = 1 << 15;
 const SLEEP_MS = 50;
 const WORKER_TIMEOUT_MS = 30_000;
 
