@@ -45,6 +45,8 @@ export function checkpointToSafetensors(contents: CheckpointContents): Safetenso
   }
   const mismatch = config === undefined ? undefined : sizeMismatch(config as Record<string, unknown>, inferred);
   if (mismatch) throw new Error(mismatch);
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) throw new Error(nonFinite);
   const metadata: Record<string, string> = { vocab: vocab.chars.join('') };
   if (config !== undefined) metadata.config = JSON.stringify(config);
   if (trainState !== undefined) {
@@ -77,6 +79,8 @@ export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, fi
   }
 
   const { params, sizes } = loadParams(tensors, vocab, fail);
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) fail(`${nonFinite}: not a usable model (saved after training diverged?)`);
   const stored = readConfig(metadata.config, fail);
   const mismatch = sizeMismatch(stored, sizes);
   if (mismatch) fail(`the 'config' metadata disagrees with the tensors: ${mismatch}`);
@@ -127,6 +131,15 @@ function parseJson(json: string, key: string, fail: (problem: string) => never):
   }
 }
 
+/** The first NaN or ±Infinity among the tensors, described. */
+function nonFiniteValue(params: ParamSet): string | undefined {
+  for (const [name, t] of params.tensors) {
+    const i = t.data.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) return `tensor ${name} holds ${t.data[i]} at index ${i}`;
+  }
+  return undefined;
+}
+
 /** Where a config's model sizes disagree with the tensors' (which are the truth), the problem. */
 function sizeMismatch(config: Record<string, unknown>, sizes: ModelConfig): string | undefined {
   const key = MODEL_CONFIG_KEYS.find((k) => k in config && config[k] !== sizes[k]);
@@ -140,14 +153,17 @@ export function saveCheckpoint(file: string, contents: CheckpointContents): void
 }
 
 export function loadCheckpoint(file: string): LoadedCheckpoint {
-  let bytes: Uint8Array;
+  return decodeCheckpoint(readCheckpointFile(file), file);
+}
+
+/** The file's bytes, or an InputError naming it. */
+export function readCheckpointFile(file: string): Uint8Array {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new InputError(file, 'no such file');
     if (err.code === 'EISDIR') throw new InputError(file, 'is a directory, expected a checkpoint file');
     throw new InputError(file, `cannot read: ${err.message}`);
   }
-  return decodeCheckpoint(bytes, file);
 }
