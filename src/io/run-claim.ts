@@ -10,7 +10,7 @@ import { lockRunDirectory } from './run-lock.ts';
 import { LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE } from './run-dir.ts';
 
 /** 'new': refuse a directory that holds a run; 'replace': delete that run's files; 'resume': continue the one there. */
-export type RunIntent = 'new' | 'replace' | 'resume';
+type RunIntent = 'new' | 'replace' | 'resume';
 
 export interface RunClaim {
   /** The files of the previous run that 'replace' deleted. */

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 
-export const LOCK_FILE = 'train.lock';
+const LOCK_FILE = 'train.lock';
 
 interface Holder {
   pid: number;
