@@ -1,6 +1,7 @@
 // The `makemore` command: parse, call, print. Errors in the user's input (files, options) print
 // one clear line and exit 2; anything else is a bug and keeps its stack.
 
+import { readFileSync } from 'node:fs';
 import { InputError } from './errors.ts';
 import { UsageError } from './commands/args.ts';
 import { trainCommand } from './commands/train.ts';
@@ -10,7 +11,8 @@ import { infoCommand } from './commands/info.ts';
 import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+/** A command returns its exit status, or nothing for 0. */
+const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
   train: trainCommand,
   eval: evalCommand,
   sample: sampleCommand,
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on gpu.js
 
 usage: makemore <command> [options]     (makemore <command> --help for its options)
+       makemore --version
 
   train        train a model on a file of names, one per line (resumable)
   eval         mean loss of a checkpoint on the train, val or test split
@@ -37,14 +40,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
   }
+  if (command === '--version' || command === '-V') {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`makemore ${pkg.version}\n`);
+    return 0;
+  }
   const run = COMMANDS[command];
   if (!run) {
-    process.stderr.write(`makemore: unknown command "${command}"\n\n${HELP}`);
+    process.stderr.write(`makemore: unknown command "${command}": expected one of ${Object.keys(COMMANDS).join(', ')} (see makemore --help)\n`);
     return 2;
   }
   try {
-    await run(rest);
-    return 0;
+    return (await run(rest)) ?? 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError) {
       process.stderr.write(`makemore ${command}: ${e.message}\n`);

@@ -100,6 +100,9 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(() => encodeCheckpoint({ params: model(1), vocab: VOCAB, config: { ...CFG, nHidden: 64 } })).toThrow(
       /config says nHidden = 64 but the tensor shapes give 4/,
     );
+    const diverged = model(1);
+    diverged.get('conv.0.weight').data[5] = Infinity;
+    expect(() => encodeCheckpoint({ params: diverged, vocab: VOCAB })).toThrow(/tensor conv\.0\.weight holds Infinity at index 5/);
   });
 });
 
@@ -159,6 +162,7 @@ describe('checkpoint errors name the file and the problem', () => {
     ['a config that is not JSON', () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), config: '{nEmbd: 3' }), "the 'config' metadata is not valid JSON"],
     ['a config that is not an object', () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), config: '[3]' }), "the 'config' metadata is not a JSON object"],
     ['a training state that is not JSON', () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), train_state: 'step=3' }), "the 'train_state' metadata is not valid JSON"],
+    ['a NaN', () => withTensors((t) => t.set('bn.0.running_var', tensor([4], [1, 1, NaN, 1]))), 'tensor bn.0.running_var holds NaN at index 2: not a usable model'],
     ['a truncated file', () => encodeCheckpoint({ params: model(1), vocab: VOCAB }).subarray(0, 300), 'not a valid safetensors file'],
   ];
 

@@ -2,18 +2,38 @@
 // sources through tsx (no build needed; test/tarball/ runs the compiled command from the package).
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSafetensors } from '../src/io/safetensors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.ts';
+import { probeMode } from '../src/backend.ts';
 
 const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
 const NAMES = new URL('../data/names.txt', import.meta.url).pathname;
 const SMALL_MODEL = ['--n-embd', '6', '--n-hidden', '10', '--layers', '3'];
 
 function makemore(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+  return makemoreWith({}, ...args);
+}
+
+function makemoreWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A `train` in the background, resolved once it has printed its first line (the run has begun). */
+function startTraining(...args: string[]) {
+  const child = spawn(process.execPath, [...CLI, 'train', ...args], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/new run|resuming/.test(stderr)) resolve();
+    });
+    void exited.then(() => resolve());
+  });
+  return { child, started, exited, stderr: () => stderr };
 }
 
 function lossHistory(dir: string): number[] {
@@ -22,6 +42,15 @@ function lossHistory(dir: string): number[] {
 
 let work: string;
 let data: string;
+
+/** The conv run's model with one NaN in head.bias. */
+function withNaN(): string {
+  const { tensors, metadata } = decodeSafetensors(readFileSync(join(work, 'run-conv', 'model.safetensors')), 'model');
+  tensors.get('head.bias')!.data[3] = NaN;
+  const file = join(work, 'nan.safetensors');
+  writeFileSync(file, encodeSafetensors(tensors, metadata));
+  return file;
+}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'mm-cli-'));
@@ -42,19 +71,16 @@ describe('makemore train, eval, sample, info', () => {
     expect(lossHistory(out)).toHaveLength(30);
   });
 
-  it('saves on Ctrl-C, and resumes to exactly the loss curve of an uninterrupted run', async () => {
+  it('saves on Ctrl-C, exits 130, and resumes to exactly the loss curve of an uninterrupted run', async () => {
     const common = ['--data', data, '--steps', '2500', '--eval-every', '1000', ...SMALL_MODEL];
     const whole = join(work, 'whole');
     const out = join(work, 'interrupted');
-    const child = spawn(process.execPath, [...CLI, 'train', '--out', out, ...common], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      if (!stderr.includes('new run') && (stderr + d).includes('new run')) setTimeout(() => child.kill('SIGINT'), 1500);
-      stderr += d;
-    });
-    const code = await new Promise((resolve) => child.on('exit', resolve));
-    expect(code, stderr).toBe(0);
-    expect(stderr).toContain('interrupted: saving the run');
+    const run = startTraining('--out', out, ...common);
+    await run.started;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    expect(run.stderr()).toContain('interrupted (SIGINT): saving the run');
     const steps = lossHistory(out).length;
     expect(steps).toBeGreaterThan(0);
     expect(steps).toBeLessThan(2500);
@@ -90,11 +116,32 @@ describe('makemore train, eval, sample, info', () => {
     expect(marked.in_train).toHaveLength(15);
   });
 
-  it('describes a checkpoint', () => {
+  it('describes a checkpoint, and a run\'s resume file', () => {
     const r = makemore('info', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--json');
     const info = JSON.parse(r.stdout);
     expect(info.config).toEqual({ vocabSize: 27, nEmbd: 6, nHidden: 10, nLayers: 3, blockSize: 8 });
     expect(info.parameters).toBe(27 * 6 + 12 * 10 + 20 * 10 * 2 + 3 * 20 + 10 * 27 + 27);
+    expect(info.resume).toBeNull();
+    const resume = makemore('info', '--checkpoint', join(work, 'run-tree', 'resume.safetensors'));
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stdout).toMatch(/resume point: step 30; best dev loss \d\.\d{4} at step \d+/);
+  });
+
+  it('marks the names cut at --max-length', () => {
+    const ckpt = join(work, 'run-tree', 'model.safetensors');
+    const json = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '30', '--max-length', '3', '--json').stdout);
+    expect(json.truncated).toEqual(json.samples.map((s: string) => s.length === 3));
+    expect(json.truncated).toContain(true);
+    expect(json.truncated).toContain(false);
+    const text = makemore('sample', '--checkpoint', ckpt, '--num', '30', '--max-length', '3').stdout.trim().split('\n');
+    expect(text.slice(0, 30)).toEqual(json.samples.map((s: string, i: number) => (json.truncated[i] ? `${s}…` : s)));
+    expect(text[30]).toBe('(… = cut at --max-length 3)');
+  });
+
+  it('prints its version', () => {
+    const r = makemore('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`makemore ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
   });
 
   it('finds a learning rate and draws the embeddings', () => {
@@ -102,11 +149,93 @@ describe('makemore train, eval, sample, info', () => {
     const r = makemore('lr-find', '--data', data, '--out', out, '--steps', '60', '--engine', 'tree', ...SMALL_MODEL);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/suggested learning rate \d/);
+    expect(r.stderr).toMatch(/^step 60\/60 \| ETA 0m00s \| loss \d/m); // progress, as plain lines off a terminal
     expect(readFileSync(join(out, 'lr-find.svg'), 'utf8')).toContain('<svg');
     const e = makemore('embeddings', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--out', join(work, 'emb.svg'));
     expect(e.code, e.stderr).toBe(0);
     const svg = readFileSync(join(work, 'emb.svg'), 'utf8');
     for (const c of ['.', 'a', 'z']) expect(svg).toContain(`>${c}<`);
+    const inDir = makemore('embeddings', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--out', out);
+    expect(inDir.code, inDir.stderr).toBe(0);
+    expect(readFileSync(join(out, 'embeddings.svg'), 'utf8')).toBe(svg);
+  });
+});
+
+describe('a run directory belongs to one run', () => {
+  const train = (out: string, ...more: string[]) => makemore('train', '--data', data, '--out', out, '--engine', 'tree', '--steps', '30', '--eval-every', '10', ...SMALL_MODEL, ...more);
+
+  it('refuses a new run over another, replaces it with --force, and resumes only with --resume', () => {
+    const out = join(work, 'owned');
+    expect(train(out).code).toBe(0);
+    const model = readFileSync(join(out, 'model.safetensors'));
+    const again = train(out, '--steps', '20');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`makemore train: ${out}: already holds a run (resume.safetensors, model.safetensors): add --resume to continue it, --force to replace it, or choose another --out\n`);
+    expect(readFileSync(join(out, 'model.safetensors'))).toEqual(model);
+
+    const forced = train(out, '--steps', '20', '--force', '--seed', '7');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`new run, replacing resume.safetensors, model.safetensors, loss.svg in ${out}`);
+    expect(lossHistory(out)).toHaveLength(20);
+    expect(readFileSync(join(out, 'model.safetensors'))).not.toEqual(model);
+    expect(readdirSync(out).sort()).toEqual(['loss.svg', 'model.safetensors', 'resume.safetensors']); // no lock left behind
+  });
+
+  it('takes --steps, --lr and --eval-every on --resume, and refuses what would not continue the run', () => {
+    const out = join(work, 'extended');
+    expect(train(out).code).toBe(0);
+    const extended = makemore('train', '--out', out, '--resume', '--steps', '40', '--eval-every', '4');
+    expect(extended.code, extended.stderr).toBe(0);
+    expect(extended.stderr.match(/^step \d+: dev loss/gm)).toEqual(['step 32: dev loss', 'step 36: dev loss', 'step 40: dev loss']);
+    expect(extended.stdout).toContain('done at step 40/40');
+    expect(lossHistory(out)).toHaveLength(40);
+
+    for (const [args, message] of [
+      [['--steps', '20'], /--steps 20 does not extend the run, which is at step 40/],
+      [[], /the run has finished \(step 40 of 40\): give --steps N with N > 40/],
+      [['--steps', '50', '--layers', '4'], /--layers 4 differs from the run being resumed \(3\)/],
+      [['--steps', '50', '--eval-words', '5'], /--eval-words 5 differs from the run being resumed \(1000\)/],
+      [['--steps', '50', '--force'], /--resume continues the run in --out and --force replaces it/],
+    ] as const) {
+      const r = makemore('train', '--out', out, '--resume', ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(lossHistory(out)).toHaveLength(40);
+  });
+
+  it('brings model.safetensors back in line with the resume file when a save was cut short between them', () => {
+    const out = join(work, 'repaired');
+    expect(train(out).code).toBe(0);
+    const best = readFileSync(join(out, 'model.safetensors'));
+    copyFileSync(join(work, 'run-conv', 'model.safetensors'), join(out, 'model.safetensors')); // stands in for the previous best
+    expect(makemore('train', '--out', out, '--resume').code).toBe(2); // finished: nothing to train, but the model is re-exported
+    expect(readFileSync(join(out, 'model.safetensors'))).toEqual(best);
+  });
+
+  it('lets one train write a directory at a time, exits 143 after saving on SIGTERM, and takes over the lock of a process that is gone', async () => {
+    const out = join(work, 'locked');
+    const run = startTraining('--data', data, '--out', out, '--steps', '100000', '--eval-every', '100000', ...SMALL_MODEL);
+    await run.started;
+    const lock = JSON.parse(readFileSync(join(out, 'train.lock'), 'utf8'));
+    expect(lock.pid).toBe(run.child.pid);
+    for (const flag of ['--force', '--resume']) {
+      const second = makemore('train', '--data', data, '--out', out, flag, ...SMALL_MODEL);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(`^makemore train: ${out}: in use by another makemore train \\(process ${run.child.pid} on .*\\); wait for it, or delete .*train\\.lock if no run is going on\n$`));
+    }
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.stderr()).toBe(143);
+    expect(run.stderr()).toContain('interrupted (SIGTERM): saving the run');
+    const steps = lossHistory(out).length;
+    expect(steps).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'train.lock'))).toBe(false);
+
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(out, 'train.lock'), JSON.stringify({ pid: Number(gone.stdout), host: hostname(), since: 'earlier' }));
+    const resumed = makemore('train', '--out', out, '--resume', '--steps', String(steps + 5));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lossHistory(out)).toHaveLength(steps + 5);
   });
 });
 
@@ -121,12 +250,49 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['characters outside the vocabulary at eval', () => (writeFileSync(join(work, 'accents.txt'), Array(20).fill('zoë').join('\n')), ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', join(work, 'accents.txt')]), /accents\.txt:\d+: character "ë" in "zoë" is not in the model's vocabulary/],
     ['a truncated checkpoint', () => (writeFileSync(join(work, 'trunc.safetensors'), readFileSync(join(work, 'run-tree', 'model.safetensors')).subarray(0, 500)), ['info', '--checkpoint', join(work, 'trunc.safetensors')]), /trunc\.safetensors: /],
     ['a missing checkpoint', () => ['sample', '--checkpoint', join(work, 'none.safetensors')], /none\.safetensors: no such file/],
-    ['resume with nothing to resume', () => ['train', '--data', data, '--out', join(work, 'fresh'), '--resume'], /resume\.safetensors: no such file: nothing to resume/],
+    ['resume with nothing to resume', () => (mkdirSync(join(work, 'fresh')), ['train', '--data', data, '--out', join(work, 'fresh'), '--resume']), /resume\.safetensors: no such file: nothing to resume/],
+    ['resume of a directory that does not exist', () => ['train', '--data', data, '--out', join(work, 'absent'), '--resume'], /absent: no such directory: nothing to resume/],
+    ['one item', () => (writeFileSync(join(work, 'one.txt'), 'ann\n'), ['train', '--data', join(work, 'one.txt'), '--out', join(work, 'x')]), /one\.txt: 1 item split 80\/10\/10 into 0 train, 0 val, 1 test; training needs train and val items \(at least 6 items in the file\)/],
+    ['three items', () => (writeFileSync(join(work, 'three.txt'), 'ann\nbob\ncy\n'), ['train', '--data', join(work, 'three.txt'), '--out', join(work, 'x')]), /three\.txt: 3 items split 80\/10\/10 into 2 train, 0 val, 1 test; training needs train and val items/],
+    ['an empty split at eval', () => (writeFileSync(join(work, 'three.txt'), 'ann\nbob\ncy\n'), ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', join(work, 'three.txt')]), /three\.txt: 3 items .* eval --split val needs val items/],
+    ['one item for lr-find', () => (writeFileSync(join(work, 'one.txt'), 'ann\n'), ['lr-find', '--data', join(work, 'one.txt'), '--out', join(work, 'x')]), /one\.txt: 1 item .* lr-find needs train items \(at least 2 items/],
+    ['a NUL byte in an item', () => (writeFileSync(join(work, 'nul.txt'), 'ann\nb\0b\n'), ['train', '--data', join(work, 'nul.txt'), '--out', join(work, 'x')]), /nul\.txt:2: control character U\+0000 in "b\\u0000b": items must be plain text/],
+    ['an unknown --backend', () => ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'foo'], /--backend: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, gpu/],
+    ['--threads 0', () => ['train', '--data', data, '--out', join(work, 'x'), '--threads', '0'], /--threads must be an integer from 1 to 64, got "0"/],
+    ['an unknown --backend with the tree engine', () => ['train', '--data', data, '--out', join(work, 'x'), '--engine', 'tree', '--backend', 'foo'], /--backend: unknown backend "foo"/],
+    ['--out naming a file', () => ['train', '--data', data, '--out', data], /names\.txt: exists and is not a directory \(--out\)/],
+    ['a negative number', () => ['train', '--steps', '-5'], /--steps must be an integer from 1 to 10,000,000, got "-5"/],
+    ['a negative learning rate', () => ['train', '--lr', '-0.1'], /--lr: invalid value "-0\.1"/],
+    ['too many layers', () => ['train', '--layers', '40'], /--layers must be an integer from 1 to 10, got "40"/],
+    ['a batch past the kernels\' cap', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '60000'], /--batch 60000: 60000 words of up to \d+ characters \(the longest in .*names\.txt\) make up to [\d,]+ positions, over the conv kernels' cap of 65,536; use --batch \d+ or less/],
+    ['a step past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '2000', '--n-hidden', '1024'], /--batch 2000 with --n-hidden 1024 and --layers 3: a conv training step would hold about \d+\.\d GiB of activations, over the 2\.0 GiB limit/],
+    ['a checkpoint holding NaN', () => ['sample', '--checkpoint', withNaN()], /nan\.safetensors: tensor head\.bias holds NaN at index 3: not a usable model/],
   ])('%s', (_, args, message) => {
     const r = makemore(...args());
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(work, 'x')), 'nothing created before the input was checked').toBe(false);
+  });
+
+  it('an unknown $MAKEMORE_BACKEND', () => {
+    const r = makemoreWith({ MAKEMORE_BACKEND: 'foo' }, 'eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('makemore eval: MAKEMORE_BACKEND: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, gpu\n');
+  });
+
+  const headless = probeMode('headlessgl');
+  it.skipIf(headless.ok)(`--backend headlessgl where it is unavailable${headless.ok ? ' (skipped: headless GL works here)' : ''}`, () => {
+    const r = makemore('eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'headlessgl');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`makemore eval: backend "headlessgl" (from option) is unavailable: ${headless.ok ? '' : headless.reason}\n`);
+  });
+
+  it.runIf(process.platform === 'linux')('--out where no directory can be made (/proc), without hanging', () => {
+    const r = makemore('train', '--data', data, '--out', '/proc/makemore-nope', ...SMALL_MODEL);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('makemore train: /proc/makemore-nope: cannot create directory /proc/makemore-nope: its parent does not accept new entries (--out)\n');
   });
 
   it('stops on a non-finite loss, says at which step, and keeps the last good checkpoint', () => {

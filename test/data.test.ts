@@ -6,6 +6,8 @@ import { parseItems } from '../src/data/items.ts';
 import { Vocab } from '../src/data/vocab.ts';
 import { buildWindows, encodeAll } from '../src/data/windows.ts';
 import { packWords } from '../src/data/packed-batch.ts';
+import { lectureSplit, splitSizes } from '../src/data/split.ts';
+import { chunkWords } from '../src/train/batches.ts';
 import { readItemsFile } from '../src/io/text-file.ts';
 import { InputError } from '../src/errors.ts';
 import { names, split, vocab } from './equivalence-helpers.ts';
@@ -22,6 +24,14 @@ describe('the lecture data and split', () => {
     expect(split.val[0]).toBe('amay');
     expect(split.test[0]).toBe('mustafa');
     expect([split.train.length, split.val.length, split.test.length]).toEqual([25626, 3203, 3204]);
+  });
+
+  it('sizes the splits as lectureSplit cuts them, for tiny files too', () => {
+    for (let n = 1; n <= 40; n++) {
+      const split = lectureSplit(Array.from({ length: n }, (_, i) => i));
+      expect(splitSizes(n), `n = ${n}`).toEqual({ train: split.train.length, val: split.val.length, test: split.test.length });
+    }
+    expect([1, 5, 6].map((n) => splitSizes(n).val)).toEqual([0, 0, 1]);
   });
 
   it('gives the lecture’s block-8 example counts', () => {
@@ -44,6 +54,16 @@ describe('the lecture data and split', () => {
   });
 });
 
+describe('evaluation chunks', () => {
+  it('hold at most the given words and positions, in order, and a word too long for one alone', () => {
+    const words = [[1], [1, 2, 3], [4, 5], [6, 7, 8, 9, 10, 11], [2]];
+    const chunks = chunkWords(words, 3, 6);
+    expect(chunks.map((c) => [c.words, c.positions])).toEqual([[2, 6], [1, 3], [1, 7], [1, 2]]);
+    expect(chunks.flatMap((c) => Array.from(c.target))).toEqual(Array.from(packWords(words).target));
+    expect(chunkWords(words, 2, 100).map((c) => c.words)).toEqual([2, 2, 1]);
+  });
+});
+
 describe('reading item files', () => {
   it('accepts a BOM, CRLF, blank lines and surrounding spaces', () => {
     const items = parseItems('\ufeffanna\r\n\r\n  bob \r\nçé\n', 'x.txt');
@@ -58,6 +78,12 @@ describe('reading item files', () => {
   it('rejects a line containing "." naming file and line', () => {
     const items = parseItems('ann\nj.r\n', 'names.txt');
     expect(() => Vocab.fromItems(items, 'names.txt')).toThrow(/names\.txt:2: .*reserved/);
+  });
+
+  it('rejects control characters inside an item, naming file, line and character', () => {
+    expect(() => parseItems('ann\nbo\tb\n', 'tabs.txt')).toThrow(new InputError('tabs.txt', 'control character U+0009 in "bo\\tb": items must be plain text', 2));
+    expect(() => parseItems('a\u0085b\n', 'c1.txt')).toThrow(/c1\.txt:1: control character U\+0085/);
+    expect(parseItems('\tann\t\n', 'x.txt')).toEqual([{ text: 'ann', line: 1 }]); // around an item: trimmed, as spaces
   });
 
   it('rejects an empty file, a missing file, a directory, and invalid UTF-8', () => {

@@ -4,12 +4,13 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PythonRandom } from '../src/rng.ts';
-import { initHierarchical } from '../src/params.ts';
+import { initHierarchical, type ParamSet } from '../src/params.ts';
+import { loadCheckpoint } from '../src/io/checkpoint-file.ts';
 import { treeEngine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { newTrainState, train, type TrainOptions } from '../src/train/trainer.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
-import { loadResume, saveResume } from '../src/io/run-dir.ts';
+import { loadResume, saveRun } from '../src/io/run-dir.ts';
 import { split, vocab } from './equivalence-helpers.ts';
 
 const cfg = { vocabSize: vocab.size, nEmbd: 5, nHidden: 8, nLayers: 3 };
@@ -31,13 +32,20 @@ describe('resume', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-resume-'));
     const first = fresh();
     let stopAt = 0;
+    let best: ParamSet | null = null;
     await train(treeEngine(first.params, cfg, trainWords), first.params, first.optimizer, first.rng, devWords, opts, newTrainState(), {
       shouldStop: () => ++stopAt > 13, // stop after 13 steps, between evaluations
-      onCheckpoint: (state) => saveResume(dir, { params: first.params, vocab, settings: { cfg }, state, rng: first.rng, optimizer: first.optimizer }),
+      onEval: (_, isBest) => {
+        if (isBest) best = first.params.clone();
+      },
+      onCheckpoint: (state) => saveRun(dir, { params: first.params, best, vocab, settings: { cfg }, state, rng: first.rng, optimizer: first.optimizer }),
     });
 
     const point = loadResume(dir);
     expect(point.state.step).toBe(13);
+    expect(point.state.best?.step).toBe(8);
+    for (const [name, t] of best!.tensors) expect(Array.from(point.best!.get(name).data), name).toEqual(Array.from(t.data));
+    expect(loadCheckpoint(join(dir, 'model.safetensors')).params.tensors).toEqual(point.best!.tensors);
     expect(point.moments.size).toBe(first.params.trainable().length);
     const rng = new PythonRandom(0);
     rng.setState(point.rngState);
@@ -51,6 +59,6 @@ describe('resume', () => {
     expect(resumed.losses.slice(13)).toEqual(expected.losses.slice(13));
     expect(resumed.evals.map((e) => e.loss)).toEqual(expected.evals.map((e) => e.loss));
     for (const [name, t] of whole.params.tensors) expect(Array.from(params.get(name).data), name).toEqual(Array.from(t.data));
-    expect(readdirSync(dir)).toEqual(['resume.safetensors']); // no temporary files left behind
+    expect(readdirSync(dir).sort()).toEqual(['loss.svg', 'model.safetensors', 'resume.safetensors']); // no temporary files left behind
   });
 });

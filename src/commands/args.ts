@@ -1,4 +1,5 @@
-// Option parsing shared by the commands: strict (an unknown option is an error), typed numbers.
+// Option parsing shared by the commands: strict (an unknown option is an error), typed numbers with
+// bounds (sizes that could exhaust memory have a ceiling).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LECTURE_CONFIG, type ModelConfig } from '../params.ts';
@@ -14,18 +15,33 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(command: string, argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
   try {
-    const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    const args = joinNegativeValues(argv, options);
+    const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
     return values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new UsageError(`${(e as Error).message} (see makemore ${command} --help)`);
   }
 }
 
-export function intOption(values: Record<string, unknown>, name: string, fallback: number, min = 1): number {
+/** `--steps -5` → `--steps=-5`: parseArgs takes a leading '-' for an option, so the bound check could never say what is wrong. */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && /^-[\d.]/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+export function intOption(values: Record<string, unknown>, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max.toLocaleString('en-US')}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got "${raw}"`);
+  }
   return n;
 }
 
@@ -56,10 +72,14 @@ export const MODEL_SIZE_OPTIONS: OptionSpec = {
   layers: { type: 'string' },
 };
 
+/** Widths past 1,024 or a block size past 1,024 characters (10 layers) are far beyond what names need, and grow memory fast. */
+const MAX_WIDTH = 1024;
+const MAX_LAYERS = 10;
+
 export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
   return {
-    nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd),
-    nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden),
-    nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers),
+    nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd, 1, MAX_WIDTH),
+    nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden, 1, MAX_WIDTH),
+    nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers, 1, MAX_LAYERS),
   };
 }

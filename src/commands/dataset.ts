@@ -2,7 +2,7 @@
 
 import { readItemsFile } from '../io/text-file.ts';
 import { Vocab } from '../data/vocab.ts';
-import { lectureSplit, type Split } from '../data/split.ts';
+import { lectureSplit, splitSizes, type Split, type SplitName } from '../data/split.ts';
 import { InputError } from '../errors.ts';
 import type { Item } from '../data/items.ts';
 
@@ -24,6 +24,19 @@ export function loadDataset(file: string, vocab?: Vocab): Dataset {
   const words = { train: split.train.map((i) => encoded.get(i)!), val: split.val.map((i) => encoded.get(i)!), test: split.test.map((i) => encoded.get(i)!) };
   const text = { train: split.train.map((i) => i.text), val: split.val.map((i) => i.text), test: split.test.map((i) => i.text) };
   return { file, vocab: v, words, text };
+}
+
+/** Refuses data whose split leaves one of `needed` empty (too few items), saying what the split gave and how many items would do. */
+export function requireSplits(data: Dataset, needed: SplitName[], purpose: string): void {
+  if (needed.every((s) => data.words[s].length > 0)) return;
+  const { train, val, test } = data.words;
+  const total = train.length + val.length + test.length;
+  let enough = total + 1;
+  while (needed.some((s) => splitSizes(enough)[s] === 0)) enough++;
+  throw new InputError(
+    data.file,
+    `${total} item${total === 1 ? '' : 's'} split 80/10/10 into ${train.length} train, ${val.length} val, ${test.length} test; ${purpose} needs ${needed.join(' and ')} items (at least ${enough} items in the file)`,
+  );
 }
 
 function encodeItem(vocab: Vocab, item: Item, file: string): number[] {

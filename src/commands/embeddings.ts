@@ -1,5 +1,6 @@
 // makemore embeddings: the lecture's picture of the learned character embeddings.
 
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pca2 } from '../plot/pca2.ts';
 import { scatterChart } from '../plot/svg.ts';
@@ -10,7 +11,7 @@ import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
 export const EMBEDDINGS_HELP = `makemore embeddings — a labelled 2-D scatter of the character embeddings (embeddings.svg)
 
   --checkpoint FILE    (default ${DEFAULT_CHECKPOINT})
-  --out FILE           (default embeddings.svg beside the checkpoint)
+  --out FILE|DIR       (default embeddings.svg beside the checkpoint; in DIR when a directory)
   The first two embedding dimensions when n_embd = 2, else the first two principal components.
 `;
 
@@ -30,7 +31,8 @@ export function embeddingsCommand(argv: string[]): void {
     yLabel: axes[1],
     points: projected.map(([x, y], i) => ({ x, y, label: checkpoint.vocab.chars[i] })),
   });
-  const out = stringOption(v, 'out', join(dirname(file), 'embeddings.svg'));
+  const given = stringOption(v, 'out', dirname(file));
+  const out = existsSync(given) && statSync(given).isDirectory() ? join(given, 'embeddings.svg') : given;
   writeFileAtomic(out, new TextEncoder().encode(svg));
   process.stdout.write(`wrote ${out}\n`);
 }

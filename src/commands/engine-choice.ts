@@ -2,14 +2,14 @@
 // (plain TypeScript, the reference).
 
 import os from 'node:os';
-import { describeBackend, selectBackend } from '../backend.ts';
+import { describeBackend, parseBackendMode, selectBackend, type BackendChoice } from '../backend.ts';
 import { openOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import type { ModelConfig, ParamSet } from '../params.ts';
 import { convEngine, treeEngine, type Engine, type EngineName } from '../train/engines.ts';
-import { intOption, type OptionSpec } from './args.ts';
+import { intOption, UsageError, type OptionSpec } from './args.ts';
 
 export interface EngineChoice {
   engine: Engine;
@@ -24,17 +24,30 @@ export const BACKEND_OPTIONS: OptionSpec = {
   threads: { type: 'string' },
 };
 
+const MAX_THREADS = 64;
+
 export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headlessgl|gpu for the conv engine (default $MAKEMORE_BACKEND or auto)
   --threads N          threads of the wasm backend (default: this machine's ${os.cpus().length} cores)
 `;
 
 export async function chooseEngine(name: EngineName, params: ParamSet, cfg: ModelConfig, trainWords: number[][], options: Record<string, unknown>): Promise<EngineChoice> {
+  const backend = options.backend as string | undefined;
+  if (backend !== undefined) asUsageError(() => parseBackendMode(backend, '--backend')); // checked for the tree form too, which ignores it
+  const threads = intOption(options, 'threads', os.cpus().length, 1, MAX_THREADS);
   if (name === 'tree') {
     return { engine: treeEngine(params, cfg, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
-  const choice = selectBackend(options.backend as string | undefined);
-  const threads = intOption(options, 'threads', os.cpus().length);
+  const choice = asUsageError((): BackendChoice => selectBackend(backend));
   const ops = await openOps(choice, { threads, spawn: nodeWorkers });
   const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
   return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${describeBackend(choice)}${on}`, close: () => ops.destroy() };
+}
+
+/** selectBackend's errors are about the user's --backend or $MAKEMORE_BACKEND (unknown, or unavailable here): one line, exit 2. */
+function asUsageError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

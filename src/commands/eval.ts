@@ -3,7 +3,7 @@
 import { SPLIT_NAMES, type SplitName } from '../data/split.ts';
 import type { EngineName } from '../train/engines.ts';
 import { choiceOption, parse, stringOption, type OptionSpec } from './args.ts';
-import { DEFAULT_DATA, loadDataset } from './dataset.ts';
+import { DEFAULT_DATA, loadDataset, requireSplits } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
 
@@ -32,6 +32,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const engineName = choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv');
   const { file, checkpoint } = checkpointFrom(v);
   const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA), checkpoint.vocab);
+  requireSplits(data, [split], `eval --split ${split}`);
   const words = data.words[split];
   const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.config, [], v);
   try {

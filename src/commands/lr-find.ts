@@ -1,7 +1,6 @@
 // makemore lr-find: the lecture's learning-rate finder — one short run with lr = 10^e, e swept
 // linearly from −3 to 0, and the loss plotted against e.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
 import { initHierarchical } from '../params.ts';
@@ -9,9 +8,13 @@ import { Optimizer } from '../train/optimizer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { lineChart } from '../plot/svg.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
-import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, parse, stringOption, type OptionSpec } from './args.ts';
-import { DEFAULT_DATA, loadDataset } from './dataset.ts';
+import { makeDirectory } from '../io/make-directory.ts';
+import { MAX_POSITIONS } from '../../kernels/spec.ts';
+import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { DEFAULT_DATA, loadDataset, requireSplits } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
+import { checkStepFits } from './limits.ts';
+import { Progress } from './progress.ts';
 
 export const LR_FIND_HELP = `makemore lr-find — loss against learning rate over one sweep (writes lr-find.svg)
 
@@ -33,38 +36,48 @@ const OPTIONS: OptionSpec = {
   ...BACKEND_OPTIONS,
 };
 
+const MAX_STEPS = 1_000_000;
 const SMOOTHING = 0.05; // fraction of the sweep averaged around each point before taking the minimum
 
 export async function lrFindCommand(argv: string[]): Promise<void> {
   const v = parse('lr-find', argv, OPTIONS);
   if (v.help) return void process.stdout.write(LR_FIND_HELP);
-  const steps = intOption(v, 'steps', 1000, 2);
-  const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA));
+  const steps = intOption(v, 'steps', 1000, 2, MAX_STEPS);
+  const batch = intOption(v, 'batch', 32, 2, MAX_POSITIONS);
+  const engineName = choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv');
+  const dataFile = stringOption(v, 'data', DEFAULT_DATA);
+  const data = loadDataset(dataFile);
+  requireSplits(data, ['train'], 'lr-find');
   const cfg = { vocabSize: data.vocab.size, ...modelSizes(v) };
+  checkStepFits(engineName, cfg, batch, data.words.train, dataFile);
+  const out = stringOption(v, 'out', 'out');
+  makeDirectory(out, '--out'); // before the sweep, not after it
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const params = initHierarchical(cfg, rng);
-  const choice = await chooseEngine(choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'), params, cfg, data.words.train, v);
+  const choice = await chooseEngine(engineName, params, cfg, data.words.train, v);
   const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
-  const batch = intOption(v, 'batch', 32, 2);
   const grads = choice.engine.newGrads();
   const exponents: number[] = [];
   const losses: number[] = [];
+  const progress = new Progress(steps, 0);
+  progress.log(`sweeping lr from 1e-3 to 1 over ${steps} steps; ${choice.description}`);
   try {
     for (let i = 0; i < steps; i++) {
       const e = -3 + (3 * i) / (steps - 1);
       for (const g of grads.values()) g.data.fill(0);
-      const { loss } = choice.engine.step(rng, batch, grads);
+      const { loss, targets } = choice.engine.step(rng, batch, grads);
       if (!Number.isFinite(loss)) break; // past the point of divergence the curve says nothing more
       optimizer.step(params, grads, 10 ** e, i);
       exponents.push(e);
       losses.push(loss);
+      progress.update(i + 1, loss, targets);
     }
   } finally {
+    progress.end();
     choice.close();
   }
+  if (losses.length === 0) throw new UsageError('the loss was not finite at the first step, at lr 1e-3: nothing to plot');
   const best = suggestedExponent(exponents, losses);
-  const out = stringOption(v, 'out', 'out');
-  mkdirSync(out, { recursive: true });
   const file = join(out, 'lr-find.svg');
   const svg = lineChart({ title: 'learning-rate finder: loss at lr = 10^e', xLabel: 'e (log10 learning rate)', yLabel: 'loss', series: [{ name: 'training loss', points: exponents.map((e, i): [number, number] => [e, losses[i]]) }] });
   writeFileAtomic(file, new TextEncoder().encode(svg));

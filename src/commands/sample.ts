@@ -17,9 +17,10 @@ export const SAMPLE_HELP = `makemore sample — generate names from a checkpoint
   --top-k K            sample among the K most likely characters only (default 0: all)
   --generator cached|naive  cached: one node per layer per character (Fast WaveNet, default);
                        naive: the whole model on the last block for every character, as the lecture
-  --max-length N       stop a name after N characters (default 50)
+  --max-length N       stop a name after N characters (default 50); such a name ends in "…"
+                       (in --json: "truncated": true at its index)
   --mark-train FILE    mark names found in FILE's training split (the lecture's split) with " *"
-  --json               print {"samples": [...]} (with --mark-train also "in_train": [...])
+  --json               print {"samples": [...], "truncated": [...]} (with --mark-train also "in_train": [...])
 `;
 
 const OPTIONS: OptionSpec = {
@@ -51,14 +52,17 @@ export function sampleCommand(argv: string[]): void {
     const tree = TreeModel.hierarchical(params, config);
     next = () => generateNaive(tree, rng, opts, maxLength);
   }
-  const samples = Array.from({ length: intOption(v, 'num', 20) }, () => vocab.decode(next()));
+  const generated = Array.from({ length: intOption(v, 'num', 20) }, next);
+  const samples = generated.map((s) => vocab.decode(s));
+  const truncated = generated.map((s) => s.length >= maxLength); // the generator stopped before drawing the end token
   const markFile = stringOption(v, 'mark-train', '');
   const train = markFile ? new Set(loadDataset(markFile, vocab).text.train) : null;
   const inTrain = train ? samples.map((s) => train.has(s)) : null;
   if (v.json) {
-    process.stdout.write(`${JSON.stringify(inTrain ? { samples, in_train: inTrain } : { samples })}\n`);
+    process.stdout.write(`${JSON.stringify(inTrain ? { samples, truncated, in_train: inTrain } : { samples, truncated })}\n`);
     return;
   }
-  process.stdout.write(samples.map((s, i) => (inTrain?.[i] ? `${s} *` : s)).join('\n') + '\n');
+  process.stdout.write(samples.map((s, i) => `${s}${truncated[i] ? '…' : ''}${inTrain?.[i] ? ' *' : ''}`).join('\n') + '\n');
+  if (truncated.some(Boolean)) process.stdout.write(`(… = cut at --max-length ${maxLength})\n`);
   if (inTrain) process.stdout.write(`(* = in the training split of ${markFile}: ${inTrain.filter(Boolean).length} of ${samples.length})\n`);
 }

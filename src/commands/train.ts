@@ -1,34 +1,44 @@
-// makemore train: a new run, or --resume of the one in --out.
+// makemore train: a new run in --out, or --resume of the one there. Everything is checked (options,
+// data, backend) before the directory is touched; the directory is then claimed (run-claim.ts) and
+// locked until the command ends.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
 import { initHierarchical, type ModelConfig, type ParamSet } from '../params.ts';
-import { Optimizer, DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
+import { Optimizer } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
-import type { EngineName } from '../train/engines.ts';
-import { loadResume, MODEL_FILE, saveBestModel, saveLossPlot, saveResume, LOSS_PLOT_FILE } from '../io/run-dir.ts';
+import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
+import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
 import { CachedGenerator } from '../generate/cached.ts';
-import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
-import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
+import { intOption, MODEL_SIZE_OPTIONS, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { DEFAULT_DATA, loadDataset, requireSplits, type Dataset } from './dataset.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine, type EngineChoice } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
+import { DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
+import { checkStepFits } from './limits.ts';
+import { StopSignals } from './stop-signals.ts';
 
 export const TRAIN_HELP = `makemore train — train a model on a file of names (one per line)
 
   --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
-  --out DIR            run directory (default out): model.safetensors (best dev), resume.safetensors, loss.svg
+  --out DIR            the run's directory (default out): ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};
+                       a directory holding another run is refused unless --resume or --force
   --engine conv|tree   conv: whole words per batch on gpu.js kernels (default); tree: the lecture's 32 random windows
   --steps N            optimisation steps (default 3000)
   --batch N            words per batch (conv) or windows per batch (tree) (default 32)
-  --n-embd N --n-hidden N --layers N   model size (default 24, 128, 3: block size 2^layers)
+  --n-embd N --n-hidden N --layers N   model size (default 24, 128, 3: block size 2^layers; at most 1024, 1024, 10)
   --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
   --lr X               learning rate (default 0.1 for sgd, 0.003 for adamw)
   --weight-decay X     AdamW weight decay (default 0.01)
-  --eval-every N       dev evaluation and checkpoint interval (default steps/20)
+  --eval-every N       dev evaluation and checkpoint interval (default steps/20, at least 100; the last step always)
+  --eval-words N       dev words each evaluation uses: the first N of the shuffled dev split (default ${DEFAULT_EVAL_WORDS}; 0: all)
   --seed N             initialisation and batches (default 42)
-${BACKEND_HELP}  --resume             continue the run in --out exactly where it stopped (--steps may extend it)
+${BACKEND_HELP}  --resume             continue the run in --out exactly where it stopped; --steps (to extend it), --lr and
+                       --eval-every apply from there on, every other run option must match or be left out
+  --force              replace the run in --out (its ${MODEL_FILE}, ${RESUME_FILE} and ${LOSS_PLOT_FILE} are deleted)
   --samples N          names to print at the end (default 10)
+
+  Ctrl-C or SIGTERM saves the run and exits with status 130 or 143; a second one quits at once.
 `;
 
 const OPTIONS: OptionSpec = {
@@ -42,140 +52,165 @@ const OPTIONS: OptionSpec = {
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
   'eval-every': { type: 'string' },
+  'eval-words': { type: 'string' },
   seed: { type: 'string' },
   ...BACKEND_OPTIONS,
   resume: { type: 'boolean' },
+  force: { type: 'boolean' },
   samples: { type: 'string' },
 };
 
-/** What defines a run; stored in resume.safetensors and checked on --resume. */
-interface RunSettings {
-  data: string;
-  engine: EngineName;
-  steps: number;
-  batch: number;
-  model: Omit<ModelConfig, 'vocabSize'>;
-  optimizer: OptimizerConfig;
-  evalEvery: number;
-  seed: number;
+const SAMPLE_LENGTH = 50;
+
+/** A run ready to train: its directory claimed, its engine built. */
+interface OpenRun {
+  out: string;
+  settings: RunSettings;
+  data: Dataset;
+  cfg: ModelConfig;
+  params: ParamSet;
+  best: ParamSet | null;
+  rng: PythonRandom;
+  state: TrainState;
+  moments: ResumePoint['moments'];
+  choice: EngineChoice;
+  claim: RunClaim;
+  savedStep: number | null; // the step the resume file holds
+  start: string; // how it began, for the first line
 }
 
-function settingsFrom(v: Record<string, unknown>): RunSettings {
-  const steps = intOption(v, 'steps', 3000);
-  const optimizer = choiceOption<OptimizerName>(v, 'optimizer', ['sgd', 'adamw'], 'sgd');
-  return {
-    data: stringOption(v, 'data', DEFAULT_DATA),
-    engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
-    steps,
-    batch: intOption(v, 'batch', 32, 2),
-    model: modelSizes(v),
-    optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
-    evalEvery: intOption(v, 'eval-every', Math.max(1, Math.ceil(steps / 20))),
-    seed: intOption(v, 'seed', 42, 0),
-  };
-}
-
-/** On --resume, the stored settings hold; --steps may extend the run and --lr change the rate from here on. */
-function resumedSettings(stored: RunSettings, v: Record<string, unknown>): RunSettings {
-  const given = settingsFrom(v);
-  const fixed: [string, unknown, unknown][] = [
-    ['data', stored.data, v.data === undefined ? stored.data : given.data],
-    ['engine', stored.engine, v.engine === undefined ? stored.engine : given.engine],
-    ['batch', stored.batch, v.batch === undefined ? stored.batch : given.batch],
-    ['seed', stored.seed, v.seed === undefined ? stored.seed : given.seed],
-    ['optimizer', stored.optimizer.name, v.optimizer === undefined ? stored.optimizer.name : given.optimizer.name],
-  ];
-  for (const [name, was, now] of fixed) {
-    if (was !== now) throw new UsageError(`--${name} ${now} differs from the run being resumed (${was}); start a new --out instead`);
-  }
-  return {
-    ...stored,
-    steps: v.steps === undefined ? stored.steps : given.steps,
-    optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },
-  };
-}
-
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[]): Promise<number> {
   const v = parse('train', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(TRAIN_HELP);
-  const out = stringOption(v, 'out', 'out');
-  mkdirSync(out, { recursive: true });
-
-  const resume = v.resume ? loadResume(out) : null;
-  const settings = resume ? resumedSettings(resume.checkpoint.config.run as RunSettings, v) : settingsFrom(v);
-  const data = loadDataset(settings.data);
-  if (resume && resume.checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) {
-    throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
+  if (v.help) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
   }
+  if (v.resume && v.force) throw new UsageError('--resume continues the run in --out and --force replaces it: give one of them');
+  const out = stringOption(v, 'out', 'out');
+  const samples = intOption(v, 'samples', 10, 0, 1000);
+  const run = await (v.resume ? openResumed(v, out) : openNew(v, out));
+  try {
+    return await trainRun(run, samples);
+  } finally {
+    run.choice.close();
+    run.claim.release();
+  }
+}
+
+async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun> {
+  const settings = settingsFrom(v);
+  const data = trainingData(settings);
   const cfg: ModelConfig = { vocabSize: data.vocab.size, ...settings.model };
   const rng = new PythonRandom(settings.seed);
-  const params = resume ? resume.checkpoint.params : initHierarchical(cfg, rng);
-  if (resume) rng.setState(resume.rngState);
-  const state = resume ? resume.state : newTrainState();
-
+  const params = initHierarchical(cfg, rng);
   const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v);
+  let claim: RunClaim;
+  try {
+    claim = claimRunDirectory(out, v.force ? 'replace' : 'new');
+  } catch (e) {
+    choice.close();
+    throw e;
+  }
+  const start = claim.replaced.length > 0 ? `new run, replacing ${claim.replaced.join(', ')} in ${out}` : 'new run';
+  return { out, settings, data, cfg, params, best: null, rng, state: newTrainState(), moments: new Map(), choice, claim, savedStep: null, start };
+}
+
+async function openResumed(v: Record<string, unknown>, out: string): Promise<OpenRun> {
+  const claim = claimRunDirectory(out, 'resume');
+  try {
+    const point = loadResume(out);
+    const { checkpoint } = point;
+    // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
+    if (point.best) exportModel(out, point.best, checkpoint.vocab, checkpoint.config);
+    const settings = resumedSettings(checkpoint.config.run as RunSettings, v, point.state.step);
+    const data = trainingData(settings);
+    if (checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
+    const rng = new PythonRandom(settings.seed);
+    rng.setState(point.rngState);
+    const choice = await chooseEngine(settings.engine, checkpoint.params, checkpoint.config, data.words.train, v);
+    const start = `resuming ${join(out, RESUME_FILE)} at step ${point.state.step}`;
+    return { out, settings, data, cfg: checkpoint.config, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
+  } catch (e) {
+    claim.release();
+    throw e;
+  }
+}
+
+/** The data file, with enough items to train on, and batches that fit. */
+function trainingData(settings: RunSettings): Dataset {
+  const data = loadDataset(settings.data);
+  requireSplits(data, ['train', 'val'], 'training');
+  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...settings.model }, settings.batch, data.words.train, settings.data);
+  return data;
+}
+
+/** Trains to the end or to a stop signal; the exit status (0, or 130/143 when a signal stopped it). */
+async function trainRun(run: OpenRun, samples: number): Promise<number> {
+  const { out, settings, data, cfg, params, rng, state, choice } = run;
   const optimizer = new Optimizer(settings.optimizer, choice.ops);
-  if (resume) optimizer.restore(resume.moments);
+  optimizer.restore(run.moments);
   const stored = { ...cfg, run: settings };
+  const dev = settings.evalWords > 0 ? data.words.val.slice(0, settings.evalWords) : data.words.val;
   const progress = new Progress(settings.steps, state.step);
   progress.log(
-    `${v.resume ? `resuming ${join(out, 'resume.safetensors')} at step ${state.step}` : 'new run'}: ${params.count().toLocaleString('en-US')} parameters, ` +
-      `${data.words.train.length} train / ${data.words.val.length} dev words from ${settings.data}; ${choice.description}`,
+    `${run.start}: ${params.count().toLocaleString('en-US')} parameters, ${data.words.train.length} train / ${data.words.val.length} dev words from ${settings.data} ` +
+      `(evaluating on ${dev.length}); ${choice.description}`,
   );
 
-  let savedStep = resume ? state.step : null;
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: leave at once
-    interrupted = true;
-    progress.log('interrupted: saving the run, then stopping (Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', onSigint);
+  let best = run.best;
+  let savedStep = run.savedStep;
+  const signals = new StopSignals(
+    (signal) => progress.log(`interrupted (${signal}): saving the run, then stopping (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now)`),
+    (status) => {
+      run.claim.release();
+      process.exit(status);
+    },
+  );
   try {
-    await train(choice.engine, params, optimizer, rng, data.words.val, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery }, state, {
+    await train(choice.engine, params, optimizer, rng, dev, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery }, state, {
       onStep: (s) => progress.update(s.step, s.loss, s.targets),
       onEval: (point, isBest) => {
         progress.log(`step ${point.step}: dev loss ${point.loss.toFixed(4)}${isBest ? ` (best, saved ${join(out, MODEL_FILE)})` : ''}`);
-        if (isBest) saveBestModel(out, params, data.vocab, stored);
+        if (isBest) best = params.clone();
       },
       onCheckpoint: (s) => {
+        saveRun(out, { params, best, vocab: data.vocab, settings: stored, state: s, rng, optimizer });
         savedStep = s.step;
-        saveResume(out, { params, vocab: data.vocab, settings: stored, state: s, rng, optimizer });
-        saveLossPlot(out, s);
       },
-      shouldStop: () => interrupted,
+      shouldStop: () => signals.stopped,
     });
   } catch (e) {
-    if (e instanceof NonFiniteLossError) {
-      progress.end();
-      const saved = savedStep === null ? 'nothing was saved yet' : `${join(out, 'resume.safetensors')} holds step ${savedStep}`;
-      throw new UsageError(`${e.message} (${saved}; try a lower --lr)`);
-    }
-    throw e;
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    const saved = savedStep === null ? 'nothing was saved yet' : `${join(out, RESUME_FILE)} holds step ${savedStep}`;
+    throw new UsageError(`${e.message} (${saved}; try a lower --lr)`);
   } finally {
-    process.off('SIGINT', onSigint);
-    choice.close();
+    signals.dispose();
+    progress.end();
   }
-  progress.end();
-  report(out, state, settings, interrupted);
-  if (!interrupted) printSamples(params, cfg, data.vocab.chars, intOption(v, 'samples', 10, 0), settings.seed);
+  report(out, state, settings, signals.stopped);
+  if (!signals.stopped) printSamples(params, cfg, data.vocab.chars, samples, settings.seed);
+  return signals.exitStatus;
 }
 
-function report(out: string, state: TrainState, settings: RunSettings, interrupted: boolean): void {
+function report(out: string, state: TrainState, settings: RunSettings, stopped: boolean): void {
   const tail = state.losses.slice(-1000);
   const recent = tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
   const lines = [
-    `${interrupted ? 'stopped' : 'done'} at step ${state.step}/${settings.steps} in ${formatDuration(state.seconds)}`,
+    `${stopped ? 'stopped' : 'done'} at step ${state.step}/${settings.steps} in ${formatDuration(state.seconds)}${stopped ? ' (saved: --resume continues it)' : ''}`,
     `train loss (mean of the last ${tail.length} steps) ${recent.toFixed(4)}; best dev loss ${state.best?.loss.toFixed(4) ?? 'n/a'} at step ${state.best?.step ?? 'n/a'}`,
-    `run directory ${out}: ${MODEL_FILE}, resume.safetensors, ${LOSS_PLOT_FILE}`,
+    `run directory ${out}: ${MODEL_FILE}, ${RESUME_FILE}, ${LOSS_PLOT_FILE}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** A name cut at SAMPLE_LENGTH characters ends in '…'. */
 function printSamples(params: ParamSet, cfg: ModelConfig, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
   const generator = new CachedGenerator(params, cfg);
   const rng = new PythonRandom(seed);
-  const names = Array.from({ length: count }, () => generator.generate(rng, { temperature: 1, topK: 0 }, 50).map((i) => chars[i]).join(''));
+  const names = Array.from({ length: count }, () => {
+    const name = generator.generate(rng, { temperature: 1, topK: 0 }, SAMPLE_LENGTH);
+    return name.map((i) => chars[i]).join('') + (name.length === SAMPLE_LENGTH ? '…' : '');
+  });
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }

@@ -25,6 +25,7 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new InputError(file, `cannot write: directory ${dirname(file)} does not exist`);
+    if (err.code === 'EISDIR') throw new InputError(file, 'is a directory: cannot write a file in its place');
     throw new InputError(file, `cannot write: ${err.message}`);
   }
   syncDirectory(dirname(file));

@@ -19,14 +19,17 @@ export function saveCheckpoint(file: string, contents: CheckpointContents): void
  * throws an {@link InputError} naming `file` and the problem.
  */
 export function loadCheckpoint(file: string): LoadedCheckpoint {
-  let bytes: Uint8Array;
+  return decodeCheckpoint(readCheckpointFile(file), file);
+}
+
+/** The file's bytes, or an {@link InputError} naming it. */
+export function readCheckpointFile(file: string): Uint8Array {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new InputError(file, 'no such file');
     if (err.code === 'EISDIR') throw new InputError(file, 'is a directory, expected a checkpoint file');
     throw new InputError(file, `cannot read: ${err.message}`);
   }
-  return decodeCheckpoint(bytes, file);
 }

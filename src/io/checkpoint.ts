@@ -47,6 +47,8 @@ export function checkpointToSafetensors(contents: CheckpointContents): Safetenso
   }
   const mismatch = config === undefined ? undefined : sizeMismatch(config as Record<string, unknown>, inferred);
   if (mismatch) throw new Error(mismatch);
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) throw new Error(nonFinite);
   const metadata: Record<string, string> = { vocab: vocab.chars.join('') };
   if (config !== undefined) metadata.config = JSON.stringify(config);
   if (trainState !== undefined) {
@@ -82,6 +84,8 @@ export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, fi
   }
 
   const { params, sizes } = loadParams(tensors, vocab, fail);
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) fail(`${nonFinite}: not a usable model (saved after training diverged?)`);
   const stored = readConfig(metadata.config, fail);
   const mismatch = sizeMismatch(stored, sizes);
   if (mismatch) fail(`the 'config' metadata disagrees with the tensors: ${mismatch}`);
@@ -130,6 +134,15 @@ function parseJson(json: string, key: string, fail: (problem: string) => never):
   } catch (e) {
     return fail(`the '${key}' metadata is not valid JSON (${(e as Error).message})`);
   }
+}
+
+/** The first NaN or ±Infinity among the tensors, described. */
+function nonFiniteValue(params: ParamSet): string | undefined {
+  for (const [name, t] of params.tensors) {
+    const i = t.data.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) return `tensor ${name} holds ${t.data[i]} at index ${i}`;
+  }
+  return undefined;
 }
 
 /** Where a config's model sizes disagree with the tensors' (which are the truth), the problem. */

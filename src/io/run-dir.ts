@@ -1,12 +1,17 @@
 // A training run's directory:
-//   model.safetensors   the best model so far by dev loss (a plain checkpoint: tensors + vocab + config)
-//   resume.safetensors  everything to continue the run exactly: the latest parameters, optimizer
-//                       moments (`optimizer.m.*`, `optimizer.v.*`), the per-step loss (`history.loss`),
-//                       and in the metadata the run's settings, step, evaluations and generator state
+//   resume.safetensors  the run's commit point: everything to continue it exactly — the latest
+//                       parameters, optimizer moments (`optimizer.m.*`, `optimizer.v.*`), the
+//                       per-step loss (`history.loss`), the best model so far (`best.*`), and in the
+//                       metadata the run's settings, step, evaluations and generator state
+//   model.safetensors   the best model by dev loss (a plain checkpoint: tensors + vocab + config),
+//                       exported from resume.safetensors after each commit and again on --resume, so
+//                       a failure between the two leaves the previous best of the same run, never a
+//                       model that resume.safetensors does not know
 //   loss.svg            training loss averaged over blocks of steps, with the dev loss
+//   train.lock          while a `train` writes here (run-lock.ts)
 // Every file is replaced atomically.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { tensor, type Tensor } from '../tensor.ts';
@@ -15,9 +20,9 @@ import type { Vocab } from '../data/vocab.ts';
 import type { PythonRandom } from '../rng.ts';
 import type { Optimizer } from '../train/optimizer.ts';
 import type { TrainState } from '../train/trainer.ts';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
 import { checkpointFromSafetensors, checkpointToSafetensors, type LoadedCheckpoint } from './checkpoint.ts';
-import { saveCheckpoint } from './checkpoint-file.ts';
+import { readCheckpointFile, saveCheckpoint } from './checkpoint-file.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { lineChart } from '../plot/svg.ts';
 import { blockAverage } from '../plot/block-average.ts';
@@ -27,22 +32,21 @@ export const RESUME_FILE = 'resume.safetensors';
 export const LOSS_PLOT_FILE = 'loss.svg';
 
 const MOMENT_PREFIXES = ['optimizer.m.', 'optimizer.v.'] as const;
+const BEST_PREFIX = 'best.';
 const HISTORY = 'history.loss';
 
 export interface RunSnapshot {
   params: ParamSet;
+  best: ParamSet | null; // the parameters at the best evaluation so far; null before the first
   vocab: Vocab;
-  settings: Record<string, unknown>; // the run's options, compared on resume
+  settings: Record<string, unknown>; // the run's options, compared on resume; also model.safetensors' config
   state: TrainState;
   rng: PythonRandom;
   optimizer: Optimizer;
 }
 
-export function saveBestModel(dir: string, params: ParamSet, vocab: Vocab, config: Record<string, unknown>): void {
-  saveCheckpoint(join(dir, MODEL_FILE), { params, vocab, config });
-}
-
-export function saveResume(dir: string, snap: RunSnapshot): void {
+/** Commits the run: resume.safetensors first (it holds the best model too), then the exports derived from it. */
+export function saveRun(dir: string, snap: RunSnapshot): void {
   const { losses: _inHistoryTensor, ...state } = snap.state;
   const trainState = { ...state, rng: snap.rng.getState() };
   const model = checkpointToSafetensors({ params: snap.params, vocab: snap.vocab, config: snap.settings, trainState });
@@ -51,12 +55,21 @@ export function saveResume(dir: string, snap: RunSnapshot): void {
     tensors.set(`optimizer.m.${name}`, tensor([m.length], m));
     tensors.set(`optimizer.v.${name}`, tensor([v.length], v));
   }
+  for (const [name, t] of snap.best?.tensors ?? []) tensors.set(BEST_PREFIX + name, t);
   tensors.set(HISTORY, tensor([snap.state.losses.length], snap.state.losses));
   writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, model.metadata));
+  if (snap.best) exportModel(dir, snap.best, snap.vocab, snap.settings);
+  saveLossPlot(dir, snap.state);
+}
+
+/** model.safetensors from the run's best parameters. */
+export function exportModel(dir: string, best: ParamSet, vocab: Vocab, settings: Record<string, unknown>): void {
+  saveCheckpoint(join(dir, MODEL_FILE), { params: best, vocab, config: settings });
 }
 
 export interface ResumePoint {
-  checkpoint: LoadedCheckpoint; // parameters and settings (in checkpoint.config)
+  checkpoint: LoadedCheckpoint; // the latest parameters, and the settings (in checkpoint.config)
+  best: ParamSet | null;
   state: TrainState;
   rngState: ReturnType<PythonRandom['getState']>;
   moments: Map<string, { m: Float32Array; v: Float32Array }>;
@@ -65,27 +78,42 @@ export interface ResumePoint {
 export function loadResume(dir: string): ResumePoint {
   const file = join(dir, RESUME_FILE);
   if (!existsSync(file)) throw new InputError(file, 'no such file: nothing to resume (train without --resume to start a run)');
-  const { tensors, metadata } = decodeSafetensors(readFileSync(file), file);
+  return resumeFromSafetensors(decodeSafetensors(readCheckpointFile(file), file), file);
+}
+
+/** Whether decoded safetensors are a resume file (rather than a plain checkpoint). */
+export function isResumeFile(contents: Safetensors): boolean {
+  return contents.metadata.train_state !== undefined && contents.tensors.has(HISTORY);
+}
+
+export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: string): ResumePoint {
+  const model = new Map<string, Tensor>();
+  const best = new Map<string, Tensor>();
   const extra = new Map<string, Tensor>();
-  for (const [name, t] of tensors) if (name === HISTORY || MOMENT_PREFIXES.some((p) => name.startsWith(p))) extra.set(name, t);
-  for (const name of extra.keys()) tensors.delete(name);
-  const checkpoint = checkpointFromSafetensors({ tensors, metadata }, file);
+  for (const [name, t] of tensors) {
+    if (name.startsWith(BEST_PREFIX)) best.set(name.slice(BEST_PREFIX.length), t);
+    else if (name === HISTORY || MOMENT_PREFIXES.some((p) => name.startsWith(p))) extra.set(name, t);
+    else model.set(name, t);
+  }
+  const checkpoint = checkpointFromSafetensors({ tensors: model, metadata }, file);
   if (checkpoint.trainState === undefined) throw new InputError(file, "no 'train_state' in the metadata: not a resume file");
   const { rng, ...rest } = checkpoint.trainState as Omit<TrainState, 'losses'> & { rng: ResumePoint['rngState'] };
   const history = extra.get(HISTORY);
   if (!history) throw new InputError(file, `missing tensor ${HISTORY}`);
   const state: TrainState = { ...rest, losses: Array.from(history.data) };
   if (state.losses.length !== state.step) throw new InputError(file, `${HISTORY} holds ${state.losses.length} steps but the run state says ${state.step}`);
+  if (state.best !== null && best.size === 0) throw new InputError(file, `no ${BEST_PREFIX}* tensors: the best model (step ${state.best.step}) is missing`);
   const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
   for (const [name] of checkpoint.params.trainable()) {
     const [m, v] = MOMENT_PREFIXES.map((p) => extra.get(p + name));
     if (m && v) moments.set(name, { m: m.data, v: v.data });
   }
-  return { checkpoint, state, rngState: rng, moments };
+  const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: { vocab: metadata.vocab } }, `${file} (${BEST_PREFIX}*)`).params : null;
+  return { checkpoint, best: bestParams, state, rngState: rng, moments };
 }
 
 /** The lecture's loss picture: per-step loss averaged over blocks (1000 steps, fewer for short runs), and dev loss. */
-export function saveLossPlot(dir: string, state: TrainState): void {
+function saveLossPlot(dir: string, state: TrainState): void {
   const block = Math.max(1, Math.min(1000, Math.floor(state.losses.length / 20)));
   const train = blockAverage(state.losses, block).map((loss, i): [number, number] => [Math.min((i + 1) * block, state.losses.length), loss]);
   const svg = lineChart({

@@ -23,9 +23,19 @@ export function sampleWindows(windows: Windows, count: number, rng: PythonRandom
   return { x, y };
 }
 
-/** Split a word list into packed batches of at most `size` words (for evaluation). */
-export function chunkWords(words: number[][], size: number): PackedBatch[] {
+/** Split a word list into packed batches of at most `maxWords` words and `maxPositions` positions (for evaluation). */
+export function chunkWords(words: number[][], maxWords: number, maxPositions: number): PackedBatch[] {
   const out: PackedBatch[] = [];
-  for (let i = 0; i < words.length; i += size) out.push(packWords(words.slice(i, i + size)));
+  let chunk: number[][] = [];
+  let positions = 0;
+  for (const word of words) {
+    if (chunk.length === maxWords || (chunk.length > 0 && positions + word.length + 1 > maxPositions)) {
+      out.push(packWords(chunk));
+      [chunk, positions] = [[], 0];
+    }
+    chunk.push(word);
+    positions += word.length + 1;
+  }
+  if (chunk.length > 0) out.push(packWords(chunk));
   return out;
 }

@@ -8,6 +8,7 @@ import { ConvModel } from '../models/conv.ts';
 import { TreeModel } from '../models/tree.ts';
 import { buildWindows } from '../data/windows.ts';
 import { chunkWords, sampleWindows, sampleWords } from './batches.ts';
+import { MAX_POSITIONS } from '../../kernels/spec.ts';
 
 export type EngineName = 'conv' | 'tree';
 
@@ -30,7 +31,8 @@ export interface Engine {
 }
 
 const EVAL_CHUNK_WORDS = 512;
-const EVAL_CHUNK_WINDOWS = 4096;
+/** The tree form holds every window's own nodes, so its memory per window grows with the block size. */
+const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
 
 /**
  * The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. The
@@ -49,7 +51,7 @@ export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, tra
     evaluate(words) {
       let total = 0;
       let targets = 0;
-      for (const batch of chunkWords(words, EVAL_CHUNK_WORDS)) {
+      for (const batch of chunkWords(words, EVAL_CHUNK_WORDS, MAX_POSITIONS)) {
         total += model.loss(batch, 'eval') * batch.positions;
         targets += batch.positions;
       }
@@ -72,9 +74,10 @@ export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: numbe
     evaluate(words) {
       const all = buildWindows(words, blockSize(cfg));
       const B = all.blockSize;
+      const chunk = Math.max(1, Math.floor(EVAL_CHUNK_WINDOW_CHARS / B));
       let total = 0;
-      for (let i = 0; i < all.count; i += EVAL_CHUNK_WINDOWS) {
-        const end = Math.min(all.count, i + EVAL_CHUNK_WINDOWS);
+      for (let i = 0; i < all.count; i += chunk) {
+        const end = Math.min(all.count, i + chunk);
         total += model.loss(all.x.subarray(i * B, end * B), all.y.subarray(i, end), 'eval') * (end - i);
       }
       return { loss: total / all.count, targets: all.count };

@@ -62,8 +62,8 @@ export interface TrainHooks {
 
 /** Thrown by {@link train} when a step's loss is NaN or infinite (lower the learning rate). */
 export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, readonly loss: number) {
-    super(`training loss became ${loss} at step ${step}; stopped, the last saved checkpoint is kept`);
+  constructor(readonly step: number, readonly loss: number, which: 'training' | 'dev' = 'training') {
+    super(`${which} loss became ${loss} at step ${step}; stopped, the last saved checkpoint is kept`);
     this.name = 'NonFiniteLossError';
   }
 }
@@ -130,6 +130,8 @@ export async function train(
 
 function evaluate(engine: Engine, devWords: number[][], state: TrainState): void {
   const point = { step: state.step, loss: engine.evaluate(devWords).loss };
+  // the step's loss was finite but its update was not: these parameters must not become the best model
+  if (!Number.isFinite(point.loss)) throw new NonFiniteLossError(state.step, point.loss, 'dev');
   state.evals.push(point);
   if (state.best === null || point.loss < state.best.loss) state.best = point;
 }
