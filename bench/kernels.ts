@@ -73,6 +73,7 @@ export async function kernelGflops(ops: ConvOps, cases: KernelCase[], budget: Bu
   for (const c of cases) {
     const perCall = flops(c.matmuls);
     const rate = await measureRate(async () => {
+      ops.beginPass(); // each call is a pass of its own: its results are not kept
       await c.run(ops);
       return perCall;
     }, budget);

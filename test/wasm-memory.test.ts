@@ -51,4 +51,12 @@ describe('WasmMemory', () => {
     expect(mem.passBytes(1 << 20)).toBe(a);
     expect(mem.passBytes(8 << 20)).toBe(b);
   });
+
+  it('refuses a pass past 1 GiB (a caller that never begins a new one), naming the fix, before taking the memory', () => {
+    const mem = new WasmMemory();
+    mem.beginPass();
+    mem.passBytes(1 << 20);
+    expect(() => mem.passBytes(1 << 30)).toThrow(/call ops.beginPass\(\) between passes/);
+    expect(mem.memory.buffer.byteLength).toBeLessThan(64 << 20);
+  });
 });

@@ -12,6 +12,8 @@ export const MAX_PAGES = 65536;
 const ALIGN = 16;
 const SLACK = 16;
 const FIRST_PASS_BYTES = 4 << 20;
+/** More than any pass of the CLI's largest batch takes: a pass past it is a caller that never began a new one. */
+const MAX_PASS_BYTES = 1 << 30;
 
 type TypedArray = Float32Array | Int32Array | Float64Array;
 
@@ -45,6 +47,9 @@ export class WasmMemory {
   /** `bytes` of the current pass, 16-byte aligned; their contents are whatever was there. */
   passBytes(bytes: number): number {
     const size = align(bytes) + SLACK;
+    if (this.passTotal + size > MAX_PASS_BYTES) {
+      throw new RangeError(`one pass of the wasm backend has taken over ${MAX_PASS_BYTES >> 20} MiB: call ops.beginPass() between passes, whose results need not be kept`);
+    }
     if (this.pass.used + size > this.pass.size) this.newPassRegion(Math.max(2 * this.pass.size, size, FIRST_PASS_BYTES));
     const ptr = this.pass.start + this.pass.used;
     this.pass.used += size;
