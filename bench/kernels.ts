@@ -73,6 +73,8 @@ export async function kernelGflops(ops: ConvOps, cases: KernelCase[], budget: Bu
   for (const c of cases) {
     const perCall = flops(c.matmuls);
     const rate = await measureRate(async () => {
+      // each call's results may go: without this the wasm backend keeps every one, and sizes its next pass from all of them
+      ops.beginPass();
       await c.run(ops);
       return perCall;
     }, budget);

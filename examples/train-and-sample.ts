@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import {
   PythonRandom, Vocab, parseItems, lectureSplit, initHierarchical, LECTURE_CONFIG, selectBackend, openOps, nodeWorkers,
-  convEngine, Optimizer, train, newTrainState, CachedGenerator, describeBackend,
+  convEngine, Optimizer, train, newTrainState, BatchedGenerator, hierarchicalStep, plainSpec, firstNames, describeBackend,
 } from '../src/index.ts';
 
 const items = parseItems(readFileSync(new URL('../data/names.txt', import.meta.url), 'utf8'), 'data/names.txt');
@@ -22,8 +22,9 @@ const steps = 300;
 const state = await train(convEngine(params, cfg, ops, split.train), params, optimizer, rng, split.val.slice(0, 500), { steps, batchSize: 32, optimizer: optimizer.cfg, evalEvery: 100 }, newTrainState(), {
   onEval: (point) => console.log(`step ${point.step}: dev loss (first 500 dev words) ${point.loss.toFixed(3)}`),
 });
-ops.destroy();
 
-const generator = new CachedGenerator(params, cfg);
-const names = Array.from({ length: 10 }, () => vocab.decode(generator.generate(rng, { temperature: 1, topK: 0 }, 50)));
+// ten names at once on the same ops, one row each (seed 42: name i from random.seed(42 · 2^32 + i))
+const generator = new BatchedGenerator(hierarchicalStep(params, cfg, ops), plainSpec(42), 10);
+const names = firstNames(generator, 10).map((name) => vocab.decode(name));
+ops.destroy();
 console.log(`after ${state.step} steps: ${names.join(', ')}`);

@@ -10,7 +10,8 @@ import { infoCommand } from './commands/info.ts';
 import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+/** A command returns its exit status, or nothing for 0. */
+const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
   train: trainCommand,
   eval: evalCommand,
   sample: sampleCommand,
@@ -43,8 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await run(rest);
-    return 0;
+    return (await run(rest)) ?? 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError) {
       process.stderr.write(`makemore ${command}: ${e.message}\n`);

@@ -22,8 +22,12 @@ export { selectBackend, availableModes, describeBackend, BACKEND_MODES, type Bac
 export { convEngine, treeEngine, type Engine, type EngineName } from './train/engines.ts';
 export { Optimizer, learningRate, type OptimizerConfig } from './train/optimizer.ts';
 export { train, newTrainState, NonFiniteLossError, type TrainState, type TrainHooks } from './train/trainer.ts';
-export { CachedGenerator } from './generate/cached.ts';
-export { generateNaive } from './generate/naive.ts';
+export { hierarchicalStep } from './models/hierarchical-step.ts';
+export type { StepModel, StepLayer } from './models/step.ts';
+export { BatchedGenerator } from './generate/batched.ts';
+export { generateNaive, naiveSource } from './generate/naive.ts';
+export { plainSpec, type NameSpec, type Candidate, type CandidateSource } from './generate/candidates.ts';
+export { selectNames, firstNames, type NameRules } from './generate/selection.ts';
 export { sampleNext, type SamplingOptions } from './generate/sampling.ts';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.ts';
 export { encodeCheckpoint, decodeCheckpoint } from './io/checkpoint.ts';

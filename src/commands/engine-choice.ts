@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import { describeBackend, selectBackend } from '../backend.ts';
-import { openOps } from '../engine/open-ops.ts';
+import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
@@ -32,9 +32,15 @@ export async function chooseEngine(name: EngineName, params: ParamSet, cfg: Mode
   if (name === 'tree') {
     return { engine: treeEngine(params, cfg, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
+  const { ops, description } = await openChosenOps(options);
+  return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
+}
+
+/** The ops of the backend --backend and --threads ask for, and a line saying which. */
+export async function openChosenOps(options: Record<string, unknown>): Promise<{ ops: OpenOps; description: string }> {
   const choice = selectBackend(options.backend as string | undefined);
   const threads = intOption(options, 'threads', os.cpus().length);
   const ops = await openOps(choice, { threads, spawn: nodeWorkers });
   const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
-  return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${describeBackend(choice)}${on}`, close: () => ops.destroy() };
+  return { ops, description: `${describeBackend(choice)}${on}` };
 }

@@ -8,7 +8,11 @@ import { Optimizer, DEFAULT_LR, type OptimizerConfig, type OptimizerName } from 
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { loadResume, MODEL_FILE, saveBestModel, saveLossPlot, saveResume, LOSS_PLOT_FILE } from '../io/run-dir.ts';
-import { CachedGenerator } from '../generate/cached.ts';
+import { BatchedGenerator } from '../generate/batched.ts';
+import { plainSpec } from '../generate/candidates.ts';
+import { firstNames } from '../generate/selection.ts';
+import { hierarchicalStep } from '../models/hierarchical-step.ts';
+import { referenceOps } from '../engine/reference-ops.ts';
 import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
@@ -174,8 +178,8 @@ function report(out: string, state: TrainState, settings: RunSettings, interrupt
 
 function printSamples(params: ParamSet, cfg: ModelConfig, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
-  const generator = new CachedGenerator(params, cfg);
-  const rng = new PythonRandom(seed);
-  const names = Array.from({ length: count }, () => generator.generate(rng, { temperature: 1, topK: 0 }, 50).map((i) => chars[i]).join(''));
+  // the training ops are closed by now; a few names take milliseconds on the references
+  const generator = new BatchedGenerator(hierarchicalStep(params, cfg, referenceOps), plainSpec(seed), count);
+  const names = firstNames(generator, count).map((name) => name.map((i) => chars[i]).join(''));
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }
