@@ -7,6 +7,10 @@ export interface Budgets {
   train: Budget;
   forward: Budget;
   generation: Budget;
+  /** AdamW steps that train the weights the generation section samples from. */
+  generationTrainSteps: number;
+  /** Names per timed call of a batched generator: a few batches, so that the rows draining at the end of a call weigh little. */
+  generationNames: number;
   kernel: Budget;
   /** PyTorch's matmul timing per kernel (its own short warm-up included). */
   torchKernelS: number;
@@ -18,6 +22,8 @@ export const FULL: Budgets = {
   train: { warmupS: 2, measureS: 8 },
   forward: { warmupS: 1, measureS: 3 },
   generation: { warmupS: 0.5, measureS: 3 },
+  generationTrainSteps: 600,
+  generationNames: 1024,
   kernel: { warmupS: 0.3, measureS: 1.2 },
   torchKernelS: 1,
   profileSteps: 200,
@@ -27,6 +33,8 @@ export const QUICK: Budgets = {
   train: { warmupS: 0.5, measureS: 2.5 },
   forward: { warmupS: 0.2, measureS: 1 },
   generation: { warmupS: 0.2, measureS: 1 },
+  generationTrainSteps: 200,
+  generationNames: 1024,
   kernel: { warmupS: 0.1, measureS: 0.4 },
   torchKernelS: 0.4,
   profileSteps: 50,

@@ -2,7 +2,7 @@
 
 import { HOT_KERNELS } from './kernels.ts';
 import { REFERENCE_MATMUL } from './torch.ts';
-import { TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
+import { NAIVE_KEY, TORCH_BATCHED_KEY, TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_LOOP_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
 
 export function formatReport(r: Report): string {
   return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), memory(r), legend()].filter(Boolean).join('\n\n');
@@ -60,11 +60,20 @@ function forward(r: Report): string {
 
 function generation(r: Report): string {
   const g = r.generation_names_per_s;
-  const rows = [
-    ['naive (whole tree per char)', num(g.naive), ''],
-    ['cached (one node per layer)', num(g.cached), times(r.ratios.generation_cached_vs_naive)],
+  const bases: [string, Record<string, number>][] = [
+    [NAIVE_KEY, r.ratios.generation_vs_naive],
+    [TORCH_LOOP_KEY, r.ratios.generation_vs_torch_loop],
+    [TORCH_BATCHED_KEY, r.ratios.generation_vs_torch_batched],
   ];
-  return section(`Generation (lecture model at random init, fixed seed, names cut at ${r.settings.max_name_chars} chars)`, ['sampler', 'names/s', 'vs naive'], rows);
+  const measured = bases.filter(([key]) => g[key] !== undefined);
+  const rows = Object.keys(g).map((key) => [key, num(g[key]), ...measured.map(([, ratios]) => times(ratios[key]))]);
+  const header = (key: string) => (key === NAIVE_KEY ? `vs ${key}` : `vs ${key} (best)`);
+  const s = r.settings;
+  const { ours, torch } = r.generation_mean_name_chars;
+  const lengths = `mean name length ${num(ours)} characters${torch === undefined ? '' : ` (PyTorch, same weights: ${num(torch)})`}`;
+  const title = `Generation, names/s (lecture model after ${s.budgets.generationTrainSteps} AdamW steps; ${lengths}; batched: ${s.generation_batch} names in flight; names cut at ${s.max_name_chars} chars)`;
+  const table = section(title, ['sampler/backend', 'names/s', ...measured.map(([key]) => header(key))], rows);
+  return measured.length > 1 ? `${table}\n(best: PyTorch at whichever thread count ran it faster)` : table;
 }
 
 function nodes(r: Report): string {
@@ -95,6 +104,8 @@ function legend(): string {
     `Keys: conv/<backend> = the conv engine on a gpu.js backend or the plain-TS reference ops; ${TREE_KEY} = the tree form (plain TypeScript layers);`,
     `${TORCH_CONV_KEY} = nn.Conv1d over '.'-padded whole words (masked loss, real targets counted); ${TORCH_TREE_KEY} = the lecture's model in PyTorch;`,
     `torch/* at the machine's core count; @1t = one thread (a pool of 2 stalls on small ops while another process holds a core).`,
+    `Generation: batched/<backend> = our cached generator, many names at once on that backend's ops; one-at-a-time/<backend> = the same with one;`,
+    `${NAIVE_KEY} = the whole tree per character, plain TypeScript; ${TORCH_LOOP_KEY} = the lecture's sampling loop (torch.no_grad), ${TORCH_BATCHED_KEY} = that loop on a batch.`,
   ].join('\n');
 }
 

@@ -1,33 +1,96 @@
-// Names per second from the lecture model: the lecture's naive sampler (the whole tree per
-// character) against the cached one (one node per layer per character). Random-init weights are
-// enough to time them; both draw from the same seed and stop a name at MAX_NAME characters.
+// Names per second from one set of lecture-model weights, trained briefly here so that names end
+// at realistic lengths (random weights rarely draw '.'): the batched cached generator on each
+// backend, the same one name at a time, and the naive sampler (the whole tree per character, plain
+// TypeScript). PyTorch samples from the same weights (torch.ts). Every sampler cuts a name at MAX_NAME.
 
+import { zeroGrads, type ParamSet } from '../src/params.ts';
+import type { ConvOps } from '../src/engine/ops.ts';
+import { convEngine } from '../src/train/engines.ts';
+import { Optimizer } from '../src/train/optimizer.ts';
 import { PythonRandom } from '../src/rng.ts';
-import type { ModelConfig } from '../src/params.ts';
 import { TreeModel } from '../src/models/tree.ts';
-import { generateNaive } from '../src/generate/naive.ts';
-import { CachedGenerator } from '../src/generate/cached.ts';
-import { DEFAULT_SAMPLING } from '../src/generate/sampling.ts';
+import { hierarchicalStep } from '../src/models/hierarchical-step.ts';
+import { BatchedGenerator } from '../src/generate/batched.ts';
+import { naiveSource } from '../src/generate/naive.ts';
+import { DEFAULT_MAX_CHARS, plainSpec, type CandidateSource } from '../src/generate/candidates.ts';
+import { firstNames } from '../src/generate/selection.ts';
 import { measureRate, type Budget, type Rate } from './measure.ts';
-import { freshParams, SEED } from './setup.ts';
+import type { Budgets } from './budgets.ts';
+import { freshParams, LARGE_BATCH, SEED, type Fixture } from './setup.ts';
+import type { ConvBackend } from './backends.ts';
 
-// random weights rarely sample '.', so without a cap a name could run very long
-export const MAX_NAME = 50;
+export const MAX_NAME = DEFAULT_MAX_CHARS;
+/** Names in flight for the batched generators, ours and PyTorch's. */
+export const GENERATION_BATCH = 256;
+const NAMES_PER_SINGLE_CALL = 16;
 
-export async function generationRates(cfg: ModelConfig, budget: Budget): Promise<{ naive: Rate; cached: Rate }> {
-  const params = freshParams(cfg);
-  const model = TreeModel.hierarchical(params, cfg);
-  const cached = new CachedGenerator(params, cfg);
-  const naiveRng = new PythonRandom(SEED);
-  const cachedRng = new PythonRandom(SEED);
+/** The weights every sampler samples from, trained on `backend`, and the mean length of their names there. */
+export async function generationWeights(fx: Fixture, backend: ConvBackend, budgets: Budgets): Promise<{ weights: ParamSet; meanChars: number }> {
+  const { ops, close } = await backend.open();
+  try {
+    const weights = trainedWeights(fx, ops, budgets.generationTrainSteps);
+    return { weights, meanChars: meanNameChars(weights, fx, ops, budgets.generationNames) };
+  } finally {
+    close();
+  }
+}
+
+/** The lecture model after `steps` AdamW steps of 64 words on `ops` (values in plain arrays). */
+function trainedWeights(fx: Fixture, ops: ConvOps, steps: number): ParamSet {
+  const params = freshParams(fx.cfg);
+  const engine = convEngine(params, fx.cfg, ops, fx.train);
+  const grads = engine.newGrads();
+  const optimizer = new Optimizer({ name: 'adamw', lr: 0.003, decayAt: 1, weightDecay: 0.01 }, ops);
+  const rng = new PythonRandom(SEED);
+  for (let step = 0; step < steps; step++) {
+    zeroGrads(grads);
+    engine.step(rng, LARGE_BATCH, grads);
+    optimizer.step(params, grads, optimizer.cfg.lr, step);
+  }
+  return params.clone();
+}
+
+/** batched/<backend> and, unless `batchedOnly`, one-at-a-time/<backend>: the batched generator on `ops` at GENERATION_BATCH rows and at 1. */
+export async function cachedRates(weights: ParamSet, fx: Fixture, ops: ConvOps, backend: string, budgets: Budgets, batchedOnly: boolean): Promise<Record<string, Rate>> {
+  const generator = (batch: number) => new BatchedGenerator(hierarchicalStep(weights.clone(), fx.cfg, ops), plainSpec(SEED), batch);
+  const rates: Record<string, Rate> = { [`batched/${backend}`]: await rate(generator(GENERATION_BATCH), budgets.generationNames, budgets.generation) };
+  if (!batchedOnly) rates[`one-at-a-time/${backend}`] = await rate(generator(1), NAMES_PER_SINGLE_CALL, budgets.generation);
+  return rates;
+}
+
+export async function naiveRate(weights: ParamSet, fx: Fixture, budget: Budget): Promise<Rate> {
+  return rate(naiveSource(TreeModel.hierarchical(weights.clone(), fx.cfg), plainSpec(SEED)), NAMES_PER_SINGLE_CALL, budget);
+}
+
+/** Mean characters per name (the final '.' not counted): the same weights should give PyTorch's. */
+function meanNameChars(weights: ParamSet, fx: Fixture, ops: ConvOps, count: number): number {
+  const names = firstNames(new BatchedGenerator(hierarchicalStep(weights.clone(), fx.cfg, ops), plainSpec(SEED + 1), GENERATION_BATCH), count);
+  return names.reduce((sum, n) => sum + n.length, 0) / names.length;
+}
+
+/** What bench/torch_models.py samples with: our weights and our settings. */
+export interface TorchSamplingRequest {
+  weights: Record<string, { shape: number[]; data: number[] }>;
+  max_chars: number;
+  batch: number;
+  names_per_batched_call: number;
+  names_per_single_call: number;
+  warmup_s: number;
+  measure_s: number;
+}
+
+export function torchSamplingRequest(weights: ParamSet, budgets: Budgets): TorchSamplingRequest {
   return {
-    naive: await measureRate(async () => {
-      await generateNaive(model, naiveRng, DEFAULT_SAMPLING, MAX_NAME);
-      return 1;
-    }, budget),
-    cached: await measureRate(async () => {
-      await cached.generate(cachedRng, DEFAULT_SAMPLING, MAX_NAME);
-      return 1;
-    }, budget),
+    weights: Object.fromEntries([...weights.tensors].map(([name, t]) => [name, { shape: t.shape, data: Array.from(t.data) }])),
+    max_chars: MAX_NAME,
+    batch: GENERATION_BATCH,
+    names_per_batched_call: budgets.generationNames,
+    names_per_single_call: NAMES_PER_SINGLE_CALL,
+    warmup_s: budgets.generation.warmupS,
+    measure_s: budgets.generation.measureS,
   };
+}
+
+function rate(source: CandidateSource, names: number, budget: Budget): Promise<Rate> {
+  return measureRate(() => firstNames(source, names).length, budget);
 }

@@ -8,7 +8,7 @@ import type { ModelConfig } from '../src/params.ts';
 import type { Rate } from './measure.ts';
 import type { Budgets } from './budgets.ts';
 import type { HotKernel } from './kernels.ts';
-import type { TorchOutcome, TorchTrainRate } from './torch.ts';
+import type { TorchOutcome, TorchSamplingRate, TorchTrainRate } from './torch.ts';
 import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
@@ -16,6 +16,11 @@ export const TORCH_CONV_KEY = 'torch/conv';
 export const TORCH_TREE_KEY = 'torch/tree';
 export const TORCH_CONV_1T_KEY = 'torch/conv@1t';
 export const TORCH_TREE_1T_KEY = 'torch/tree@1t';
+/** Generation keys: ours are batched/<backend>, one-at-a-time/<backend> and this (the tree form, plain TypeScript). */
+export const NAIVE_KEY = 'naive/ts';
+/** PyTorch's sampling from the same weights: the lecture's loop, one name at a time, and the same loop on a batch. */
+export const TORCH_LOOP_KEY = 'torch/loop';
+export const TORCH_BATCHED_KEY = 'torch/batched';
 
 export interface Machine {
   cpus: number;
@@ -37,6 +42,8 @@ export interface Settings {
   kernel_positions: number;
   forward_words: number;
   max_name_chars: number;
+  /** Names in flight in the batched generators (ours and PyTorch's). */
+  generation_batch: number;
   budgets: Budgets;
 }
 
@@ -46,7 +53,10 @@ export interface Measurements {
   /** Our engines, by `<engine>/<backend>`. */
   train: Record<string, Rate>;
   forward: Record<string, Rate>;
-  generation: { naive: Rate; cached: Rate };
+  /** Our samplers by `<sampler>/<backend>`: batched/…, one-at-a-time/…, naive/ts. */
+  generation: Record<string, Rate>;
+  /** Mean characters per name from the weights sampled. */
+  generationMeanChars: number;
   nodesPerTarget: { tree: number; conv: number };
   /** backend → kernel → GFLOP/s */
   kernelGflops: Record<string, Record<HotKernel, number>>;
@@ -73,7 +83,13 @@ export interface Ratios {
   wasm_thread_scaling: Record<string, number>;
   /** Eval-mode targets/s of each conv backend over our tree form's. */
   forward_conv_vs_tree: Record<string, number>;
-  generation_cached_vs_naive: number;
+  /**
+   * names/s of each of our samplers over the naive sampler's, and over PyTorch's lecture loop's and
+   * batched loop's at whichever thread count ran them faster (empty without torch).
+   */
+  generation_vs_naive: Record<string, number>;
+  generation_vs_torch_loop: Record<string, number>;
+  generation_vs_torch_batched: Record<string, number>;
   nodes_tree_vs_conv: number;
 }
 
@@ -83,7 +99,10 @@ export interface Report {
   train_targets_per_s: Record<string, number>;
   train_steps_per_s: Record<string, number>;
   forward_targets_per_s: Record<string, number>;
-  generation_names_per_s: { naive: number; cached: number };
+  /** Ours, and torch/loop, torch/batched (with @1t: one thread). */
+  generation_names_per_s: Record<string, number>;
+  /** The same weights should give the same mean length on both sides. */
+  generation_mean_name_chars: { ours: number; torch?: number };
   nodes_per_target: { tree: number; conv: number };
   /** kernel → backend (webasm, cpu, reference, torch) → GFLOP/s */
   kernel_gflops: Record<HotKernel, Record<string, number>>;
@@ -104,7 +123,8 @@ export function assembleReport(m: Measurements): Report {
   const torch = m.torch.ok ? m.torch.result : null;
   const train = { ...mapValues(m.train, (r) => r.perSecond), ...torchTrainRates(torch?.train_targets_per_s ?? []) };
   const forward = mapValues(m.forward, (r) => r.perSecond);
-  const generation = { naive: m.generation.naive.perSecond, cached: m.generation.cached.perSecond };
+  const ours = mapValues(m.generation, (r) => r.perSecond);
+  const generation = { ...ours, ...torchSamplingRates(torch?.generation_names_per_s ?? []) };
   return {
     machine: m.machine,
     settings: m.settings,
@@ -112,6 +132,7 @@ export function assembleReport(m: Measurements): Report {
     train_steps_per_s: mapValues(m.train, (r) => r.iterations / r.seconds),
     forward_targets_per_s: forward,
     generation_names_per_s: generation,
+    generation_mean_name_chars: torch ? { ours: m.generationMeanChars, torch: torch.generation_names_per_s[0].mean_chars } : { ours: m.generationMeanChars },
     nodes_per_target: m.nodesPerTarget,
     kernel_gflops: kernelTable(m.kernelGflops, torch?.kernel_gflops),
     kernel_shapes: m.kernelShapes,
@@ -131,7 +152,9 @@ export function assembleReport(m: Measurements): Report {
       conv_vs_tree: convOver(train, TREE_KEY, false),
       wasm_thread_scaling: threadScaling(train),
       forward_conv_vs_tree: convOver(forward, TREE_KEY),
-      generation_cached_vs_naive: generation.cached / generation.naive,
+      generation_vs_naive: over(ours, generation[NAIVE_KEY]),
+      generation_vs_torch_loop: over(ours, fastest(generation, TORCH_LOOP_KEY)),
+      generation_vs_torch_batched: over(ours, fastest(generation, TORCH_BATCHED_KEY)),
       nodes_tree_vs_conv: m.nodesPerTarget.tree / m.nodesPerTarget.conv,
     },
   };
@@ -178,6 +201,28 @@ function threadScaling(train: Record<string, number>): Record<string, number> {
     if (all !== undefined && one !== undefined) out[`conv/wasm${suffix}`] = all / one;
   }
   return out;
+}
+
+// the first thread count (the machine's) takes the plain keys, the others an @<n>t suffix
+function torchSamplingRates(rates: TorchSamplingRate[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  rates.forEach((r, i) => {
+    const suffix = i === 0 ? '' : `@${r.threads}t`;
+    out[TORCH_LOOP_KEY + suffix] = r.loop;
+    out[TORCH_BATCHED_KEY + suffix] = r.batched;
+  });
+  return out;
+}
+
+/** The best rate under `key` over the thread counts it was timed at (key, key@1t, …): a pool of 2 can stall on small ops. */
+function fastest(rates: Record<string, number>, key: string): number | undefined {
+  const timed = Object.entries(rates).filter(([k]) => k === key || k.startsWith(`${key}@`));
+  return timed.length ? Math.max(...timed.map(([, rate]) => rate)) : undefined;
+}
+
+/** Each rate over `base`, or nothing when the base was not measured. */
+function over(rates: Record<string, number>, base: number | undefined): Record<string, number> {
+  return base === undefined ? {} : mapValues(rates, (rate) => rate / base);
 }
 
 // backend → kernel in, kernel → backend out: the table compares backends side by side per kernel

@@ -1,7 +1,8 @@
-// One whole bench run: every conv backend (training, forward, kernels), the tree form, generation,
-// then PyTorch; progress goes to `log`, the result comes back as the report.
+// One whole bench run: every conv backend (training, forward, kernels, generation), the tree form,
+// the naive sampler, then PyTorch; progress goes to `log`, the result comes back as the report.
 
 import os from 'node:os';
+import type { ParamSet } from '../src/params.ts';
 import type { Rate } from './measure.ts';
 import { peakRssMb } from './measure.ts';
 import { FULL, QUICK, type Budgets } from './budgets.ts';
@@ -10,10 +11,10 @@ import { freshParams, loadFixture, sampleBatch, BATCH, LARGE_BATCH, LARGE_BATCH_
 import { convUnderTest, forwardRate, stepProfile, trainRate, treeUnderTest } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, type HotKernel, type KernelCase, type Matmul } from './kernels.ts';
-import { generationRates, MAX_NAME } from './generation.ts';
+import { cachedRates, GENERATION_BATCH, generationWeights, MAX_NAME, naiveRate, torchSamplingRequest } from './generation.ts';
 import { nodesPerTarget } from './nodes.ts';
 import { runTorch, type TorchOutcome } from './torch.ts';
-import { assembleReport, TREE_KEY, type Machine, type Report } from './report.ts';
+import { assembleReport, NAIVE_KEY, TREE_KEY, type Machine, type Report } from './report.ts';
 
 /** Dev words each forward-only call evaluates: one packed batch for the conv engine. */
 export const FORWARD_WORDS = 256;
@@ -37,11 +38,15 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const cases = kernelCases(batch, fx.cfg);
   const forwardWords = fx.val.slice(0, FORWARD_WORDS);
   const { backends, unavailable, aliases } = convBackends(opts.backends);
+  if (backends.length === 0) throw new Error(`no backend to measure: ${opts.backends?.join(', ')} unavailable here`);
+  log(`generation: training the weights to sample from on ${backends[0].name}`);
+  const { weights, meanChars } = await generationWeights(fx, backends[0], budgets);
 
   const train: Record<string, Rate> = {};
   const forward: Record<string, Rate> = {};
   const kernelGflopsBy: Record<string, Record<HotKernel, number>> = {};
   const stepMsByOp: Record<string, Record<string, number>> = {};
+  const generation: Record<string, Rate> = {};
   for (const backend of backends) {
     const key = `conv/${backend.name}`;
     const { ops, close } = await backend.open();
@@ -62,6 +67,9 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), forwardWords, budgets.forward);
       log(`${key}: kernels`);
       kernelGflopsBy[backend.name] = await kernelGflops(ops, cases, budgets.kernel);
+      log(`${key}: generation`);
+      // one name at a time on gpu.js's plain-JS backend is a baseline of a baseline
+      Object.assign(generation, await cachedRates(weights, fx, ops, backend.name, budgets, backend.name === 'cpu'));
     } finally {
       close();
     }
@@ -69,17 +77,18 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   log(`${TREE_KEY}: training, forward`);
   train[TREE_KEY] = await trainRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), budgets.train);
   forward[TREE_KEY] = await forwardRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), forwardWords, budgets.forward);
-  log('generation: naive, cached');
-  const generation = await generationRates(fx.cfg, budgets.generation);
-  log(opts.torch ? 'torch: training, matmuls' : 'torch: skipped');
-  const torch = opts.torch ? torchRun(fx, cases, budgets) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+  log(`${NAIVE_KEY}: generation`);
+  generation[NAIVE_KEY] = await naiveRate(weights, fx, budgets.generation);
+  log(opts.torch ? 'torch: training, sampling, matmuls' : 'torch: skipped');
+  const torch = opts.torch ? torchRun(fx, cases, budgets, weights) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
 
   return assembleReport({
     machine,
-    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, large_batch: LARGE_BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, budgets },
+    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, large_batch: LARGE_BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, generation_batch: GENERATION_BATCH, budgets },
     train,
     forward,
     generation,
+    generationMeanChars: meanChars,
     nodesPerTarget: nodesPerTarget(batch, fx.cfg.nLayers),
     kernelGflops: kernelGflopsBy,
     stepMsByOp,
@@ -91,12 +100,13 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   });
 }
 
-function torchRun(fx: Fixture, cases: KernelCase[], budgets: Budgets): TorchOutcome {
+function torchRun(fx: Fixture, cases: KernelCase[], budgets: Budgets, weights: ParamSet): TorchOutcome {
   return runTorch({
     cfg: fx.cfg,
     words: fx.train,
     threads: torchThreads(os.cpus().length),
     train: budgets.train,
+    generation: torchSamplingRequest(weights, budgets),
     kernelS: budgets.torchKernelS,
     kernelMatmuls: Object.fromEntries(cases.map((c) => [c.name, c.matmuls])) as Record<HotKernel, Matmul[]>,
   });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelConfig } from '../src/params.ts';
 import type { Budget } from './measure.ts';
 import type { HotKernel, Matmul } from './kernels.ts';
+import type { TorchSamplingRequest } from './generation.ts';
 import { BATCH, LARGE_BATCH, LR, SEED } from './setup.ts';
 
 /** Debian's python3-torch installs for /usr/bin/python3, which a pyenv or venv python3 may shadow. */
@@ -24,11 +25,21 @@ export interface TorchTrainRate {
   tree: number;
 }
 
+/** names/s of the lecture's sampling loop from our weights, one name at a time and batched. */
+export interface TorchSamplingRate {
+  threads: number;
+  loop: number;
+  batched: number;
+  /** Mean characters per name, the final '.' not counted. */
+  mean_chars: number;
+}
+
 export interface TorchResult {
   python: string;
   version: string;
   /** One entry per requested thread count, in request order. */
   train_targets_per_s: TorchTrainRate[];
+  generation_names_per_s: TorchSamplingRate[];
   matmul_gflops: number;
   kernel_gflops: Record<HotKernel, number>;
   peak_rss_mb: number;
@@ -39,9 +50,10 @@ export type TorchOutcome = { ok: true; result: TorchResult } | { ok: false; reas
 export interface TorchRequest {
   cfg: ModelConfig;
   words: number[][];
-  /** Training is timed at each; the first also runs the matmuls. */
+  /** Training and sampling are timed at each; the first also runs the matmuls. */
   threads: number[];
   train: Budget;
+  generation: TorchSamplingRequest;
   kernelS: number;
   kernelMatmuls: Record<HotKernel, Matmul[]>;
 }
@@ -65,9 +77,11 @@ export function runTorch(req: TorchRequest): TorchOutcome {
     kernel_s: req.kernelS,
     matmul: REFERENCE_MATMUL,
     kernel_matmuls: req.kernelMatmuls,
+    generation: req.generation,
   });
   // generous: torch's import and data setup take seconds on a busy machine
-  const budgetMs = (3 * req.threads.length * (req.train.warmupS + req.train.measureS) + 6 * req.kernelS + 120) * 1000;
+  const sampling = 2 * (req.generation.warmup_s + req.generation.measure_s);
+  const budgetMs = (req.threads.length * (3 * (req.train.warmupS + req.train.measureS) + 2 * sampling) + 6 * req.kernelS + 120) * 1000;
   const run = spawnSync(found.python, [SCRIPT], { input, encoding: 'utf8', timeout: budgetMs, maxBuffer: 1 << 24 });
   if (run.error || run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${failure(run)}` };
   const last = run.stdout.trim().split('\n').pop() ?? '';

@@ -138,6 +138,78 @@ def conv_step(model, data, left, batch, lr):
     return int((lengths[ix] + 1).sum())  # real targets, not padding
 
 
+# --- sampling from given weights, as the lecture does: the whole model on the last block per character
+
+
+def load_lecture_weights(model, weights):
+    """Our checkpoint's tensors (name → {shape, data}) into tree_model's modules; Linear weights are (out, in) here."""
+    t = {name: torch.tensor(w["data"], dtype=torch.float32).view(w["shape"]) for name, w in weights.items()}
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    norms = [m.bn for m in model if isinstance(m, BatchNormLast)]
+    with torch.no_grad():
+        model[0].weight.copy_(t["embedding.weight"])
+        for k, (linear, bn) in enumerate(zip(linears, norms)):
+            linear.weight.copy_(t[f"conv.{k}.weight"].T)
+            for name in ("weight", "bias", "running_mean", "running_var"):
+                getattr(bn, name).copy_(t[f"bn.{k}.{name}"])
+        linears[-1].weight.copy_(t["head.weight"].T)
+        linears[-1].bias.copy_(t["head.bias"])
+    model.eval()
+
+
+@torch.no_grad()
+def lecture_loop(model, block, max_chars, count, g):
+    """`count` names, the lecture's loop, one at a time."""
+    for _ in range(count):
+        context = [0] * block
+        out = []
+        while True:
+            logits = model(torch.tensor([context]))
+            probs = F.softmax(logits, dim=1)
+            ix = torch.multinomial(probs, num_samples=1, generator=g).item()
+            context = context[1:] + [ix]
+            out.append(ix)
+            if ix == 0 or len(out) >= max_chars:
+                break
+    return count
+
+
+@torch.no_grad()
+def lecture_batched(model, block, max_chars, batch, count, g):
+    """The same loop on `batch` contexts at once, a finished row restarting with a new name, until
+    `count` names; returns the names and their characters (the final '.' not counted)."""
+    context = torch.zeros(batch, block, dtype=torch.long)
+    length = torch.zeros(batch, dtype=torch.long)
+    names = chars = 0
+    while names < count:
+        probs = F.softmax(model(context), dim=1)
+        ix = torch.multinomial(probs, num_samples=1, generator=g).squeeze(1)
+        context = torch.cat([context[:, 1:], ix[:, None]], dim=1)
+        length += 1
+        finished = (ix == 0) | (length >= max_chars)
+        done = int(finished.sum())
+        if done:
+            names += done
+            chars += int(length[finished].sum()) - int((ix[finished] == 0).sum())
+            context[finished] = 0
+            length[finished] = 0
+    return names, chars
+
+
+def sampling_rates(model, block, gen, warmup, budget):
+    """names/s of both loops, and the mean name length (it should match ours: the same weights)."""
+    g = torch.Generator().manual_seed(0)
+
+    def loop():
+        return lecture_loop(model, block, gen["max_chars"], gen["names_per_single_call"], g)
+
+    def batched():
+        return lecture_batched(model, block, gen["max_chars"], gen["batch"], gen["names_per_batched_call"], g)
+
+    names, chars = batched()
+    return {"loop": measure(loop, warmup, budget), "batched": measure(lambda: batched()[0], warmup, budget), "mean_chars": chars / names}
+
+
 def matmul_gflops(shapes, seconds):
     pairs = [(torch.randn(m, k), torch.randn(k, n)) for m, k, n in shapes]
     flops = sum(2 * m * k * n for m, k, n in shapes)
@@ -162,17 +234,23 @@ def main():
     X, Y = windows(words, block)
     conv = ConvNet(*cfg)
     data = padded_words(words, block)
+    gen = req["generation"]
+    sampler = tree_model(*cfg)
+    load_lecture_weights(sampler, gen["weights"])
     train = []
+    sampling = []
     for threads in req["threads"]:
         torch.set_num_threads(threads)
         conv_rate = measure(lambda: conv_step(conv, data, block, batch, lr), warmup, budget)
         conv_large = measure(lambda: conv_step(conv, data, block, req["large_batch"], lr), warmup, budget)
         tree_rate = measure(lambda: tree_step(tree, X, Y, batch, lr), warmup, budget)
         train.append({"threads": threads, "conv": conv_rate, "conv_large": conv_large, "tree": tree_rate})
+        sampling.append({"threads": threads, **sampling_rates(sampler, block, gen, gen["warmup_s"], gen["measure_s"])})
     torch.set_num_threads(req["threads"][0])  # matmuls at the machine's thread count
     out = {
         "version": torch.__version__,
         "train_targets_per_s": train,
+        "generation_names_per_s": sampling,
         "matmul_gflops": matmul_gflops([req["matmul"]], req["kernel_s"]),
         "kernel_gflops": {name: matmul_gflops(shapes, req["kernel_s"]) for name, shapes in req["kernel_matmuls"].items()},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

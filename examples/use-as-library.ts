@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import {
   readItemsFile, Vocab, lectureSplit, PythonRandom, initHierarchical, LECTURE_CONFIG, selectBackend, describeBackend,
-  openOps, nodeWorkers, Optimizer, convEngine, train, newTrainState, saveCheckpoint, loadCheckpoint, CachedGenerator,
+  openOps, nodeWorkers, Optimizer, convEngine, train, newTrainState, saveCheckpoint, loadCheckpoint, referenceOps,
+  BatchedGenerator, hierarchicalStep, plainSpec, firstNames,
 } from 'makemore-wavenet';
 
 // the bundled 32,033 names (or any UTF-8 file, one item a line), split 80/10/10 as the lecture does
@@ -31,9 +32,10 @@ await train(engine, params, optimizer, rng, split.val, { steps: 300, batchSize: 
 });
 ops.destroy();
 
-// save (atomically), load back, and sample ten names: `npx makemore sample --checkpoint model.safetensors` reads it too
+// save (atomically), load back, and sample ten names (seed 42, all ten in flight at once, on the reference
+// ops): `npx makemore sample --checkpoint model.safetensors --num 10` prints the same ten
 saveCheckpoint('model.safetensors', { params, vocab, config: cfg });
 const model = loadCheckpoint('model.safetensors');
-const generator = new CachedGenerator(model.params, model.config);
-const names = Array.from({ length: 10 }, () => model.vocab.decode(generator.generate(rng, { temperature: 1, topK: 0 }, 50)));
+const generator = new BatchedGenerator(hierarchicalStep(model.params, model.config, referenceOps), plainSpec(42), 10);
+const names = firstNames(generator, 10).map((chars) => model.vocab.decode(chars));
 console.log(`samples: ${names.join(', ')}`);

@@ -33,8 +33,12 @@ export { Optimizer, type OptimizerConfig } from './train/optimizer.ts';
 export { train, newTrainState, NonFiniteLossError, type TrainOptions, type TrainState, type TrainHooks, type EvalPoint, type StepInfo } from './train/trainer.ts';
 
 // generation
-export { CachedGenerator } from './generate/cached.ts';
+export { hierarchicalStep } from './models/hierarchical-step.ts';
+export type { StepModel, StepLayer } from './models/step.ts';
+export { BatchedGenerator } from './generate/batched.ts';
 export { generateNaive } from './generate/naive.ts';
+export { plainSpec, type NameSpec, type Candidate, type CandidateSource } from './generate/candidates.ts';
+export { firstNames } from './generate/selection.ts';
 export type { SamplingOptions } from './generate/sampling.ts';
 
 // checkpoints as bytes (src/node.ts reads and writes them as files)

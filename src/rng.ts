@@ -10,7 +10,8 @@ const M = 397;
  * source of randomness for the split, initialisation, minibatches and sampling.
  */
 export class PythonRandom {
-  private readonly mt = new Uint32Array(N);
+  /** The 624 words as int32 bit patterns: an Int32Array keeps the JIT on small integers, where a Uint32Array word ≥ 2^31 is a double. */
+  private readonly mt = new Int32Array(N);
   private index = N;
   private gaussNext: number | null = null;
 
@@ -71,12 +72,17 @@ export class PythonRandom {
     this.index = N;
   }
 
+  // the wrap-arounds of k + 1 and k + M out of the loop: every generated name reseeds and twists once
   private twist(): void {
     const mt = this.mt;
-    for (let k = 0; k < N; k++) {
-      const y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
-      mt[k] = mt[(k + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-    }
+    const next = (k: number, k1: number, km: number) => {
+      const y = (mt[k] & 0x80000000) | (mt[k1] & 0x7fffffff);
+      mt[k] = mt[km] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    };
+    let k = 0;
+    for (; k < N - M; k++) next(k, k + 1, k + M);
+    for (; k < N - 1; k++) next(k, k + 1, k + M - N);
+    next(N - 1, 0, M - 1);
     this.index = 0;
   }
 
@@ -156,7 +162,7 @@ export class PythonRandom {
 
   /** The generator's full state, for checkpoints that resume bit-exactly. */
   getState(): { mt: number[]; index: number; gaussNext: number | null } {
-    return { mt: Array.from(this.mt), index: this.index, gaussNext: this.gaussNext };
+    return { mt: Array.from(this.mt, (w) => w >>> 0), index: this.index, gaussNext: this.gaussNext };
   }
 
   /** Restores a state from {@link PythonRandom.getState}. */

@@ -13,6 +13,8 @@ const TINY: Budgets = {
   train: { warmupS: 0, measureS: 0.01 },
   forward: { warmupS: 0, measureS: 0.01 },
   generation: { warmupS: 0, measureS: 0.01 },
+  generationTrainSteps: 1,
+  generationNames: 8,
   kernel: { warmupS: 0, measureS: 0.01 },
   torchKernelS: 0.01,
   profileSteps: 2,
@@ -67,6 +69,9 @@ describe('report', () => {
     expect(Object.keys(report.kernel_gflops).sort()).toEqual([...HOT_KERNELS].sort());
     for (const k of HOT_KERNELS) expect(Object.keys(report.kernel_gflops[k])).toEqual(['reference']);
     expect(report.nodes_per_target).toEqual({ tree: 15, conv: 4 });
+    expect(Object.keys(report.generation_names_per_s).sort()).toEqual(['batched/reference', 'naive/ts', 'one-at-a-time/reference']);
+    expect(Object.keys(report.ratios.generation_vs_naive).sort()).toEqual(['batched/reference', 'naive/ts', 'one-at-a-time/reference']);
+    expect(report.ratios.generation_vs_torch_loop).toEqual({});
     expect(report.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
     expect(report.unavailable.torch).toBe('skipped (--no-torch)');
     expect(report.torch_matmul_gflops).toBeNull();
@@ -83,7 +88,7 @@ describe('report', () => {
     const gflops = Object.fromEntries(HOT_KERNELS.map((k) => [k, 1.5])) as Record<(typeof HOT_KERNELS)[number], number>;
     const m: Measurements = {
       machine: { cpus: 2, model: 'test', node: 'v0', platform: 'test', loadavg: [0, 0, 0] },
-      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, large_batch: 64, kernel_positions: 200, forward_words: 256, max_name_chars: 50, budgets: TINY },
+      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, large_batch: 64, kernel_positions: 200, forward_words: 256, max_name_chars: 50, generation_batch: 256, budgets: TINY },
       train: {
         'conv/webasm': rate,
         'conv/webasm@64w': { ...rate, perSecond: 125 },
@@ -92,7 +97,8 @@ describe('report', () => {
         'tree/ts': { ...rate, perSecond: 50 },
       },
       forward: { 'conv/webasm': rate, 'tree/ts': rate },
-      generation: { naive: rate, cached: { ...rate, perSecond: 400 } },
+      generation: { 'batched/wasm': { ...rate, perSecond: 4000 }, 'one-at-a-time/wasm': { ...rate, perSecond: 400 }, 'naive/ts': rate },
+      generationMeanChars: 6.5,
       nodesPerTarget: { tree: 15, conv: 4 },
       kernelGflops: { webasm: gflops },
       stepMsByOp: { 'conv/wasm': { convBackward: 1.5, other: 0.25, step: 2 } },
@@ -105,6 +111,10 @@ describe('report', () => {
           train_targets_per_s: [
             { threads: 2, conv: 200, conv_large: 250, tree: 25 },
             { threads: 1, conv: 400, conv_large: 500, tree: 50 },
+          ],
+          generation_names_per_s: [
+            { threads: 2, loop: 200, batched: 2000, mean_chars: 6.25 },
+            { threads: 1, loop: 250, batched: 1600, mean_chars: 6.5 },
           ],
           matmul_gflops: 3,
           kernel_gflops: gflops,
@@ -136,12 +146,26 @@ describe('report', () => {
     expect(report.ratios.conv_vs_tree).toEqual({ 'conv/webasm': 2, 'conv/wasm': 6, 'conv/wasm-1thread': 4 });
     expect(report.ratios.wasm_thread_scaling).toEqual({ 'conv/wasm': 1.5 });
     expect(report.step_ms_by_op).toEqual({ 'conv/wasm': { convBackward: 1.5, other: 0.25, step: 2 } });
-    expect(report.ratios.generation_cached_vs_naive).toBe(4);
+    expect(report.generation_names_per_s).toEqual({
+      'batched/wasm': 4000,
+      'one-at-a-time/wasm': 400,
+      'naive/ts': 100,
+      'torch/loop': 200,
+      'torch/batched': 2000,
+      'torch/loop@1t': 250,
+      'torch/batched@1t': 1600,
+    });
+    expect(report.ratios.generation_vs_naive).toEqual({ 'batched/wasm': 40, 'one-at-a-time/wasm': 4, 'naive/ts': 1 });
+    // against PyTorch's faster thread count: the loop's one thread, the batch's two
+    expect(report.ratios.generation_vs_torch_loop).toEqual({ 'batched/wasm': 16, 'one-at-a-time/wasm': 1.6, 'naive/ts': 0.4 });
+    expect(report.ratios.generation_vs_torch_batched).toEqual({ 'batched/wasm': 2, 'one-at-a-time/wasm': 0.2, 'naive/ts': 0.05 });
+    expect(report.generation_mean_name_chars).toEqual({ ours: 6.5, torch: 6.25 });
     expect(report.kernel_gflops.conv_forward).toEqual({ webasm: 1.5, torch: 1.5 });
     expect(report.torch).toEqual({ available: true, python: 'python3', version: '2.0', threads: [2, 1] });
     expect(report.peak_rss_mb).toEqual({ node: 200, torch: 300 });
     expect(report.unavailable).toEqual({ headlessgl: 'no gl' });
     expectPositiveRates(report);
     expect(formatReport(report)).toContain('vs torch/conv@1t');
+    expect(formatReport(report)).toMatch(/batched\/wasm +4,000 +40\.0× +16\.0× +2\.00×/);
   });
 });

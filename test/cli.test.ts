@@ -36,6 +36,12 @@ function startTraining(...args: string[]) {
   return { child, started, exited, stderr: () => stderr };
 }
 
+function expectOneLineError(r: ReturnType<typeof makemore>, message: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
+}
+
 function lossHistory(dir: string): number[] {
   return Array.from(decodeSafetensors(readFileSync(join(dir, 'resume.safetensors')), 'resume').tensors.get('history.loss')!.data);
 }
@@ -106,14 +112,45 @@ describe('makemore train, eval, sample, info', () => {
     expect(test.loss).not.toBe(conv.loss);
   });
 
-  it('samples the same names with the cached and the naive generator', () => {
+  it('samples the same names with the naive generator and the cached one at any batch size', () => {
     const ckpt = join(work, 'run-tree', 'model.safetensors');
-    const cached = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '15', '--seed', '3', '--json').stdout);
-    const naive = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '15', '--seed', '3', '--generator', 'naive', '--json').stdout);
+    const sample = (...args: string[]) => JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '15', '--seed', '3', '--json', ...args).stdout);
+    const cached = sample();
     expect(cached.samples).toHaveLength(15);
-    expect(naive.samples).toEqual(cached.samples);
-    const marked = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '15', '--seed', '3', '--mark-train', data, '--json').stdout);
+    expect(cached.tries).toBeGreaterThanOrEqual(15);
+    for (const args of [['--generator', 'naive'], ['--batch', '1'], ['--batch', '4']]) expect(sample(...args).samples, args.join(' ')).toEqual(cached.samples);
+    expect(sample('--seed', '4').samples).not.toEqual(cached.samples);
+    const marked = sample('--mark-train', data);
     expect(marked.in_train).toHaveLength(15);
+  });
+
+  it('keeps only what was asked for, streams it to stdout or writes it to --out', () => {
+    const ckpt = join(work, 'run-tree', 'model.safetensors');
+    const ask = ['sample', '--checkpoint', ckpt, '--num', '30', '--unique', '--new', '--data', data, '--prefix', 'a', '--min-len', '3', '--max-len', '6', '--batch', '8'];
+    const r = makemore(...ask);
+    expect(r.code, r.stderr).toBe(0);
+    const names = r.stdout.trimEnd().split('\n');
+    expect(names).toHaveLength(30);
+    expect(new Set(names).size).toBe(30);
+    const known = new Set(readFileSync(data, 'utf8').split('\n').map((l) => l.trim()));
+    for (const name of names) {
+      expect(name).toMatch(/^a[a-z]{2,5}$/);
+      expect(known.has(name), name).toBe(false);
+    }
+    const out = join(work, 'names.txt.out');
+    const written = makemore(...ask, '--out', out);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+  });
+
+  it('prints what it found and exits 1 when the filters let fewer than --num through', () => {
+    const ckpt = join(work, 'run-tree', 'model.safetensors');
+    // top-k 1 makes one name, over and over
+    const r = makemore('sample', '--checkpoint', ckpt, '--num', '3', '--unique', '--top-k', '1', '--max-tries', '50');
+    expect(r.code).toBe(1);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/found 1 of 3 names in 50 candidates \(--max-tries\)/);
   });
 
   it('describes a checkpoint, and a run\'s resume file', () => {
@@ -294,6 +331,18 @@ describe('bad input: a clear error that names the file and the problem', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('makemore train: /proc/makemore-nope: cannot create directory /proc/makemore-nope: its parent does not accept new entries (--out)\n');
   });
+
+  it.each([
+    ['a --prefix character outside the vocabulary', ['--prefix', 'k!'], /--prefix "k!": character "!" is not in the model's vocabulary/],
+    ['a --prefix as long as --max-length', ['--prefix', 'anna', '--max-length', '4'], /--prefix has 4 characters: it must be shorter than --max-length \(4\)/],
+    ['--min-len over --max-len', ['--min-len', '5', '--max-len', '3'], /--min-len 5 is more than --max-len 3/],
+    ['--top-k over the vocabulary', ['--top-k', '99'], /--top-k must be at most the vocabulary size \(27\)/],
+    ['a zero --temperature', ['--temperature', '0'], /--temperature: invalid value "0"/],
+    ['--batch with the naive generator', ['--generator', 'naive', '--batch', '4'], /--batch: only --generator cached/],
+    ['--data without --new', ['--data', 'x.txt'], /--data names the file --new leaves out: give --new with it/],
+    ['--max-tries under --num', ['--num', '50', '--max-tries', '10'], /--max-tries must be an integer ≥ 50/],
+    ['--out in a missing directory', ['--out', join(tmpdir(), 'no-such-dir', 'names.txt')], /names\.txt: cannot write: directory .*no-such-dir does not exist/],
+  ])('sample: %s', (_, args, message) => expectOneLineError(makemore('sample', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), ...args), message));
 
   it('stops on a non-finite loss, says at which step, and keeps the last good checkpoint', () => {
     const out = join(work, 'diverge');

@@ -30,6 +30,13 @@ describe('PythonRandom matches CPython', () => {
     expect(b).toBeCloseTo(1.449445608699771, 12);
   });
 
+  it('gives its state as CPython does: unsigned 32-bit words', () => {
+    // random.seed(42); random.getstate()[1][:2] == (2147483648, 3564348608) in CPython 3.11
+    const { mt } = new PythonRandom(42).getState();
+    expect(mt.slice(0, 2)).toEqual([2147483648, 3564348608]);
+    expect(mt.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)).toBe(true);
+  });
+
   it('round-trips its state', () => {
     const rng = new PythonRandom(7);
     rng.gauss();

@@ -3,7 +3,7 @@
 
 import os from 'node:os';
 import { describeBackend, parseBackendMode, selectBackend, type BackendChoice } from '../backend.ts';
-import { openOps } from '../engine/open-ops.ts';
+import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
@@ -31,16 +31,28 @@ export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headles
 `;
 
 export async function chooseEngine(name: EngineName, params: ParamSet, cfg: ModelConfig, trainWords: number[][], options: Record<string, unknown>): Promise<EngineChoice> {
-  const backend = options.backend as string | undefined;
-  if (backend !== undefined) asUsageError(() => parseBackendMode(backend, '--backend')); // checked for the tree form too, which ignores it
-  const threads = intOption(options, 'threads', os.cpus().length, 1, MAX_THREADS);
+  checkBackendOptions(options); // for the tree form too, which ignores them
   if (name === 'tree') {
     return { engine: treeEngine(params, cfg, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
-  const choice = asUsageError((): BackendChoice => selectBackend(backend));
+  const { ops, description } = await openChosenOps(options);
+  return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
+}
+
+/** The ops of the backend --backend and --threads ask for, and a line saying which. */
+export async function openChosenOps(options: Record<string, unknown>): Promise<{ ops: OpenOps; description: string }> {
+  const threads = checkBackendOptions(options);
+  const choice = asUsageError((): BackendChoice => selectBackend(options.backend as string | undefined));
   const ops = await openOps(choice, { threads, spawn: nodeWorkers });
   const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
-  return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${describeBackend(choice)}${on}`, close: () => ops.destroy() };
+  return { ops, description: `${describeBackend(choice)}${on}` };
+}
+
+/** A --backend that is no backend, or a --threads out of range, is the user's error; the threads. */
+function checkBackendOptions(options: Record<string, unknown>): number {
+  const backend = options.backend as string | undefined;
+  if (backend !== undefined) asUsageError(() => parseBackendMode(backend, '--backend'));
+  return intOption(options, 'threads', os.cpus().length, 1, MAX_THREADS);
 }
 
 /** selectBackend's errors are about the user's --backend or $MAKEMORE_BACKEND (unknown, or unavailable here): one line, exit 2. */

@@ -9,7 +9,11 @@ import { Optimizer } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
 import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
-import { CachedGenerator } from '../generate/cached.ts';
+import { BatchedGenerator } from '../generate/batched.ts';
+import { plainSpec } from '../generate/candidates.ts';
+import { firstNames } from '../generate/selection.ts';
+import { hierarchicalStep } from '../models/hierarchical-step.ts';
+import { referenceOps } from '../engine/reference-ops.ts';
 import { intOption, MODEL_SIZE_OPTIONS, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits, type Dataset } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine, type EngineChoice } from './engine-choice.ts';
@@ -206,11 +210,8 @@ function report(out: string, state: TrainState, settings: RunSettings, stopped: 
 /** A name cut at SAMPLE_LENGTH characters ends in '…'. */
 function printSamples(params: ParamSet, cfg: ModelConfig, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
-  const generator = new CachedGenerator(params, cfg);
-  const rng = new PythonRandom(seed);
-  const names = Array.from({ length: count }, () => {
-    const name = generator.generate(rng, { temperature: 1, topK: 0 }, SAMPLE_LENGTH);
-    return name.map((i) => chars[i]).join('') + (name.length === SAMPLE_LENGTH ? '…' : '');
-  });
+  // the training ops are closed by now; a few names take milliseconds on the references
+  const generator = new BatchedGenerator(hierarchicalStep(params, cfg, referenceOps), { ...plainSpec(seed), maxChars: SAMPLE_LENGTH }, count);
+  const names = firstNames(generator, count).map((name) => name.map((i) => chars[i]).join('') + (name.length === SAMPLE_LENGTH ? '…' : ''));
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }

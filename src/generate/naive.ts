@@ -1,21 +1,37 @@
 // Sampling as the lecture does: for every new character, run the whole (tree) model on the last
 // block of characters. Each character costs the full tree: 2^(n−k) nodes of every layer k.
 
-import type { PythonRandom } from '../rng.ts';
+import { PythonRandom } from '../rng.ts';
 import type { TreeModel } from '../models/tree.ts';
+import type { CandidateSource, NameSpec } from './candidates.ts';
+import { seedName } from './name-random.ts';
 import { sampleNext, type SamplingOptions } from './sampling.ts';
 
-/** One word's character indices as the lecture samples: the whole tree model on the last block for every character. */
-export function generateNaive(model: TreeModel, rng: PythonRandom, opts: SamplingOptions, maxLength: number): number[] {
+/** One name: the prefix, then characters drawn from `rng` until '.' or maxLength characters in all. */
+export function generateNaive(model: TreeModel, rng: PythonRandom, opts: SamplingOptions, maxLength: number, prefix: readonly number[] = []): number[] {
   const context = new Array<number>(model.blockSize).fill(0);
   const out: number[] = [];
   while (out.length < maxLength) {
-    const logits = model.forward(context, 'eval').data;
-    const next = sampleNext(logits, rng, opts);
-    if (next === 0) break;
+    let next = prefix[out.length];
+    if (next === undefined) {
+      next = sampleNext(model.forward(context, 'eval').data, rng, opts);
+      if (next === 0) break;
+    }
     out.push(next);
     context.shift();
     context.push(next);
   }
   return out;
+}
+
+/** Candidates one at a time, in index order. */
+export function naiveSource(model: TreeModel, spec: NameSpec): CandidateSource {
+  const rng = new PythonRandom();
+  return {
+    draw(next, done) {
+      for (let index = next(); index !== null; index = next()) {
+        done({ index, chars: generateNaive(model, seedName(rng, spec.seed, index), spec.sampling, spec.maxChars, spec.prefix) });
+      }
+    },
+  };
 }

@@ -20,7 +20,7 @@ export interface CheckpointContents {
   trainState?: unknown;
 }
 
-/** A decoded checkpoint: ready for {@link TreeModel.hierarchical}, {@link ConvModel} or {@link CachedGenerator}. */
+/** A decoded checkpoint: ready for {@link TreeModel.hierarchical}, {@link ConvModel} or a generator ({@link hierarchicalStep}). */
 export interface LoadedCheckpoint {
   params: ParamSet;
   vocab: Vocab;

@@ -3,7 +3,7 @@
 //   node library-smoke.js CHECKPOINT SEED COUNT      prints one JSON object
 import {
   LECTURE_CONFIG, PythonRandom, initHierarchical, loadCheckpoint, TreeModel, ConvModel, referenceOps, buildWindows, packWords,
-  CachedGenerator, InputError,
+  BatchedGenerator, hierarchicalStep, plainSpec, firstNames, InputError,
 } from 'makemore-wavenet';
 
 const [file, seed, count] = process.argv.slice(2);
@@ -17,9 +17,8 @@ const windows = buildWindows(words, tree.blockSize);
 const treeLoss = tree.loss(windows.x, windows.y, 'eval');
 const convLoss = new ConvModel(params, config, referenceOps).loss(packWords(words), 'eval');
 
-const generator = new CachedGenerator(params, config);
-const rng = new PythonRandom(Number(seed));
-const names = Array.from({ length: Number(count) }, () => vocab.decode(generator.generate(rng, { temperature: 1, topK: 0 }, 50)));
+const generator = new BatchedGenerator(hierarchicalStep(params, config, referenceOps), plainSpec(Number(seed)), Number(count));
+const names = firstNames(generator, Number(count)).map((chars) => vocab.decode(chars));
 
 // the error class the package exports is the one its loader throws
 let missingFile = '';
