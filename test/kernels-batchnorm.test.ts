@@ -10,7 +10,7 @@ import { describeBackends, expectClose, gaussian, plus } from './kernels-harness
 const EPS = 1e-5;
 
 describeBackends('batchnorm kernels', (ops) => {
-  for (const s of [{ P: 37, C: 7 }, { P: 8, C: 5 }] satisfies BnShape[]) {
+  for (const s of [{ P: 37, C: 7 }, { P: 8, C: 5 }, { P: 101, C: 9 }] satisfies BnShape[]) {
     const rng = new PythonRandom(99);
     // an offset and a spread per channel, so the mean and variance are not ~0 and ~1
     const x = gaussian(rng, s.P * s.C).map((v, i) => 3 + (i % s.C) + v * (0.5 + (i % 3)));

@@ -8,7 +8,7 @@ import { describeBackends, expectClose, gaussian, plus } from './kernels-harness
 const V = 27;
 
 describeBackends('embedding kernels', (ops) => {
-  for (const [P, C] of [[37, 5], [8, 10]]) {
+  for (const [P, C] of [[37, 5], [8, 10], [101, 6]]) {
     const rng = new PythonRandom(5);
     const table = gaussian(rng, V * C);
     // only the first 20 rows are read, so some gradient rows must stay zero

@@ -55,6 +55,7 @@ export function packedStart(lengths: number[]): Int32Array {
 }
 
 /**
+ * P = 101 over 13 words (large enough to be split over threads, kernels/matmul.as.ts `share`); and
  * P = 37 over 5 words of different lengths, a one-position word among them and a short word last
  * (so taps clamp, and backward gathers run into the end of the batch); and a batch of tiny words
  * shorter than every receptive field, which also changes P between calls on the same kernels.
@@ -62,6 +63,8 @@ export function packedStart(lengths: number[]): Int32Array {
 export const LAYOUTS: { name: string; lengths: number[] }[] = [
   { name: 'P=37, words 6,1,17,9,4', lengths: [6, 1, 17, 9, 4] },
   { name: 'P=8, words 1,2,1,3,1', lengths: [1, 2, 1, 3, 1] },
+  // enough positions for the wasm backend to split the kernels into pieces over its threads
+  { name: 'P=101, 13 words', lengths: [9, 3, 12, 7, 1, 8, 10, 6, 5, 11, 4, 16, 9] },
 ];
 
 export function expectClose(actual: Float32Array, expected: ArrayLike<number>, tolerance = TOLERANCE): void {

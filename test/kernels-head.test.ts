@@ -7,7 +7,7 @@ import { PythonRandom } from '../src/rng.ts';
 import { describeBackends, expectClose, gaussian, plus } from './kernels-harness.ts';
 
 describeBackends('head kernels', (ops) => {
-  for (const s of [{ P: 37, H: 7, V: 27 }, { P: 8, H: 12, V: 5 }] satisfies HeadShape[]) {
+  for (const s of [{ P: 37, H: 7, V: 27 }, { P: 8, H: 12, V: 5 }, { P: 101, H: 20, V: 27 }] satisfies HeadShape[]) {
     const rng = new PythonRandom(3);
     const h = gaussian(rng, s.P * s.H);
     const w = gaussian(rng, s.H * s.V);

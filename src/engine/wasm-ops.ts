@@ -50,6 +50,8 @@ type Kernel = (typeof KERNELS)[number];
 
 /** Elementwise work below this many elements runs on this thread alone: waking the others costs more. */
 const PARALLEL_MIN_ELEMENTS = 16384;
+/** …and so do kernels over fewer positions than this (generation's one name at a time, say). */
+const PARALLEL_MIN_ROWS = 64;
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
@@ -84,9 +86,11 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const mem = new WasmMemory();
   const exports = (await WebAssembly.instantiate(module, { env: { memory: mem.memory } })).exports;
   const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
-  // per-piece partial sums and scratch: a parallel kernel runs in pool.pieces pieces
+  // per-piece partial sums and scratch: a parallel kernel runs in pool.pieces pieces, a small one in 1
   const pieces = pool.pieces;
-  const run = (kernel: Kernel, args: number[], parallel = true) => pool.run(KERNELS.indexOf(kernel), args, parallel);
+  const run = (kernel: Kernel, args: number[], parallel: boolean) => pool.run(KERNELS.indexOf(kernel), args, parallel);
+  const byRows = (P: number) => P >= PARALLEL_MIN_ROWS;
+  const piecesFor = (P: number) => (byRows(P) ? pieces : 1);
 
   const at = (a: Float32Array | Int32Array) => mem.place(a);
   const out = (length: number) => mem.f32(mem.passBytes(length * 4), length);
@@ -99,16 +103,16 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       if (mem.addressOf(a) < 0) a.set(mem.f32(ptrs[i], a.length));
     });
   };
-  // mean, unbiased variance (C) from the partial sums (pieces, 2, C) a kernel left
+  // mean, unbiased variance (C) from the partial sums (piecesFor(P), 2, C) a kernel over P rows left
   const finishStats = (partials: number, P: number, C: number) => {
     const mean = out(C);
     const variance = out(C);
-    run('bn_finish_stats', [partials, P, C, pieces, mem.addressOf(mean), mem.addressOf(variance)], false);
+    run('bn_finish_stats', [partials, P, C, piecesFor(P), mem.addressOf(mean), mem.addressOf(variance)], false);
     return { mean, variance };
   };
   const transposed = (w: Float32Array, R: number, C: number, count: number) => {
     const wT = scratch(w.length * 4);
-    run('transpose_blocks', [at(w), wT, R, C, count]);
+    run('transpose_blocks', [at(w), wT, R, C, count], count > 1);
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
@@ -120,15 +124,15 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
     embeddingForward: (table, idx, C) => {
       const y = out(idx.length * C);
-      run('embedding_forward', [at(table), at(idx), ptr(y), idx.length, C]);
+      run('embedding_forward', [at(table), at(idx), ptr(y), idx.length, C], byRows(idx.length));
       return y;
     },
     embeddingBackward: (dy, idx, C, dtable) =>
-      inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C])),
+      inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C], byRows(idx.length))),
 
     convForward: (x, w, bias, start, s) => {
       const y = out(s.P * s.cOut);
-      run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, 0]);
+      run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, 0], byRows(s.P));
       return y;
     },
     convBackwardInput,
@@ -140,7 +144,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
     bnStats: (x, s) => {
       const partials = scratch(pieces * 2 * s.C * 8);
-      run('bn_partial_stats', [at(x), s.P, s.C, partials]);
+      run('bn_partial_stats', [at(x), s.P, s.C, partials], byRows(s.P));
       return finishStats(partials, s.P, s.C);
     },
     bnForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, false),
@@ -159,20 +163,20 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
     headForward: (h, w, b, s) => {
       const logits = out(s.P * s.V);
-      run('head_forward', [at(h), at(w), at(b), ptr(logits), s.P, s.H, s.V]);
+      run('head_forward', [at(h), at(w), at(b), ptr(logits), s.P, s.H, s.V], byRows(s.P));
       return logits;
     },
     crossEntropy: (logits, target, weight, s) => {
       const loss = out(s.P);
       const dlogits = out(s.P * s.V);
-      run('cross_entropy', [at(logits), at(target), at(weight), ptr(loss), ptr(dlogits), s.P, s.V]);
+      run('cross_entropy', [at(logits), at(target), at(weight), ptr(loss), ptr(dlogits), s.P, s.V], byRows(s.P));
       return { loss, dlogits };
     },
     headBackward: (dlogits, h, w, s, dw, db) => {
       const wT = transposed(w, s.H, s.V, 1);
       const dh = out(s.P * s.H);
-      run('head_backward_input', [at(dlogits), wT, ptr(dh), s.P, s.H, s.V]);
-      inPlace([dw, db], ([pw, pb]) => run('head_backward_weight', [at(dlogits), at(h), pw, pb, s.P, s.H, s.V]));
+      run('head_backward_input', [at(dlogits), wT, ptr(dh), s.P, s.H, s.V], byRows(s.P));
+      inPlace([dw, db], ([pw, pb]) => run('head_backward_weight', [at(dlogits), at(h), pw, pb, s.P, s.H, s.V], byRows(s.P)));
       return dh;
     },
 
@@ -191,17 +195,17 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);
     const dx = out(s.P * s.cIn);
-    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), s.P, s.cIn, s.cOut, s.K, s.dilation]);
+    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P));
     return dx;
   }
 
   function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
-    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, s.P, s.cIn, s.cOut, s.K, s.dilation]));
+    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P)));
   }
 
   function bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, P: number, C: number, withTanh: boolean) {
     const y = out(P * C);
-    run('bn_forward', [at(x), at(mean), at(variance), at(gamma), at(beta), eps, ptr(y), P, C, withTanh ? 1 : 0, scratch(pieces * 2 * C * 4)]);
+    run('bn_forward', [at(x), at(mean), at(variance), at(gamma), at(beta), eps, ptr(y), P, C, withTanh ? 1 : 0, scratch(pieces * 2 * C * 4)], byRows(P));
     return y;
   }
 
@@ -210,10 +214,11 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     const partials = scratch(pieces * 2 * C * 8);
     const dyAt = at(dy);
     const dh = y ? scratch(P * C * 4) : dyAt;
-    run('bn_backward_sums', [dyAt, y ? at(y) : 0, at(x), at(mean), dh, P, C, partials]);
+    run('bn_backward_sums', [dyAt, y ? at(y) : 0, at(x), at(mean), dh, P, C, partials], byRows(P));
     const dx = out(P * C);
     inPlace([dgamma, dbeta], ([pg, pb]) =>
-      run('bn_backward_dx', [dh, at(x), at(mean), at(variance), at(gamma), eps, training ? 1 : 0, partials, ptr(dx), pg, pb, P, C, scratch(pieces * 3 * C * 4)]),
+      // the same P, so the same pieces as bn_backward_sums: it combines that many partial sums
+      run('bn_backward_dx', [dh, at(x), at(mean), at(variance), at(gamma), eps, training ? 1 : 0, partials, ptr(dx), pg, pb, P, C, scratch(pieces * 3 * C * 4)], byRows(P)),
     );
     return dx;
   }
@@ -226,7 +231,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     convForwardStats: (x, w, start, s) => {
       const y = out(s.P * s.cOut);
       const partials = scratch(pieces * 2 * s.cOut * 8);
-      run('conv_forward', [at(x), at(w), 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials]);
+      run('conv_forward', [at(x), at(w), 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials], byRows(s.P));
       return { y, ...finishStats(partials, s.P, s.cOut) };
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
@@ -235,7 +240,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       const logits = out(s.P * s.V);
       const loss = out(s.P);
       const dlogits = out(s.P * s.V);
-      run('head_cross_entropy', [at(h), at(w), at(b), at(target), at(weight), ptr(logits), ptr(loss), ptr(dlogits), s.P, s.H, s.V]);
+      run('head_cross_entropy', [at(h), at(w), at(b), at(target), at(weight), ptr(logits), ptr(loss), ptr(dlogits), s.P, s.H, s.V], byRows(s.P));
       return { logits, loss, dlogits };
     },
   };
