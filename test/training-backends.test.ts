@@ -14,13 +14,17 @@ import type { ConvOps } from '../src/engine/ops.ts';
 
 const STEPS = 8;
 const LOSS_TOL = 1e-4; // relative, per step: float32 kernels against the reference's float64 sums
-const PARAM_TOL = 1e-3; // relative to each tensor's scale, after STEPS updates
+// relative to each tensor's scale, after STEPS updates: AdamW divides each gradient by its own running
+// scale, so an element whose gradient is near zero moves by up to lr a step, in a direction that float32
+// rounding decides (measured: at most 1.0e-3, gpu.js webasm's conv.2.weight)
+const PARAM_TOL = 5e-3;
 const OPTIMIZER: OptimizerConfig = { name: 'adamw', lr: 0.01, decayAt: 0.75, weightDecay: 0.01 };
 const words = split.train.slice(0, 400).map((w) => vocab.encode(w));
 const devWords = split.val.slice(0, 40).map((w) => vocab.encode(w));
 
 async function run(ops: ConvOps) {
-  const { params, cfg } = randomModel(3, 21, { nEmbd: 8, nHidden: 16 });
+  // the lecture's sizes, so that the optimizer runs over its 32,768-element conv weights
+  const { params, cfg } = randomModel(3, 21, { nEmbd: 24, nHidden: 128 });
   const engine = convEngine(params, cfg, ops, words);
   const state = await train(engine, params, new Optimizer(OPTIMIZER, ops), new PythonRandom(5), devWords, { steps: STEPS, batchSize: 12, optimizer: OPTIMIZER, evalEvery: STEPS }, newTrainState());
   return { params, state };

@@ -80,6 +80,7 @@ class KernelRunner {
     // gpu.js reads Int32Array like any array-like (its typings just omit it)
     const result = entry.kernel(...(args as KernelVariable[]));
     this.checkBackend(spec, entry.kernel);
+    this.checkGlError(spec, entry.kernel);
     const flat = specResult(spec, result);
     this.observe?.(spec, args, flat);
     return flat;
@@ -105,6 +106,14 @@ class KernelRunner {
     if (ran !== this.backend) {
       throw new Error(`${spec.source.name} ran on gpu.js ${ran}, not ${this.backend}: ${kernel.kernel.fallbackReason ?? 'no reason given'}`);
     }
+  }
+
+  // a GL kernel that failed (an output texture past the GL's size limit, say) reads back zeros, with
+  // only a console warning from the browser: say so loudly instead
+  private checkGlError<C extends KernelConstants>(spec: KernelSpec<C>, kernel: IKernelRunShortcut): void {
+    const gl = (kernel.kernel as { context?: { getError?: () => number } }).context;
+    const error = gl?.getError?.() ?? 0;
+    if (error) throw new Error(`${spec.source.name} (output ${spec.output.join('×')}) failed on gpu.js ${this.backend}: GL error 0x${error.toString(16)}`);
   }
 
   count(): number {
@@ -245,7 +254,7 @@ export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps 
       const c1 = 1 - h.beta1 ** h.step;
       const c2 = 1 - h.beta2 ** h.step;
       const N = w.length;
-      const next = k.run(adamwSpec(N), w, g, m, v, h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, c1, c2);
+      const next = k.run(adamwSpec(N), w, g, m, v, N, h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, c1, c2);
       m.set(next.subarray(0, N));
       v.set(next.subarray(N, 2 * N));
       w.set(next.subarray(2 * N));

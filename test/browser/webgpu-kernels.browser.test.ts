@@ -19,22 +19,23 @@ interface Call {
   result: Float32Array;
 }
 
-// the first run of each (kernel, constants): a training step with AdamW, one with SGD, an evaluation
+// the first run of each (kernel, constants) at the lecture's sizes: a training step of 32 words with
+// AdamW, one with SGD, an evaluation of 512 words (the engine's chunk)
 async function recordKernels(): Promise<Call[]> {
   const calls = new Map<string, Call>();
   const ops = createGpuOps('cpu', (spec, args, result) => {
     const key = `${spec.source.name} ${JSON.stringify(spec.constants)}`;
     if (!calls.has(key)) calls.set(key, { spec: spec as unknown as KernelSpec<KernelConstants>, args: args.map((a) => (typeof a === 'number' ? a : a.slice())), result: result.slice() });
   });
-  const { params, cfg } = randomModel(3, 7, { nEmbd: 8, nHidden: 16 });
+  const { params, cfg } = randomModel(3, 7, { nEmbd: 24, nHidden: 128 });
   const engine = convEngine(params, cfg, ops, split.train.slice(0, 200).map((w) => vocab.encode(w)));
   const rng = new PythonRandom(3);
   for (const name of ['adamw', 'sgd'] as const) {
     const grads = engine.newGrads();
-    engine.step(rng, 12, grads);
+    engine.step(rng, 32, grads);
     new Optimizer({ name, lr: 0.01, decayAt: 1, weightDecay: 0.01 }, ops).step(params, grads, 0.01, 0);
   }
-  engine.evaluate(split.val.slice(0, 20).map((w) => vocab.encode(w)));
+  engine.evaluate(split.val.slice(0, 512).map((w) => vocab.encode(w)));
   ops.destroy();
   return [...calls.values()];
 }
