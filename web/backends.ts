@@ -16,12 +16,18 @@ export interface PageBackend {
 const OFFERED: { id: Backend; label: string }[] = [
   { id: 'wasm', label: 'WebAssembly SIMD (this library’s kernels)' },
   { id: 'webgl2', label: 'gpu.js WebGL2' },
-  { id: 'webasm', label: 'gpu.js WebAssembly' },
   { id: 'cpu', label: 'gpu.js plain JavaScript' },
 ];
 
 /** Why gpu.js's WebGPU backend, when the browser has it, is shown but not offered for training. */
 const WEBGPU_ASYNC = 'gpu.js WebGPU kernels return Promises and the engine’s ops are synchronous; its kernels are tested one by one (npm run test:browser)';
+
+/**
+ * Why gpu.js's WebAssembly backend is not offered: it gives every kernel, at every batch size, a
+ * WebAssembly.Memory of its own, and Chromium lets a page hold about 125 at once; a run of the
+ * lecture's model with a dev evaluation needs more ("could not allocate memory").
+ */
+const WEBASM_MEMORIES = 'gpu.js gives each kernel at each batch size its own WebAssembly.Memory, and a page may hold about 125: a run with a dev evaluation needs more';
 
 /** Every backend the page knows, best first, with whether it runs here. */
 export async function pageBackends(): Promise<PageBackend[]> {
@@ -33,7 +39,7 @@ export async function pageBackends(): Promise<PageBackend[]> {
     }
   });
   const webgpu = !GPU.isWebGPUSupported ? 'this browser has no WebGPU' : (await GPU.isWebGPUAvailable()) ? WEBGPU_ASYNC : 'WebGPU gave no adapter here';
-  backends.splice(2, 0, { id: 'webgpu', label: 'gpu.js WebGPU', choice: null, reason: webgpu });
+  backends.splice(2, 0, { id: 'webgpu', label: 'gpu.js WebGPU', choice: null, reason: webgpu }, { id: 'webasm', label: 'gpu.js WebAssembly', choice: null, reason: WEBASM_MEMORIES });
   return backends;
 }
 

@@ -105,13 +105,18 @@ async function runTraining(): Promise<void> {
   const threads = picked.id === 'wasm' ? wasmThreads() : 1;
   ui.backendStatus.textContent = `running: ${describeBackend(picked.choice)}${picked.id === 'wasm' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`;
   setRunning(true);
-  // targets/s over the last second or so of steps
+  // targets/s over the last second or so of steps, and over the run's steps after its first (which
+  // builds the kernels), evaluations aside
   const recent: { time: number; targets: number }[] = [];
+  const began = { seconds: session.state.seconds, steps: 0, firstStepAt: 0, lastStepAt: 0, targets: 0 };
   let drawn = 0;
   try {
     await session.train(picked.choice, threads, run, {
       onStep: (info) => {
         const now = performance.now();
+        if (began.steps++ === 0) began.firstStepAt = now;
+        else began.targets += info.targets;
+        began.lastStepAt = now;
         recent.push({ time: now, targets: info.targets });
         while (recent.length > 2 && now - recent[0].time > 1000) recent.shift();
         if (now - drawn < 200) return;
@@ -129,7 +134,9 @@ async function runTraining(): Promise<void> {
   } finally {
     setRunning(false);
     showProgress();
-    ui.backendStatus.textContent = `ran: ${describeBackend(picked.choice)} — ${session.state.step.toLocaleString('en')} steps in ${session.state.seconds.toFixed(1)} s`;
+    const stepSeconds = (began.lastStepAt - began.firstStepAt) / 1000;
+    const rate = stepSeconds > 0 ? Math.round(began.targets / stepSeconds).toLocaleString('en') : '–';
+    ui.backendStatus.textContent = `ran: ${describeBackend(picked.choice)} — ${began.steps.toLocaleString('en')} steps in ${(session.state.seconds - began.seconds).toFixed(1)} s (training ${rate} targets/s)`;
   }
 }
 

@@ -44,7 +44,9 @@ export interface RunSettings {
 
 export class Session {
   readonly state: TrainState = newTrainState();
+  // training's batches and sampling draw from separate generators, so names shown during a run do not change its batches
   private readonly rng = new PythonRandom(42);
+  private readonly sampleRng = new PythonRandom(1);
   private stopping = false;
 
   private constructor(
@@ -94,10 +96,10 @@ export class Session {
     this.stopping = true;
   }
 
-  /** `count` new names at `temperature`, from the session's generator (seeded once, so each call gives new ones). */
+  /** `count` new names at `temperature` (the sampling generator is seeded once, so each call gives new ones). */
   sample(count: number, temperature: number): string[] {
     const generator = new CachedGenerator(this.params, this.config);
-    return Array.from({ length: count }, () => this.vocab.decode(generator.generate(this.rng, { temperature, topK: 0 }, 50)));
+    return Array.from({ length: count }, () => this.vocab.decode(generator.generate(this.sampleRng, { temperature, topK: 0 }, 50)));
   }
 
   /** The model as a .safetensors file, as `makemore train` writes it. */

@@ -9,19 +9,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
+import { openDemo, trainInPage, type Demo } from './demo-driver.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const viteConfig = join(root, 'web/vite.config.ts');
 const STEPS = 200;
 const BATCH = 8; // words a step: SwiftShader runs the GL kernels on this machine's CPU
 const SCREENSHOT = join(root, 'out/browser/demo.png');
 
-let server: PreviewServer;
-let browser: Browser;
+let demo: Demo;
 let page: Page;
 const scratch = mkdtempSync(join(tmpdir(), 'makemore-demo-'));
 
@@ -34,17 +31,12 @@ function cli(...args: string[]): string {
 const text = async (selector: string) => (await page.textContent(selector)) ?? '';
 
 beforeAll(async () => {
-  await build({ configFile: viteConfig, logLevel: 'warn' });
-  server = await preview({ configFile: viteConfig, preview: { port: 0 }, logLevel: 'warn' });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1100, height: 1100 }, acceptDownloads: true });
-  await page.goto(server.resolvedUrls!.local[0]);
-  await page.waitForSelector('body[data-ready=true]');
+  demo = await openDemo();
+  page = demo.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -58,18 +50,14 @@ describe('the demo page [webgl2]', () => {
   });
 
   it(`trains ${STEPS} steps on WebGL2: the loss falls, the dev loss is shown, names appear`, async () => {
-    await page.selectOption('#backend', 'webgl2');
-    await page.fill('#steps', String(STEPS));
-    await page.fill('#batch', String(BATCH));
-    await page.fill('#eval-every', String(STEPS));
-    await page.click('#train');
-    await page.waitForSelector('body[data-running=false]', { timeout: 900_000 });
-    expect(await text('#error')).toBe('');
-    const status = await text('#backend-status');
-    console.log(`demo run: ${status}; ${await text('#stat-speed')} targets/s; loss ${await text('#stat-loss')}; dev ${await text('#stat-dev')}`);
-    expect(status).toMatch(/^ran: backend webgl2 \(webgl2: requested\)/);
+    // two dev evaluations, so that the chart draws the dev loss as a line
+    const run = await trainInPage(page, 'webgl2', { steps: STEPS, batch: BATCH, evalEvery: STEPS / 2 }, 900_000);
+    expect(run.error).toBe('');
+    console.log(`demo run: ${run.status}; loss ${run.loss}; dev ${run.dev}`);
+    expect(run.status).toMatch(/^ran: backend webgl2 \(webgl2: requested\)/);
+    expect(run.targetsPerSecond).toBeGreaterThan(0);
     expect(await text('#stat-step')).toBe(String(STEPS));
-    const [first, last] = (await text('#stat-loss')).split(' → ').map(Number);
+    const [first, last] = run.loss.split(' → ').map(Number);
     expect(last).toBeLessThan(first - 0.3);
     expect(await page.$$eval('#samples li', (items) => items.length)).toBe(10);
     expect(await page.$$eval('#chart svg path', (paths) => paths.length)).toBeGreaterThan(0);

@@ -43,12 +43,12 @@ async function recordKernels(): Promise<Call[]> {
 const calls = await recordKernels();
 const unavailable = !GPU.isWebGPUSupported ? 'no navigator.gpu in this browser' : !(await GPU.isWebGPUAvailable()) ? 'navigator.gpu gave no adapter' : null;
 
-describe.skipIf(unavailable !== null)(`gpu.js kernels [gpu.js webgpu]${unavailable ? ` unavailable: ${unavailable}` : ''}`, () => {
+describe.skipIf(unavailable !== null)(`gpu.js kernels replayed [gpu.js webgpu]${unavailable ? ` unavailable: ${unavailable}` : ''}`, () => {
   it('replays every kernel of the ops', () => expect(calls.length).toBeGreaterThanOrEqual(20));
 
   for (const call of calls) {
     const shape = Object.entries(call.spec.constants).map(([k, v]) => `${k} ${v}`).join(', ');
-    it(`${call.spec.source.name} (${shape}, output ${call.spec.output.join('×')}) ≡ gpu.js cpu`, async () => {
+    it(`${call.spec.source.name}: ${shape ? `${shape}, ` : ''}output ${call.spec.output.join('×')}, ≡ gpu.js cpu`, async () => {
       const gpu = new GPU({ mode: 'webgpu' });
       try {
         const kernel = buildKernel(gpu, call.spec);
