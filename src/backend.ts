@@ -100,7 +100,10 @@ function runProbe(mode: GpuJsMode): ProbeResult {
 
 function unavailableReason(mode: GpuJsMode, e: unknown): string {
   // gpu.js's own message for this case ("A requested mode of … and is not supported") does not say why
-  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) return 'no headless-gl context (the optional "gl" package is not installed or failed to build)';
+  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
+    const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+    return inNode ? 'no headless-gl context (the optional "gl" package is not installed or failed to build)' : 'headless-gl is for Node, not a browser';
+  }
   if (mode === 'webgl2' && !GPU.isWebGL2Supported) return 'no WebGL2 context (it needs a browser with WebGL2)';
   return e instanceof Error ? e.message : String(e);
 }
