@@ -65,6 +65,8 @@ export function convBackwardWeightRef(x: Float32Array, dy: Float32Array, start: 
 // plain products: dx = Σ_j taps_j · W_jᵀ and dW_j = xᵀ · taps_j. The three products are blocked
 // (layout.ts), and walk their operands with index locals advanced by addition: the webasm backend
 // evaluates each index expression afresh per load, in float32, so a product per load costs more.
+// They advance by `+= 1`, never `++`: gpu.js types these locals as floats, and WGSL (its WebGPU
+// backend) has no increment of a float.
 
 /** The sizes baked into the conv kernels; `field` = (K−1)·d + 1, the span one tap set covers. */
 export type ConvConstants = { cIn: number; cOut: number; K: number; dilation: number; field: number };
@@ -95,10 +97,10 @@ export function convForwardKernel(this: KernelThis<ConvConstants>, x: Float32Arr
       y1 += x[x1] * wv;
       y2 += x[x2] * wv;
       y3 += x[x3] * wv;
-      x0++;
-      x1++;
-      x2++;
-      x3++;
+      x0 += 1;
+      x1 += 1;
+      x2 += 1;
+      x3 += 1;
       wi += this.constants.cOut;
     }
   }
@@ -124,7 +126,7 @@ export function convTapSumsKernel(this: KernelThis<ConvConstants>, dy: Float32Ar
     if (p > hi || p >= positions) break;
     if (start[p] !== first) break;
     acc += dy[p * this.constants.cOut + o];
-    p++;
+    p += 1;
   }
   return acc;
 }
@@ -154,10 +156,10 @@ export function convBackwardInputKernel(this: KernelThis<ConvConstants>, taps: F
       dx1 += taps[t1] * wv;
       dx2 += taps[t2] * wv;
       dx3 += taps[t3] * wv;
-      t0++;
-      t1++;
-      t2++;
-      t3++;
+      t0 += 1;
+      t1 += 1;
+      t2 += 1;
+      t3 += 1;
       wi += this.constants.K * this.constants.cIn;
     }
   }

@@ -59,8 +59,9 @@ export function headBackwardRef(dlogits: Float32Array, h: Float32Array, w: Float
 }
 
 // gpu.js kernels over padded rows (layout.ts): R = paddedRows(P). The three products are blocked
-// (layout.ts), with index locals advanced by addition; cross-entropy runs as log-sum-exp (R), then
-// the per-position loss (R) and dlogits (R, V) from it, one thread per element.
+// (layout.ts), with index locals advanced by addition (`+= 1`: conv1d.ts says why); cross-entropy
+// runs as log-sum-exp (R), then the per-position loss (R) and dlogits (R, V) from it, one thread per
+// element.
 
 export type HeadConstants = { H: number; V: number };
 
@@ -83,7 +84,7 @@ export function headForwardKernel(this: KernelThis<HeadConstants>, h: Float32Arr
     z1 += hv * w[w1];
     z2 += hv * w[w2];
     z3 += hv * w[w3];
-    hi++;
+    hi += 1;
     w0 += this.constants.V;
     w1 += this.constants.V;
     w2 += this.constants.V;
@@ -134,11 +135,11 @@ export function headBackwardInputKernel(this: KernelThis<HeadConstants>, dlogits
     dh1 += dlogits[g1] * wv;
     dh2 += dlogits[g2] * wv;
     dh3 += dlogits[g3] * wv;
-    g0++;
-    g1++;
-    g2++;
-    g3++;
-    wi++;
+    g0 += 1;
+    g1 += 1;
+    g2 += 1;
+    g3 += 1;
+    wi += 1;
   }
   return [dh0, dh1, dh2, dh3];
 }

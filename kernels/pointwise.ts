@@ -71,15 +71,19 @@ export function sgdKernel(this: KernelThis<NoConstants>, w: Float32Array, g: Flo
   return w[this.thread.x] - lr * g[this.thread.x];
 }
 
-// w, g, m, v (N), hyperparameters → (3, N): rows m′, v′, w′. The host passes 1 − β (in float32,
-// 1 − 0.999 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
-// One kernel, three rows (gpu.js kernel maps do not run on webasm); the w′ row recomputes m′ and v′.
+// w, g, m, v (N), hyperparameters → (3·N): m′, v′, w′ one after the other. The host passes 1 − β
+// (in float32, 1 − 0.999 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
+// One kernel, three parts (gpu.js kernel maps do not run on webasm); the w′ part recomputes m′ and
+// v′. The output is one-dimensional: a GL backend stores an (N, 3) output as an N-wide texture,
+// past WebGL's 8192 texels for the lecture's 32,768-element conv weights, and reads back zeros.
+// Which part a thread is in comes from comparisons, exact where a GL division need not be.
 export function adamwKernel(
   this: KernelThis<NoConstants>,
   w: Float32Array,
   g: Float32Array,
   m: Float32Array,
   v: Float32Array,
+  n: number,
   lr: number,
   beta1: number,
   beta2: number,
@@ -90,12 +94,21 @@ export function adamwKernel(
   c1: number,
   c2: number,
 ): number {
-  const i = this.thread.x;
+  let i = this.thread.x;
+  let part = 0;
+  if (i >= n) {
+    i -= n;
+    part = 1;
+  }
+  if (i >= n) {
+    i -= n;
+    part = 2;
+  }
   const m2 = beta1 * m[i] + oneMinusBeta1 * g[i];
   const v2 = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
   let result = m2;
-  if (this.thread.y === 1) result = v2;
-  if (this.thread.y === 2) result = w[i] - lr * (m2 / c1 / (Math.sqrt(v2 / c2) + eps) + weightDecay * w[i]);
+  if (part === 1) result = v2;
+  if (part === 2) result = w[i] - lr * (m2 / c1 / (Math.sqrt(v2 / c2) + eps) + weightDecay * w[i]);
   return result;
 }
 
@@ -112,5 +125,5 @@ export function sgdSpec(N: number): KernelSpec<NoConstants> {
 }
 
 export function adamwSpec(N: number): KernelSpec<NoConstants> {
-  return { source: adamwKernel, constants: {}, output: [N, 3] };
+  return { source: adamwKernel, constants: {}, output: [3 * N] };
 }

@@ -7,19 +7,19 @@
 import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
 import { wasmUnavailableReason } from './engine/wasm-ops.ts';
 
-export const BACKEND_MODES = ['auto', 'wasm', 'cpu', 'webasm', 'headlessgl', 'gpu'] as const;
+export const BACKEND_MODES = ['auto', 'wasm', 'cpu', 'webasm', 'headlessgl', 'webgl2', 'gpu'] as const;
 export type BackendMode = (typeof BACKEND_MODES)[number];
 /** A backend that runs: 'wasm', or a mode gpu.js is built with. */
 export type Backend = Exclude<BackendMode, 'auto'>;
-/** A gpu.js mode; 'gpu' lets gpu.js pick its best (headlessgl, webgl2, webgl, webasm). */
+/** A gpu.js mode: 'webgl2' is a browser's GL; 'gpu' lets gpu.js pick its best (headlessgl, webgl2, webgl, webasm). */
 export type GpuJsMode = Exclude<Backend, 'wasm'>;
 
 export const BACKEND_ENV = 'MAKEMORE_BACKEND';
 /**
  * What 'auto' tries, best first: the WebAssembly SIMD kernels (8–10× gpu.js webasm in `npm run
- * bench`), then gpu.js's GL, WebAssembly and plain-JS backends.
+ * bench`), then gpu.js's GL (headless in Node, WebGL2 in a browser), WebAssembly and plain-JS backends.
  */
-export const AUTO_ORDER: readonly Backend[] = ['wasm', 'headlessgl', 'webasm', 'cpu'];
+export const AUTO_ORDER: readonly Backend[] = ['wasm', 'headlessgl', 'webgl2', 'webasm', 'cpu'];
 
 /** The backend {@link selectBackend} chose, and why. */
 export interface BackendChoice {
@@ -100,7 +100,11 @@ function runProbe(mode: GpuJsMode): ProbeResult {
 
 function unavailableReason(mode: GpuJsMode, e: unknown): string {
   // gpu.js's own message for this case ("A requested mode of … and is not supported") does not say why
-  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) return 'no headless-gl context (the optional "gl" package is not installed or failed to build)';
+  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
+    const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+    return inNode ? 'no headless-gl context (the optional "gl" package is not installed or failed to build)' : 'headless-gl is for Node, not a browser';
+  }
+  if (mode === 'webgl2' && !GPU.isWebGL2Supported) return 'no WebGL2 context (it needs a browser with WebGL2)';
   return e instanceof Error ? e.message : String(e);
 }
 

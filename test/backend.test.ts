@@ -21,7 +21,7 @@ describe('backend modes', () => {
 
   it('parses every known mode and names the allowed values for an unknown one', () => {
     for (const mode of BACKEND_MODES) expect(parseBackendMode(mode)).toBe(mode);
-    expect(() => parseBackendMode('webgl9')).toThrow(/unknown backend "webgl9": expected one of auto, wasm, cpu, webasm, headlessgl, gpu/);
+    expect(() => parseBackendMode('webgl9')).toThrow(/unknown backend "webgl9": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu/);
   });
 });
 
@@ -53,7 +53,7 @@ describe('selectBackend', () => {
 
   it('rejects an unknown mode from the environment, naming the variable and the allowed values', () => {
     vi.stubEnv(BACKEND_ENV, 'tpu');
-    expect(() => selectBackend()).toThrow(/MAKEMORE_BACKEND: unknown backend "tpu": expected one of auto, wasm, cpu, webasm, headlessgl, gpu/);
+    expect(() => selectBackend()).toThrow(/MAKEMORE_BACKEND: unknown backend "tpu": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu/);
   });
 
   it('rejects an unknown option', () => {

@@ -4,9 +4,8 @@
 // the next, at two batch sizes, with the parameters and gradients where the engine puts them.
 
 import { expect, it } from 'vitest';
-import { describeBackends } from './kernels-harness.ts';
+import { describeBackends, maxRelError } from './kernels-harness.ts';
 import { randomModel, split, vocab } from './equivalence-helpers.ts';
-import { maxRelError } from './fixture.ts';
 import { ConvModel } from '../src/models/conv.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import { packWords } from '../src/data/packed-batch.ts';

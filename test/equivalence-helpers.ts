@@ -1,13 +1,13 @@
 // Shared setup for tree ≡ conv tests: a random model (with non-trivial BatchNorm state) and real names.
-import { readFileSync } from 'node:fs';
 import { PythonRandom } from '../src/rng.ts';
 import { initHierarchical, type ModelConfig, type ParamSet } from '../src/params.ts';
 import { parseItems } from '../src/data/items.ts';
 import { Vocab } from '../src/data/vocab.ts';
 import { lectureSplit } from '../src/data/split.ts';
+// through Vite, so that the suites using it run in a browser page too (test/browser/)
+import namesText from '../data/names.txt?raw';
 
-const namesFile = new URL('../data/names.txt', import.meta.url);
-export const names = parseItems(readFileSync(namesFile, 'utf8'), 'data/names.txt');
+export const names = parseItems(namesText, 'data/names.txt');
 export const vocab = Vocab.fromItems(names, 'data/names.txt');
 export const split = lectureSplit(names.map((i) => i.text));
 

@@ -1,10 +1,9 @@
 // The heart of the engine: the conv form over whole words is the tree form, window by window.
 import { describe, expect, it } from 'vitest';
 import { randomModel, split, vocab } from './equivalence-helpers.ts';
-import { maxRelError } from './fixture.ts';
 import { TreeModel } from '../src/models/tree.ts';
 import { ConvModel } from '../src/models/conv.ts';
-import { describeBackends } from './kernels-harness.ts';
+import { describeBackends, maxRelError } from './kernels-harness.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import { packWords } from '../src/data/packed-batch.ts';
 import { buildWindows } from '../src/data/windows.ts';

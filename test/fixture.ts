@@ -38,14 +38,3 @@ export function referenceParams(): ParamSet {
   return params;
 }
 
-/** Tensor-relative error: max |a − b| / max |b| (elements far below the tensor's scale are judged at that scale). */
-export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}

@@ -1,10 +1,17 @@
 // Shared by the kernel tests: run a suite once per backend available here (and say, in the output,
 // which ran and why the others did not), fixed random inputs, and the float32 tolerance.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, TestRunner } from 'vitest';
 import { testBackends } from './test-backends.ts';
 import type { OpenOps } from '../src/engine/open-ops.ts';
 import { PythonRandom } from '../src/rng.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The largest max |a − ref| / max |ref| of the test's comparisons: scripts/kernel-errors.mjs tabulates it from the JSON report. */
+    maxError?: number;
+  }
+}
 
 /** Kernels compute in float32 (the cpu backend in float64): max |a − ref| ≤ TOLERANCE · max |ref|. */
 export const TOLERANCE = 1e-5;
@@ -79,5 +86,19 @@ export function expectClose(actual: Float32Array, expected: ArrayLike<number>, t
     scale = Math.max(scale, Math.abs(expected[i]));
   }
   const bound = tolerance * Math.max(scale, Number.MIN_VALUE);
+  const meta = TestRunner.getCurrentTest()?.meta;
+  if (meta) meta.maxError = Math.max(meta.maxError ?? 0, diff / Math.max(scale, Number.MIN_VALUE));
   expect(diff, `max |diff| ${diff.toExponential(2)} at ${worst} (got ${actual[worst]}, want ${expected[worst]}), bound ${bound.toExponential(2)}`).toBeLessThanOrEqual(bound);
+}
+
+/** Tensor-relative error: max |a − b| / max |b| (elements far below the tensor's scale are judged at that scale). */
+export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
 }

@@ -1,14 +1,15 @@
 // The elementwise and optimizer ops of every backend (kernels/pointwise.ts, pointwise.as.ts) against the references.
 
-import { it } from 'vitest';
+import { describe, it } from 'vitest';
 import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef, type AdamWHyper } from '../kernels/pointwise.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { describeBackends, expectClose, gaussian } from './kernels-harness.ts';
 
-// past the wasm backend's threshold for splitting elementwise work over threads, with a ragged end
-const N = 16384 + 27;
+// an odd length; past the wasm backend's threshold for splitting elementwise work over threads,
+// with a ragged end; and the lecture's conv weight (2·128 × 128): past what a GL texture holds in one row
+const LENGTHS = [37 * 7, 16384 + 27, 2 * 128 * 128];
 
-describeBackends('pointwise kernels', (ops) => {
+describeBackends('pointwise kernels', (ops) => LENGTHS.forEach((N) => describe(`N = ${N}`, () => {
   const rng = new PythonRandom(7);
   const x = gaussian(rng, N, 2);
   const dy = gaussian(rng, N);
@@ -51,4 +52,4 @@ describeBackends('pointwise kernels', (ops) => {
       expectClose(got.w, want.w);
     });
   }
-});
+})));

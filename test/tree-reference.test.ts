@@ -1,6 +1,7 @@
 // The tree form against the lecture's own PyTorch code (float64 fixture), at float32 tolerance.
 import { describe, expect, it } from 'vitest';
-import { reference, referenceParams, maxRelError } from './fixture.ts';
+import { reference, referenceParams } from './fixture.ts';
+import { maxRelError } from './kernels-harness.ts';
 import { TreeModel } from '../src/models/tree.ts';
 import { inferConfig } from '../src/params.ts';
 

@@ -2,9 +2,9 @@
 
 import { readItemsFile } from '../io/text-file.ts';
 import { Vocab } from '../data/vocab.ts';
-import { lectureSplit, splitSizes, type Split, type SplitName } from '../data/split.ts';
+import { encodeSplit } from '../data/encoded-split.ts';
+import { splitSizes, type Split, type SplitName } from '../data/split.ts';
 import { InputError } from '../errors.ts';
-import type { Item } from '../data/items.ts';
 
 export const DEFAULT_DATA = 'data/names.txt';
 
@@ -19,11 +19,7 @@ export interface Dataset {
 export function loadDataset(file: string, vocab?: Vocab): Dataset {
   const items = readItemsFile(file);
   const v = vocab ?? Vocab.fromItems(items, file);
-  const encoded = new Map<Item, number[]>(items.map((item) => [item, encodeItem(v, item, file)]));
-  const split = lectureSplit(items);
-  const words = { train: split.train.map((i) => encoded.get(i)!), val: split.val.map((i) => encoded.get(i)!), test: split.test.map((i) => encoded.get(i)!) };
-  const text = { train: split.train.map((i) => i.text), val: split.val.map((i) => i.text), test: split.test.map((i) => i.text) };
-  return { file, vocab: v, words, text };
+  return { file, vocab: v, ...encodeSplit(items, v, file) };
 }
 
 /** Refuses data whose split leaves one of `needed` empty (too few items), saying what the split gave and how many items would do. */
@@ -37,12 +33,4 @@ export function requireSplits(data: Dataset, needed: SplitName[], purpose: strin
     data.file,
     `${total} item${total === 1 ? '' : 's'} split 80/10/10 into ${train.length} train, ${val.length} val, ${test.length} test; ${purpose} needs ${needed.join(' and ')} items (at least ${enough} items in the file)`,
   );
-}
-
-function encodeItem(vocab: Vocab, item: Item, file: string): number[] {
-  for (const c of item.text) {
-    if (c === '.') throw new InputError(file, `'.' is reserved as the end-of-word token and cannot appear in an item ("${item.text}")`, item.line);
-    if (!vocab.has(c)) throw new InputError(file, `character ${JSON.stringify(c)} in "${item.text}" is not in the model's vocabulary (${vocab.chars.join('')})`, item.line);
-  }
-  return vocab.encode(item.text);
 }

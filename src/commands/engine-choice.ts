@@ -26,7 +26,7 @@ export const BACKEND_OPTIONS: OptionSpec = {
 
 const MAX_THREADS = 64;
 
-export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headlessgl|gpu for the conv engine (default $MAKEMORE_BACKEND or auto)
+export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headlessgl|webgl2|gpu for the conv engine (webgl2: in a browser) (default $MAKEMORE_BACKEND or auto)
   --threads N          threads of the wasm backend (default: this machine's ${os.cpus().length} cores)
 `;
 

@@ -28,11 +28,35 @@ export interface GpuOps extends ConvOps {
   destroy(): void;
 }
 
-type KernelArg = Float32Array | Int32Array | number;
+export type KernelArg = Float32Array | Int32Array | number;
 
 interface Built {
   kernel: IKernelRunShortcut;
   output: string;
+}
+
+/** Told of every kernel run: its spec, arguments and flat result (test/browser/ replays them on WebGPU). */
+export type KernelObserver = <C extends KernelConstants>(spec: KernelSpec<C>, args: KernelArg[], result: Float32Array) => void;
+
+/** A spec's kernel on `gpu`, with the settings every runner uses; the output is set per call (dynamicOutput). */
+export function buildKernel<C extends KernelConstants>(gpu: GPU, spec: KernelSpec<C>): IKernelRunShortcut {
+  return gpu
+    .createKernel(spec.source as unknown as KernelFunction, {
+      constants: spec.constants,
+      output: [...spec.output],
+      dynamicOutput: true,
+      dynamicArguments: true,
+      precision: 'single',
+      tactic: 'precision',
+      ...(spec.blocking ? { returnType: 'Array(4)' as const } : {}),
+    })
+    .setLoopMaxIterations(MAX_POSITIONS);
+}
+
+/** A kernel's result as one flat Float32Array in its spec's layout (a blocked kernel's unblocked). */
+export function specResult<C extends KernelConstants>(spec: KernelSpec<C>, result: unknown): Float32Array {
+  const raw = flatten(result, spec.output.reduce((a, b) => a * b, spec.blocking ? 4 : 1));
+  return spec.blocking ? unblock(raw, spec.output, spec.blocking) : raw;
 }
 
 /** Builds kernels from specs on one GPU instance, caches them, and runs them to flat Float32Arrays. */
@@ -42,6 +66,7 @@ class KernelRunner {
   constructor(
     private readonly gpu: GPU,
     readonly backend: string,
+    private readonly observe?: KernelObserver,
   ) {}
 
   /** The kernel's whole output, flat in gpu.js order; a blocked kernel's as its unblocked result. */
@@ -55,8 +80,10 @@ class KernelRunner {
     // gpu.js reads Int32Array like any array-like (its typings just omit it)
     const result = entry.kernel(...(args as KernelVariable[]));
     this.checkBackend(spec, entry.kernel);
-    const raw = flatten(result, spec.output.reduce((a, b) => a * b, spec.blocking ? 4 : 1));
-    return spec.blocking ? unblock(raw, spec.output, spec.blocking) : raw;
+    this.checkGlError(spec, entry.kernel);
+    const flat = specResult(spec, result);
+    this.observe?.(spec, args, flat);
+    return flat;
   }
 
   private kernelFor<C extends KernelConstants>(spec: KernelSpec<C>): Built {
@@ -65,17 +92,7 @@ class KernelRunner {
     const key = JSON.stringify(spec.constants);
     let entry = bySource.get(key);
     if (!entry) {
-      const kernel = this.gpu
-        .createKernel(spec.source as unknown as KernelFunction, {
-          constants: spec.constants,
-          output: [...spec.output],
-          dynamicOutput: true,
-          dynamicArguments: true,
-          precision: 'single',
-          tactic: 'precision',
-          ...(spec.blocking ? { returnType: 'Array(4)' as const } : {}),
-        })
-        .setLoopMaxIterations(MAX_POSITIONS);
+      const kernel = buildKernel(this.gpu, spec);
       keepFlat(kernel);
       entry = { kernel, output: spec.output.join('x') };
       bySource.set(key, entry);
@@ -89,6 +106,14 @@ class KernelRunner {
     if (ran !== this.backend) {
       throw new Error(`${spec.source.name} ran on gpu.js ${ran}, not ${this.backend}: ${kernel.kernel.fallbackReason ?? 'no reason given'}`);
     }
+  }
+
+  // a GL kernel that failed (an output texture past the GL's size limit, say) reads back zeros, with
+  // only a console warning from the browser: say so loudly instead
+  private checkGlError<C extends KernelConstants>(spec: KernelSpec<C>, kernel: IKernelRunShortcut): void {
+    const gl = (kernel.kernel as { context?: { getError?: () => number } }).context;
+    const error = gl?.getError?.() ?? 0;
+    if (error) throw new Error(`${spec.source.name} (output ${spec.output.join('×')}) failed on gpu.js ${this.backend}: GL error 0x${error.toString(16)}`);
   }
 
   count(): number {
@@ -145,10 +170,10 @@ function positions(P: number): number {
 }
 
 /** The ops on a gpu.js backend, e.g. `createGpuOps(selectBackend().mode)`; call `destroy()` when done. */
-export function createGpuOps(mode: GpuJsMode): GpuOps {
+export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps {
   const gpu = new GPU({ mode });
   const backend = kernelBackendName((gpu as unknown as { Kernel: unknown }).Kernel);
-  const k = new KernelRunner(gpu, backend);
+  const k = new KernelRunner(gpu, backend, observe);
   // (P, C) activations as the kernels' (paddedRows(P), C): the rows behind a view, else a padded copy
   const rows = (x: Float32Array, P: number, C: number) => {
     const size = paddedRows(P) * C;
@@ -229,7 +254,7 @@ export function createGpuOps(mode: GpuJsMode): GpuOps {
       const c1 = 1 - h.beta1 ** h.step;
       const c2 = 1 - h.beta2 ** h.step;
       const N = w.length;
-      const next = k.run(adamwSpec(N), w, g, m, v, h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, c1, c2);
+      const next = k.run(adamwSpec(N), w, g, m, v, N, h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, c1, c2);
       m.set(next.subarray(0, N));
       v.set(next.subarray(N, 2 * N));
       w.set(next.subarray(2 * N));

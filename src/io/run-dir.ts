@@ -24,8 +24,7 @@ import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safete
 import { checkpointFromSafetensors, checkpointToSafetensors, type LoadedCheckpoint } from './checkpoint.ts';
 import { readCheckpointFile, saveCheckpoint } from './checkpoint-file.ts';
 import { writeFileAtomic } from './atomic-file.ts';
-import { lineChart } from '../plot/svg.ts';
-import { blockAverage } from '../plot/block-average.ts';
+import { lossChart } from '../plot/loss-chart.ts';
 
 export const MODEL_FILE = 'model.safetensors';
 export const RESUME_FILE = 'resume.safetensors';
@@ -112,18 +111,8 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
   return { checkpoint, best: bestParams, state, rngState: rng, moments };
 }
 
-/** The lecture's loss picture: per-step loss averaged over blocks (1000 steps, fewer for short runs), and dev loss. */
-function saveLossPlot(dir: string, state: TrainState): void {
-  const block = Math.max(1, Math.min(1000, Math.floor(state.losses.length / 20)));
-  const train = blockAverage(state.losses, block).map((loss, i): [number, number] => [Math.min((i + 1) * block, state.losses.length), loss]);
-  const svg = lineChart({
-    title: `training loss (mean of each ${block} steps) and dev loss`,
-    xLabel: 'step',
-    yLabel: 'loss',
-    series: [
-      { name: `train (${block}-step mean)`, points: train },
-      { name: 'dev', points: state.evals.map((e): [number, number] => [e.step, e.loss]) },
-    ],
-  });
+/** The lecture's loss picture (src/plot/loss-chart.ts) as loss.svg. */
+export function saveLossPlot(dir: string, state: TrainState): void {
+  const svg = lossChart(state.losses, state.evals);
   writeFileAtomic(join(dir, LOSS_PLOT_FILE), new TextEncoder().encode(svg));
 }

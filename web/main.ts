@@ -1,0 +1,195 @@
+// The demo page: pick data, a backend and a run length; watch the loss, speed and new names as the
+// model trains; sample at a temperature; save and load the model as .safetensors.
+
+import namesText from '../data/names.txt?raw';
+import { describeBackend } from '../src/index.ts';
+import { lossChart } from '../src/plot/loss-chart.ts';
+import { pageBackends, wasmThreads, type PageBackend } from './backends.ts';
+import { Session, type RunSettings } from './session.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  bundled: $<HTMLButtonElement>('use-bundled'),
+  dataFile: $<HTMLInputElement>('data-file'),
+  drop: $('drop'),
+  dataStatus: $('data-status'),
+  backend: $<HTMLSelectElement>('backend'),
+  steps: $<HTMLInputElement>('steps'),
+  batch: $<HTMLInputElement>('batch'),
+  lr: $<HTMLInputElement>('lr'),
+  evalEvery: $<HTMLInputElement>('eval-every'),
+  train: $<HTMLButtonElement>('train'),
+  stop: $<HTMLButtonElement>('stop'),
+  backendStatus: $('backend-status'),
+  step: $('stat-step'),
+  loss: $('stat-loss'),
+  speed: $('stat-speed'),
+  dev: $('stat-dev'),
+  chart: $('chart'),
+  temperature: $<HTMLInputElement>('temperature'),
+  temperatureValue: $<HTMLOutputElement>('temperature-value'),
+  sample: $<HTMLButtonElement>('sample'),
+  samples: $<HTMLOListElement>('samples'),
+  save: $<HTMLButtonElement>('save'),
+  load: $<HTMLInputElement>('load'),
+  modelStatus: $('model-status'),
+  error: $('error'),
+};
+
+let session: Session;
+let backends: PageBackend[] = [];
+let running = false;
+
+function showError(e: unknown): void {
+  ui.error.textContent = e instanceof Error ? e.message : String(e);
+}
+
+function guarded(action: () => void | Promise<void>): () => Promise<void> {
+  return async () => {
+    ui.error.textContent = '';
+    try {
+      await action();
+    } catch (e) {
+      showError(e);
+    }
+  };
+}
+
+function useData(name: string, text: string): void {
+  session = Session.fromText(name, text);
+  const { train, val, test } = session.words;
+  ui.dataStatus.textContent = `${name}: ${session.items.length.toLocaleString('en')} items, ${session.vocab.size} characters; split ${train.length.toLocaleString('en')} / ${val.length.toLocaleString('en')} / ${test.length.toLocaleString('en')} (train / dev / test). A new model: ${describeModel()}.`;
+  showProgress();
+  ui.samples.replaceChildren();
+}
+
+function describeModel(): string {
+  const c = session.config;
+  return `${c.nEmbd}-dim embeddings, ${c.nLayers} layers of ${c.nHidden}, ${session.params.count().toLocaleString('en')} parameters`;
+}
+
+async function useFile(file: File): Promise<void> {
+  useData(file.name, await file.text());
+}
+
+function showProgress(): void {
+  const { state } = session;
+  ui.step.textContent = state.step.toLocaleString('en');
+  const recent = state.losses.slice(-20);
+  ui.loss.textContent = state.losses.length ? `${state.losses[0].toFixed(3)} → ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(3)}` : '–';
+  const last = state.evals[state.evals.length - 1];
+  ui.dev.textContent = last ? `${last.loss.toFixed(4)} (step ${last.step})` : '–';
+  ui.chart.innerHTML = state.losses.length ? lossChart(state.losses, state.evals) : '';
+}
+
+function showSamples(names: string[]): void {
+  ui.samples.replaceChildren(...names.map((name) => Object.assign(document.createElement('li'), { textContent: name })));
+}
+
+function settings(): RunSettings {
+  const steps = Number(ui.steps.value);
+  const batchSize = Number(ui.batch.value);
+  const lr = Number(ui.lr.value);
+  const evalEvery = Number(ui.evalEvery.value);
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`Steps: expected a whole number ≥ 1, got "${ui.steps.value}"`);
+  if (!Number.isInteger(batchSize) || batchSize < 2) throw new Error(`Words a step: expected a whole number ≥ 2, got "${ui.batch.value}"`);
+  if (!(lr > 0)) throw new Error(`AdamW lr: expected a number > 0, got "${ui.lr.value}"`);
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new Error(`Dev loss every: expected a whole number ≥ 1, got "${ui.evalEvery.value}"`);
+  return { steps, batchSize, lr, evalEvery };
+}
+
+async function runTraining(): Promise<void> {
+  const picked = backends.find((b) => b.id === ui.backend.value);
+  if (!picked?.choice) throw new Error(`${picked?.label ?? ui.backend.value} cannot run here: ${picked?.reason ?? 'unknown backend'}`);
+  const run = settings();
+  const threads = picked.id === 'wasm' ? wasmThreads() : 1;
+  ui.backendStatus.textContent = `running: ${describeBackend(picked.choice)}${picked.id === 'wasm' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`;
+  setRunning(true);
+  // targets/s over the last second or so of steps, and over the run's steps after its first (which
+  // builds the kernels), evaluations aside
+  const recent: { time: number; targets: number }[] = [];
+  const began = { seconds: session.state.seconds, steps: 0, firstStepAt: 0, lastStepAt: 0, targets: 0 };
+  let drawn = 0;
+  try {
+    await session.train(picked.choice, threads, run, {
+      onStep: (info) => {
+        const now = performance.now();
+        if (began.steps++ === 0) began.firstStepAt = now;
+        else began.targets += info.targets;
+        began.lastStepAt = now;
+        recent.push({ time: now, targets: info.targets });
+        while (recent.length > 2 && now - recent[0].time > 1000) recent.shift();
+        if (now - drawn < 200) return;
+        drawn = now;
+        const span = (now - recent[0].time) / 1000;
+        const targets = recent.slice(1).reduce((n, r) => n + r.targets, 0);
+        if (span > 0) ui.speed.textContent = Math.round(targets / span).toLocaleString('en');
+        showProgress();
+      },
+      onEval: () => {
+        showProgress();
+        showSamples(session.sample(10, Number(ui.temperature.value)));
+      },
+    });
+  } finally {
+    setRunning(false);
+    showProgress();
+    const stepSeconds = (began.lastStepAt - began.firstStepAt) / 1000;
+    const rate = stepSeconds > 0 ? Math.round(began.targets / stepSeconds).toLocaleString('en') : '–';
+    ui.backendStatus.textContent = `ran: ${describeBackend(picked.choice)} — ${began.steps.toLocaleString('en')} steps in ${(session.state.seconds - began.seconds).toFixed(1)} s (training ${rate} targets/s)`;
+  }
+}
+
+function setRunning(on: boolean): void {
+  running = on;
+  for (const control of [ui.train, ui.bundled, ui.dataFile, ui.load, ui.backend, ui.save, ui.sample]) control.disabled = on;
+  ui.stop.disabled = !on;
+  document.body.dataset.running = String(on);
+}
+
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function start(): Promise<void> {
+  backends = await pageBackends();
+  for (const b of backends) {
+    const option = new Option(b.choice ? b.label : `${b.label} — unavailable`, b.id);
+    option.disabled = !b.choice;
+    option.title = b.choice ? describeBackend(b.choice) : b.reason;
+    ui.backend.add(option);
+  }
+  ui.backend.value = backends.find((b) => b.choice)!.id;
+  ui.backendStatus.textContent = backends.filter((b) => !b.choice).map((b) => `${b.label}: ${b.reason}`).join(' · ');
+  useData('names.txt', namesText);
+
+  ui.bundled.onclick = guarded(() => useData('names.txt', namesText));
+  ui.dataFile.onchange = guarded(() => (ui.dataFile.files?.[0] ? useFile(ui.dataFile.files[0]) : undefined));
+  ui.drop.ondragover = (e) => (e.preventDefault(), ui.drop.classList.add('over'));
+  ui.drop.ondragleave = () => ui.drop.classList.remove('over');
+  ui.drop.ondrop = (e) => {
+    e.preventDefault();
+    ui.drop.classList.remove('over');
+    const file = e.dataTransfer?.files[0];
+    if (file && !running) void guarded(() => useFile(file))();
+  };
+  ui.train.onclick = guarded(runTraining);
+  ui.stop.onclick = () => session.stop();
+  ui.temperature.oninput = () => (ui.temperatureValue.value = Number(ui.temperature.value).toFixed(2));
+  ui.sample.onclick = guarded(() => showSamples(session.sample(20, Number(ui.temperature.value))));
+  ui.save.onclick = guarded(() => download(session.save(), 'model.safetensors'));
+  ui.load.onchange = guarded(async () => {
+    const file = ui.load.files?.[0];
+    if (!file) return;
+    session = session.withCheckpoint(new Uint8Array(await file.arrayBuffer()), file.name);
+    ui.modelStatus.textContent = `loaded ${file.name}: ${describeModel()}, vocabulary ${JSON.stringify(session.vocab.chars.join(''))}`;
+    showProgress();
+    showSamples(session.sample(20, Number(ui.temperature.value)));
+  });
+  document.body.dataset.ready = 'true';
+}
+
+start().catch(showError);

@@ -1,0 +1,115 @@
+// One model in the page: its data (the lecture's split, encoded), its parameters and training
+// progress; trained on a chosen backend with the library's own loop, sampled, saved and loaded as
+// the same .safetensors file the CLI reads and writes.
+
+import {
+  BatchedGenerator,
+  firstNames,
+  hierarchicalStep,
+  plainSpec,
+  referenceOps,
+  convEngine,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  initHierarchical,
+  LECTURE_CONFIG,
+  newTrainState,
+  openOps,
+  Optimizer,
+  parseItems,
+  PythonRandom,
+  train,
+  Vocab,
+  type BackendChoice,
+  type EvalPoint,
+  type Item,
+  type ModelConfig,
+  type ParamSet,
+  type Split,
+  type StepInfo,
+  type TrainState,
+} from '../src/index.ts';
+import { encodeSplit } from '../src/data/encoded-split.ts';
+
+/** What the page is told while a run goes on. */
+export interface RunHooks {
+  onStep(info: StepInfo): void;
+  onEval(point: EvalPoint): void;
+}
+
+/** How long a run is, in steps from where the model is, and how each step trains. */
+export interface RunSettings {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Evaluate on the dev split every this many steps. */
+  evalEvery: number;
+}
+
+export class Session {
+  readonly state: TrainState = newTrainState();
+  // training's batches and sampling draw from separate generators, so names shown during a run do not change its batches
+  private readonly rng = new PythonRandom(42);
+  /** Seeds the next sample() call's names: each call gives new ones. */
+  private sampleSeed = 1;
+  private stopping = false;
+
+  private constructor(
+    /** Where the data came from, e.g. "names.txt". */
+    readonly dataName: string,
+    readonly items: Item[],
+    readonly vocab: Vocab,
+    readonly words: Split<number[]>,
+    readonly config: ModelConfig,
+    readonly params: ParamSet,
+  ) {}
+
+  /** A new lecture-sized model (seed 42) on the items of `text`; throws an InputError naming `name` and the line. */
+  static fromText(name: string, text: string): Session {
+    const items = parseItems(text, name);
+    const vocab = Vocab.fromItems(items, name);
+    const config = { vocabSize: vocab.size, ...LECTURE_CONFIG };
+    return new Session(name, items, vocab, encodeSplit(items, vocab, name).words, config, initHierarchical(config, new PythonRandom(42)));
+  }
+
+  /** A checkpoint's model, to sample and to go on training on this session's data (whose characters it must know). */
+  withCheckpoint(bytes: Uint8Array, fileName: string): Session {
+    const loaded = decodeCheckpoint(bytes, fileName);
+    return new Session(this.dataName, this.items, loaded.vocab, encodeSplit(this.items, loaded.vocab, this.dataName).words, loaded.config, loaded.params);
+  }
+
+  /** Trains `settings.steps` more steps on `backend`, until done or {@link stop}; the ops are freed after. */
+  async train(backend: BackendChoice, threads: number, settings: RunSettings, hooks: RunHooks): Promise<void> {
+    const ops = await openOps(backend, { threads });
+    this.stopping = false;
+    try {
+      const optimizerConfig = { name: 'adamw' as const, lr: settings.lr, decayAt: 0.75, weightDecay: 0.01 };
+      const engine = convEngine(this.params, this.config, ops, this.words.train);
+      const optimizer = new Optimizer(optimizerConfig, ops);
+      const opts = { steps: this.state.step + settings.steps, batchSize: settings.batchSize, optimizer: optimizerConfig, evalEvery: settings.evalEvery };
+      await train(engine, this.params, optimizer, this.rng, this.words.val, opts, this.state, {
+        onStep: hooks.onStep,
+        onEval: (point) => hooks.onEval(point),
+        shouldStop: () => this.stopping,
+      });
+    } finally {
+      ops.destroy();
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** `count` new names at `temperature`, all in flight at once on the reference ops (a fresh seed each call). */
+  sample(count: number, temperature: number): string[] {
+    const spec = { ...plainSpec(this.sampleSeed++), sampling: { temperature, topK: 0 } };
+    const generator = new BatchedGenerator(hierarchicalStep(this.params, this.config, referenceOps), spec, count);
+    return firstNames(generator, count).map((chars) => this.vocab.decode(chars));
+  }
+
+  /** The model as a .safetensors file, as `makemore train` writes it. */
+  save(): Uint8Array {
+    return encodeCheckpoint({ params: this.params, vocab: this.vocab, config: this.config });
+  }
+}
