@@ -294,7 +294,7 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['an empty split at eval', () => (writeFileSync(join(work, 'three.txt'), 'ann\nbob\ncy\n'), ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', join(work, 'three.txt')]), /three\.txt: 3 items .* eval --split val needs val items/],
     ['one item for lr-find', () => (writeFileSync(join(work, 'one.txt'), 'ann\n'), ['lr-find', '--data', join(work, 'one.txt'), '--out', join(work, 'x')]), /one\.txt: 1 item .* lr-find needs train items \(at least 2 items/],
     ['a NUL byte in an item', () => (writeFileSync(join(work, 'nul.txt'), 'ann\nb\0b\n'), ['train', '--data', join(work, 'nul.txt'), '--out', join(work, 'x')]), /nul\.txt:2: control character U\+0000 in "b\\u0000b": items must be plain text/],
-    ['an unknown --backend', () => ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'foo'], /--backend: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, gpu/],
+    ['an unknown --backend', () => ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'foo'], /--backend: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu/],
     ['--threads 0', () => ['train', '--data', data, '--out', join(work, 'x'), '--threads', '0'], /--threads must be an integer from 1 to 64, got "0"/],
     ['an unknown --backend with the tree engine', () => ['train', '--data', data, '--out', join(work, 'x'), '--engine', 'tree', '--backend', 'foo'], /--backend: unknown backend "foo"/],
     ['--out naming a file', () => ['train', '--data', data, '--out', data], /names\.txt: exists and is not a directory \(--out\)/],
@@ -316,7 +316,7 @@ describe('bad input: a clear error that names the file and the problem', () => {
   it('an unknown $MAKEMORE_BACKEND', () => {
     const r = makemoreWith({ MAKEMORE_BACKEND: 'foo' }, 'eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('makemore eval: MAKEMORE_BACKEND: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, gpu\n');
+    expect(r.stderr).toBe('makemore eval: MAKEMORE_BACKEND: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu\n');
   });
 
   const headless = probeMode('headlessgl');
