@@ -16,6 +16,8 @@ export interface Budgets {
   torchKernelS: number;
   /** Training steps timed op by op for the per-op profile. */
   profileSteps: number;
+  /** Each run of the machine's 2-thread capacity probe (capacity.ts). */
+  capacityS: number;
 }
 
 export const FULL: Budgets = {
@@ -27,6 +29,7 @@ export const FULL: Budgets = {
   kernel: { warmupS: 0.3, measureS: 1.2 },
   torchKernelS: 1,
   profileSteps: 200,
+  capacityS: 3,
 };
 
 export const QUICK: Budgets = {
@@ -38,4 +41,5 @@ export const QUICK: Budgets = {
   kernel: { warmupS: 0.1, measureS: 0.4 },
   torchKernelS: 0.4,
   profileSteps: 50,
+  capacityS: 1,
 };

@@ -41,7 +41,9 @@ function training(r: Report): string {
   const scaling = Object.entries(r.ratios.wasm_thread_scaling).map(([key, x]) => `${key}: ${times(x)} its one-thread rate`);
   const title = `Training throughput (${s.batch} words a step; @${s.large_batch}w: ${s.large_batch}; steady state: ${b.measureS} s after ${b.warmupS} s warm-up)`;
   const table = section(title, ['engine/backend', 'targets/s', 'steps/s', ...bases.map(([k]) => `vs ${k}`)], rows);
-  return scaling.length ? `${table}\nThread scaling of the wasm backend, ${r.machine.cpus} threads: ${scaling.join('; ')}` : table;
+  const c = r.machine_two_thread_capacity;
+  const capacity = `Two threads on this machine now: two single-thread processes at once do ${times(c.ratio)} one alone (${num(c.pair[0])} + ${num(c.pair[1])} against ${num(c.alone)} GFLOP/s), the ceiling of any 2-thread speed-up`;
+  return scaling.length ? `${table}\nThread scaling of the wasm backend, ${r.machine.cpus} threads: ${scaling.join('; ')}\n${capacity}` : `${table}\n${capacity}`;
 }
 
 function profile(r: Report): string {

@@ -9,6 +9,7 @@ import type { Rate } from './measure.ts';
 import type { Budgets } from './budgets.ts';
 import type { HotKernel } from './kernels.ts';
 import type { TorchOutcome, TorchSamplingRate, TorchTrainRate } from './torch.ts';
+import type { Capacity } from './capacity.ts';
 import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
@@ -62,6 +63,8 @@ export interface Measurements {
   kernelGflops: Record<string, Record<HotKernel, number>>;
   /** conv/<wasm backend> → op → ms per training step (with `other` and the whole `step`) */
   stepMsByOp: Record<string, Record<string, number>>;
+  /** What two threads can do on this machine now (capacity.ts): the ceiling of any 2-thread speed-up. */
+  capacity: Capacity;
   kernelShapes: Record<HotKernel, string>;
   torch: TorchOutcome;
   nodePeakRssMb: number;
@@ -109,6 +112,8 @@ export interface Report {
   kernel_shapes: Record<HotKernel, string>;
   /** Where a training step's time goes on the wasm backends: op → ms per step. */
   step_ms_by_op: Record<string, Record<string, number>>;
+  /** Two single-thread processes at once against one alone (GFLOP/s of the wasm conv kernel). */
+  machine_two_thread_capacity: Capacity;
   torch_matmul_gflops: number | null;
   torch: { available: true; python: string; version: string; threads: number[] } | { available: false; reason: string };
   peak_rss_mb: { node: number; torch?: number };
@@ -137,6 +142,7 @@ export function assembleReport(m: Measurements): Report {
     kernel_gflops: kernelTable(m.kernelGflops, torch?.kernel_gflops),
     kernel_shapes: m.kernelShapes,
     step_ms_by_op: m.stepMsByOp,
+    machine_two_thread_capacity: m.capacity,
     torch_matmul_gflops: torch?.matmul_gflops ?? null,
     torch: m.torch.ok
       ? { available: true, python: m.torch.result.python, version: m.torch.result.version, threads: m.torch.result.train_targets_per_s.map((t) => t.threads) }

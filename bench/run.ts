@@ -10,6 +10,7 @@ import { convBackends } from './backends.ts';
 import { freshParams, loadFixture, sampleBatch, BATCH, LARGE_BATCH, LARGE_BATCH_SUFFIX, type Fixture } from './setup.ts';
 import { convUnderTest, forwardRate, stepProfile, trainRate, treeUnderTest } from './training.ts';
 import { timeOps } from './op-profile.ts';
+import { measureCapacity } from './capacity.ts';
 import { describeMatmuls, kernelCases, kernelGflops, type HotKernel, type KernelCase, type Matmul } from './kernels.ts';
 import { cachedRates, GENERATION_BATCH, generationWeights, MAX_NAME, naiveRate, torchSamplingRequest } from './generation.ts';
 import { nodesPerTarget } from './nodes.ts';
@@ -38,6 +39,8 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const cases = kernelCases(batch, fx.cfg);
   const forwardWords = fx.val.slice(0, FORWARD_WORDS);
   const { backends, unavailable, aliases } = convBackends(opts.backends);
+  log('machine: what two threads can do here');
+  const capacity = await measureCapacity(budgets.capacityS);
   if (backends.length === 0) throw new Error(`no backend to measure: ${opts.backends?.join(', ')} unavailable here`);
   log(`generation: training the weights to sample from on ${backends[0].name}`);
   const { weights, meanChars } = await generationWeights(fx, backends[0], budgets);
@@ -92,6 +95,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     nodesPerTarget: nodesPerTarget(batch, fx.cfg.nLayers),
     kernelGflops: kernelGflopsBy,
     stepMsByOp,
+    capacity,
     kernelShapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
     torch,
     nodePeakRssMb: peakRssMb(),

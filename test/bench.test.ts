@@ -18,6 +18,7 @@ const TINY: Budgets = {
   kernel: { warmupS: 0, measureS: 0.01 },
   torchKernelS: 0.01,
   profileSteps: 2,
+  capacityS: 0.05,
 };
 
 /** Every number under `value`, with its path. */
@@ -102,6 +103,7 @@ describe('report', () => {
       nodesPerTarget: { tree: 15, conv: 4 },
       kernelGflops: { webasm: gflops },
       stepMsByOp: { 'conv/wasm': { convBackward: 1.5, other: 0.25, step: 2 } },
+      capacity: { alone: 30, pair: [20, 25], ratio: 1.5 },
       kernelShapes: Object.fromEntries(HOT_KERNELS.map((k) => [k, '1×1·1×1'])) as Record<(typeof HOT_KERNELS)[number], string>,
       torch: {
         ok: true,
