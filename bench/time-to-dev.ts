@@ -35,9 +35,9 @@ export interface TimeToDevReport {
   ratio: number | null;
 }
 
-export async function timeToDev(target: number, log: (line: string) => void): Promise<TimeToDevReport> {
+/** `threads` for both sides (default: the machine's cores). */
+export async function timeToDev(target: number, log: (line: string) => void, threads = os.cpus().length): Promise<TimeToDevReport> {
   const fx = loadFixture();
-  const threads = os.cpus().length;
   log(`ours: training to dev ${target}`);
   const ours = await oursToDev(fx, target, threads);
   log(`ours: ${ours.reached ? 'reached' : 'did not reach'} ${ours.dev_loss.toFixed(4)} at step ${ours.steps} in ${ours.seconds.toFixed(1)} s; torch: training`);
