@@ -16,34 +16,9 @@ import { ConvModel } from '../src/models/conv.ts';
 import { describeBackends } from './kernels-harness.ts';
 import { packWords } from '../src/data/packed-batch.ts';
 import { randomModel, vocab } from './equivalence-helpers.ts';
+import { numericGrad, relError } from './finite-difference.ts';
 
-const H = 1e-3;
 const TOL = 1e-2; // float32 forward passes: relative to the gradient's largest magnitude
-
-/** Numerical gradient of f with respect to every element of `values`, step h. */
-function numericGrad(values: Float32Array, f: () => number, h = H): Float32Array {
-  const g = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const saved = values[i];
-    values[i] = saved + h;
-    const up = f();
-    values[i] = saved - h;
-    const down = f();
-    values[i] = saved;
-    g[i] = (up - down) / (2 * h);
-  }
-  return g;
-}
-
-function relError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 /** Checks dx and every parameter gradient of `layer` under the loss Σ r·y for a fixed random r. */
 function checkLayer(layer: Layer, params: ParamSet, x: Tensor, mode: Mode, rng: PythonRandom, checkInput = true) {

@@ -38,6 +38,11 @@ const KERNELS = [
   'bn_backward_dx',
   'tanh_forward',
   'tanh_backward',
+  'relu_forward',
+  'relu_backward',
+  'add_or_multiply',
+  'gate_forward',
+  'gate_backward',
   'head_forward',
   'cross_entropy',
   'head_cross_entropy',
@@ -111,6 +116,13 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
+  // inputs (N) → a new (N), `flag` passed between the output and N
+  const elementwise = (kernel: Kernel, inputs: Float32Array[], flag?: number) => {
+    const N = inputs[0].length;
+    const y = out(N);
+    run(kernel, [...inputs.map(at), ptr(y), ...(flag === undefined ? [] : [flag]), N], N >= PARALLEL_MIN_ELEMENTS);
+    return y;
+  };
 
   const ops: ConvOps = withComposedFusions({
     name: T === 1 ? 'wasm' : `wasm ×${T}`,
@@ -155,6 +167,21 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       run('tanh_backward', [at(y), at(dy), ptr(dx), y.length], y.length >= PARALLEL_MIN_ELEMENTS);
       return dx;
     },
+
+    gateForward: (x, s) => {
+      const y = out(s.P * s.C);
+      run('gate_forward', [at(x), ptr(y), s.P, s.C], s.P * s.C >= PARALLEL_MIN_ELEMENTS);
+      return y;
+    },
+    gateBackward: (x, dy, s) => {
+      const dx = out(s.P * 2 * s.C);
+      run('gate_backward', [at(x), at(dy), ptr(dx), s.P, s.C], s.P * s.C >= PARALLEL_MIN_ELEMENTS);
+      return dx;
+    },
+    reluForward: (x) => elementwise('relu_forward', [x]),
+    reluBackward: (y, dy) => elementwise('relu_backward', [y, dy]),
+    add: (a, b) => elementwise('add_or_multiply', [a, b], 0),
+    multiply: (a, b) => elementwise('add_or_multiply', [a, b], 1),
 
     headForward: (h, w, b, s) => {
       const logits = out(s.P * s.V);
