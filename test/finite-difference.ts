@@ -15,10 +15,10 @@ export function numericGrad(values: Float32Array, f: () => number, h = 1e-3): Fl
   return g;
 }
 
-/** max |a − b| / max |b|: how far a gradient is from its finite-difference estimate. */
-export function relError(a: Float32Array, b: Float32Array): number {
+/** max |a − b| / max(max |b|, floor): how far a gradient is from its finite-difference estimate. */
+export function relError(a: Float32Array, b: Float32Array, floor = 1e-6): number {
   let diff = 0;
-  let scale = 1e-6;
+  let scale = floor;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
