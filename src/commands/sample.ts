@@ -1,9 +1,7 @@
 // makemore sample: new names from a checkpoint.
 
 import { PythonRandom } from '../rng.ts';
-import { TreeModel } from '../models/tree.ts';
-import { CachedGenerator } from '../generate/cached.ts';
-import { generateNaive } from '../generate/naive.ts';
+import { generatorFor } from '../generate/for-model.ts';
 import { choiceOption, intOption, numberOption, parse, stringOption, type OptionSpec } from './args.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
 import { loadDataset } from './dataset.ts';
@@ -16,7 +14,7 @@ export const SAMPLE_HELP = `makemore sample — generate names from a checkpoint
   --temperature T      > 0 (default 1); lower is more conservative
   --top-k K            sample among the K most likely characters only (default 0: all)
   --generator cached|naive  cached: one node per layer per character (Fast WaveNet, default);
-                       naive: the whole model on the last block for every character, as the lecture
+                       naive: the whole model on the last block (receptive field) for every character, as the lecture
   --max-length N       stop a name after N characters (default 50)
   --mark-train FILE    mark names found in FILE's training split (the lecture's split) with " *"
   --json               print {"samples": [...]} (with --mark-train also "in_train": [...])
@@ -43,14 +41,8 @@ export function sampleCommand(argv: string[]): void {
   const maxLength = intOption(v, 'max-length', 50);
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const generator = choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached');
-  let next: () => number[];
-  if (generator === 'cached') {
-    const cached = new CachedGenerator(params, config);
-    next = () => cached.generate(rng, opts, maxLength);
-  } else {
-    const tree = TreeModel.hierarchical(params, config);
-    next = () => generateNaive(tree, rng, opts, maxLength);
-  }
+  const generate = generatorFor(params, config, generator);
+  const next = () => generate(rng, opts, maxLength);
   const samples = Array.from({ length: intOption(v, 'num', 20) }, () => vocab.decode(next()));
   const markFile = stringOption(v, 'mark-train', '');
   const train = markFile ? new Set(loadDataset(markFile, vocab).text.train) : null;

@@ -3,13 +3,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
-import { initHierarchical, type ModelConfig, type ParamSet } from '../params.ts';
+import type { ParamSet } from '../params.ts';
+import type { AnyModelConfig } from '../wavenet-params.ts';
 import { Optimizer, DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { loadResume, MODEL_FILE, saveBestModel, saveLossPlot, saveResume, LOSS_PLOT_FILE } from '../io/run-dir.ts';
-import { CachedGenerator } from '../generate/cached.ts';
-import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { generatorFor } from '../generate/for-model.ts';
+import { choiceOption, intOption, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { initModel, MODEL_HELP, MODEL_OPTIONS, modelSettings, type ModelSettings } from './model-options.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -18,11 +20,10 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
 
   --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --out DIR            run directory (default out): model.safetensors (best dev), resume.safetensors, loss.svg
-  --engine conv|tree   conv: whole words per batch on gpu.js kernels (default); tree: the lecture's 32 random windows
+  --engine conv|tree   conv: whole words per batch (default); tree: the lecture's random windows (lecture model only)
   --steps N            optimisation steps (default 3000)
   --batch N            words per batch (conv) or windows per batch (tree) (default 32)
-  --n-embd N --n-hidden N --layers N   model size (default 24, 128, 3: block size 2^layers)
-  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
+${MODEL_HELP}  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
   --lr X               learning rate (default 0.1 for sgd, 0.003 for adamw)
   --weight-decay X     AdamW weight decay (default 0.01)
   --eval-every N       dev evaluation and checkpoint interval (default steps/20)
@@ -37,7 +38,7 @@ const OPTIONS: OptionSpec = {
   engine: { type: 'string' },
   steps: { type: 'string' },
   batch: { type: 'string' },
-  ...MODEL_SIZE_OPTIONS,
+  ...MODEL_OPTIONS,
   optimizer: { type: 'string' },
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
@@ -54,7 +55,7 @@ interface RunSettings {
   engine: EngineName;
   steps: number;
   batch: number;
-  model: Omit<ModelConfig, 'vocabSize'>;
+  model: ModelSettings;
   optimizer: OptimizerConfig;
   evalEvery: number;
   seed: number;
@@ -68,7 +69,7 @@ function settingsFrom(v: Record<string, unknown>): RunSettings {
     engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
     steps,
     batch: intOption(v, 'batch', 32, 2),
-    model: modelSizes(v),
+    model: modelSettings(v),
     optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
     evalEvery: intOption(v, 'eval-every', Math.max(1, Math.ceil(steps / 20))),
     seed: intOption(v, 'seed', 42, 0),
@@ -107,9 +108,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (resume && resume.checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) {
     throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
   }
-  const cfg: ModelConfig = { vocabSize: data.vocab.size, ...settings.model };
+  const cfg = { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig;
   const rng = new PythonRandom(settings.seed);
-  const params = resume ? resume.checkpoint.params : initHierarchical(cfg, rng);
+  const params = resume ? resume.checkpoint.params : initModel(cfg, rng);
   if (resume) rng.setState(resume.rngState);
   const state = resume ? resume.state : newTrainState();
 
@@ -172,10 +173,10 @@ function report(out: string, state: TrainState, settings: RunSettings, interrupt
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function printSamples(params: ParamSet, cfg: ModelConfig, chars: string[], count: number, seed: number): void {
+function printSamples(params: ParamSet, cfg: AnyModelConfig, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
-  const generator = new CachedGenerator(params, cfg);
+  const generate = generatorFor(params, cfg, 'cached');
   const rng = new PythonRandom(seed);
-  const names = Array.from({ length: count }, () => generator.generate(rng, { temperature: 1, topK: 0 }, 50).map((i) => chars[i]).join(''));
+  const names = Array.from({ length: count }, () => generate(rng, { temperature: 1, topK: 0 }, 50).map((i) => chars[i]).join(''));
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }
