@@ -4,7 +4,9 @@ import { TreeModel } from '../src/models/tree.ts';
 import { generateNaive } from '../src/generate/naive.ts';
 import { CachedGenerator } from '../src/generate/cached.ts';
 import { sampleNext } from '../src/generate/sampling.ts';
-import { randomModel } from './equivalence-helpers.ts';
+import { randomModel, randomWaveNet } from './equivalence-helpers.ts';
+import { generatorFor } from '../src/generate/for-model.ts';
+import { receptiveField } from '../src/wavenet-params.ts';
 
 function models(nLayers: number) {
   const { params, cfg } = randomModel(nLayers, 77, { nEmbd: 6, nHidden: 9 });
@@ -37,5 +39,28 @@ describe('generation', () => {
     const cold = Array.from({ length: 200 }, () => sampleNext(logits, rng, { temperature: 0.01, topK: 0 }));
     expect(cold.filter((c) => c === 1).length).toBeGreaterThan(195);
     expect(() => sampleNext(logits, rng, { temperature: 0, topK: 0 })).toThrow(/temperature/);
+  });
+});
+
+describe('WaveNet generation', () => {
+  it.each([
+    ['4 layers, no normalisation, dropout (off when sampling)', { layers: 4, dropout: 0.2 }],
+    ['2 layers × 2 stacks, BatchNorm', { layers: 2, stacks: 2, norm: 'batchnorm' as const }],
+  ])('cached and naive (the conv pass on the last receptive field) give identical names: %s', (_, sizes) => {
+    const { params, cfg } = randomWaveNet(78, { nEmbd: 6, channels: 8, skipChannels: 10, ...sizes });
+    // a head whose '.' comes about one character in ten: names both shorter and longer than the field
+    params.get('head.weight').data.forEach((v, i, a) => (a[i] = v * 10));
+    params.get('head.bias').data[0] += 2;
+    const naive = generatorFor(params, cfg, 'naive');
+    const cached = generatorFor(params, cfg, 'cached');
+    for (const opts of [{ temperature: 1, topK: 0 }, { temperature: 0.7, topK: 5 }]) {
+      const [naiveRng, cachedRng] = [new PythonRandom(5), new PythonRandom(5)];
+      const fromNaive = Array.from({ length: 30 }, () => naive(naiveRng, opts, 40).join(','));
+      const fromCached = Array.from({ length: 30 }, () => cached(cachedRng, opts, 40).join(','));
+      expect(fromCached).toEqual(fromNaive);
+      expect(new Set(fromNaive).size).toBeGreaterThan(5);
+      expect(fromNaive.some((n) => n.split(',').length > receptiveField(cfg))).toBe(true); // longer than the field: the queues wrap
+      expect(fromNaive.some((n) => n.split(',').length < 40)).toBe(true);
+    }
   });
 });
