@@ -9,14 +9,16 @@ import { sampleCommand } from './commands/sample.ts';
 import { infoCommand } from './commands/info.ts';
 import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
+import { sweepCommand } from './commands/sweep.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+const COMMANDS: Record<string, (argv: string[]) => unknown> = {
   train: trainCommand,
   eval: evalCommand,
   sample: sampleCommand,
   info: infoCommand,
   'lr-find': lrFindCommand,
   embeddings: embeddingsCommand,
+  sweep: sweepCommand,
 };
 
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on gpu.js
@@ -29,6 +31,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
   info         a checkpoint's configuration, parameter count and vocabulary
   lr-find      the lecture's learning-rate sweep, plotted (lr-find.svg)
   embeddings   the learned character embeddings, plotted (embeddings.svg)
+  sweep        train the runs of a grid file in sequence: results table and plot (resumable)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -22,6 +22,8 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
   --out DIR            run directory (default out): model.safetensors (best dev), resume.safetensors, loss.svg
   --engine conv|tree   conv: whole words per batch (default); tree: the lecture's random windows (lecture model only)
   --steps N            optimisation steps (default 3000)
+  --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
+                       comes at 75% of the time instead of the steps
   --batch N            words per batch (conv) or windows per batch (tree) (default 32)
 ${MODEL_HELP}  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
   --lr X               learning rate (default 0.1 for sgd, 0.003 for adamw)
@@ -37,6 +39,7 @@ const OPTIONS: OptionSpec = {
   out: { type: 'string' },
   engine: { type: 'string' },
   steps: { type: 'string' },
+  minutes: { type: 'string' },
   batch: { type: 'string' },
   ...MODEL_OPTIONS,
   optimizer: { type: 'string' },
@@ -54,6 +57,8 @@ interface RunSettings {
   data: string;
   engine: EngineName;
   steps: number;
+  /** A time budget, or null. */
+  minutes: number | null;
   batch: number;
   model: ModelSettings;
   optimizer: OptimizerConfig;
@@ -68,6 +73,7 @@ function settingsFrom(v: Record<string, unknown>): RunSettings {
     data: stringOption(v, 'data', DEFAULT_DATA),
     engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
     steps,
+    minutes: v.minutes === undefined ? null : numberOption(v, 'minutes', 0),
     batch: intOption(v, 'batch', 32, 2),
     model: modelSettings(v),
     optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
@@ -92,11 +98,21 @@ function resumedSettings(stored: RunSettings, v: Record<string, unknown>): RunSe
   return {
     ...stored,
     steps: v.steps === undefined ? stored.steps : given.steps,
+    minutes: v.minutes === undefined ? (stored.minutes ?? null) : given.minutes,
     optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },
   };
 }
 
-export async function trainCommand(argv: string[]): Promise<void> {
+/** What a finished (or stopped) run reports to its caller (the sweep). */
+export interface TrainSummary {
+  state: TrainState;
+  /** Stopped by Ctrl-C: the resume file holds the run. */
+  interrupted: boolean;
+  parameters: number;
+  config: AnyModelConfig;
+}
+
+export async function trainCommand(argv: string[]): Promise<TrainSummary | void> {
   const v = parse('train', argv, OPTIONS);
   if (v.help) return void process.stdout.write(TRAIN_HELP);
   const out = stringOption(v, 'out', 'out');
@@ -133,7 +149,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await train(choice.engine, params, optimizer, rng, data.words.val, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery }, state, {
+    await train(choice.engine, params, optimizer, rng, data.words.val, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery, maxSeconds: settings.minutes === null ? undefined : settings.minutes * 60 }, state, {
       onStep: (s) => progress.update(s.step, s.loss, s.targets),
       onEval: (point, isBest) => {
         progress.log(`step ${point.step}: dev loss ${point.loss.toFixed(4)}${isBest ? ` (best, saved ${join(out, MODEL_FILE)})` : ''}`);
@@ -160,6 +176,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   progress.end();
   report(out, state, settings, interrupted);
   if (!interrupted) printSamples(params, cfg, data.vocab.chars, intOption(v, 'samples', 10, 0), settings.seed);
+  return { state, interrupted, parameters: params.count(), config: cfg };
 }
 
 function report(out: string, state: TrainState, settings: RunSettings, interrupted: boolean): void {

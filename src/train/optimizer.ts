@@ -17,7 +17,10 @@ export interface OptimizerConfig {
 
 export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, adamw: 0.003 };
 
-/** The learning rate at `step` (0-based) of `steps`: the lecture drops 0.1 → 0.01 at 150,000 of 200,000. */
+/**
+ * The learning rate at `step` (0-based) of `steps`: the lecture drops 0.1 → 0.01 at 150,000 of 200,000.
+ * A time-budgeted run passes seconds elapsed and the budget instead.
+ */
 export function learningRate(cfg: OptimizerConfig, step: number, steps: number): number {
   return step < Math.floor(cfg.decayAt * steps) ? cfg.lr : cfg.lr / 10;
 }
