@@ -14,7 +14,7 @@
 
 import { randn, tensor, zeros, type Tensor } from './tensor.ts';
 import type { PythonRandom } from './rng.ts';
-import { ParamSet, type ModelConfig } from './params.ts';
+import { blockSize, ParamSet, type ModelConfig } from './params.ts';
 
 export const NORMS = ['none', 'batchnorm'] as const;
 export type Norm = (typeof NORMS)[number];
@@ -45,9 +45,9 @@ export function isWaveNet(cfg: AnyModelConfig): cfg is WaveNetConfig {
   return (cfg as { architecture?: string }).architecture === 'wavenet';
 }
 
-/** Characters each logit sees: S·(2^L − 1) + 1; for the lecture's model, 2^nLayers. */
+/** Characters each logit sees: S·(2^L − 1) + 1; for the lecture's model, its block size. */
 export function receptiveField(cfg: AnyModelConfig): number {
-  return isWaveNet(cfg) ? cfg.stacks * (2 ** cfg.layers - 1) + 1 : 2 ** cfg.nLayers;
+  return isWaveNet(cfg) ? cfg.stacks * (2 ** cfg.layers - 1) + 1 : blockSize(cfg);
 }
 
 /** Layer i's dilation: 2^(i mod L). */

@@ -49,17 +49,20 @@ export function stringOption(values: Record<string, unknown>, name: string, fall
   return typeof raw === 'string' ? raw : fallback;
 }
 
-/** --n-embd, --n-hidden, --layers: the hierarchical model's sizes, the lecture's by default. */
+/** --n-embd, --n-hidden, --layers, --kernel: the hierarchical model's sizes, the lecture's by default. */
 export const MODEL_SIZE_OPTIONS: OptionSpec = {
   'n-embd': { type: 'string' },
   'n-hidden': { type: 'string' },
   layers: { type: 'string' },
+  kernel: { type: 'string' },
 };
 
 export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
+  const kernel = intOption(values, 'kernel', 2, 2);
   return {
     nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd),
     nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden),
     nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers),
+    ...(kernel === 2 ? {} : { kernel }),
   };
 }

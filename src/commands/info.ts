@@ -1,5 +1,6 @@
 // makemore info: what a checkpoint holds.
 
+import { kernelOf } from '../params.ts';
 import { isWaveNet, layerCount, receptiveField, type AnyModelConfig } from '../wavenet-params.ts';
 import { parse, type OptionSpec } from './args.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
@@ -42,8 +43,9 @@ export function infoCommand(argv: string[]): void {
 function describeModel(cfg: AnyModelConfig): string {
   const field = receptiveField(cfg);
   if (!isWaveNet(cfg)) {
-    const dilations = Array.from({ length: cfg.nLayers }, (_, k) => 2 ** k).join(', ');
-    return `embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${cfg.nLayers} conv layers (kernel 2, dilations ${dilations}) of ${cfg.nHidden}, block size ${field}`;
+    const K = kernelOf(cfg);
+    const dilations = Array.from({ length: cfg.nLayers }, (_, k) => K ** k).join(', ');
+    return `embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${cfg.nLayers} conv layers (kernel ${K}, dilations ${dilations}) of ${cfg.nHidden}, block size ${field}`;
   }
   const dilations = Array.from({ length: cfg.layers }, (_, k) => 2 ** k).join(', ');
   return (

@@ -20,7 +20,8 @@ export const MODEL_OPTIONS: OptionSpec = {
 };
 
 export const MODEL_HELP = `  --model lecture|wavenet  (default lecture)
-  lecture: --n-embd N --n-hidden N --layers N   (default 24, 128, 3: block size 2^layers)
+  lecture: --n-embd N --n-hidden N --layers N --kernel K   (default 24, 128, 3, 2: block size K^layers;
+                       --layers 1 --kernel B is the lecture's flat MLP over B characters)
   wavenet: --n-embd N --channels C --skip-channels S --layers L --stacks K --dropout P --norm none|batchnorm
                        (default 24, 64, C, 4, 1, 0, none): receptive field K·(2^L − 1) + 1 characters
 `;
@@ -37,7 +38,8 @@ export function modelSettings(v: Record<string, unknown>): ModelSettings {
     if (misplaced) throw new UsageError(`--${misplaced} applies to --model wavenet only`);
     return modelSizes(v);
   }
-  if (v['n-hidden'] !== undefined) throw new UsageError('--n-hidden applies to --model lecture only (WaveNet: --channels, --skip-channels)');
+  const misplaced = ['n-hidden', 'kernel'].find((name) => v[name] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} applies to --model lecture only (WaveNet: --channels, --skip-channels)`);
   const channels = intOption(v, 'channels', 64);
   return {
     architecture: 'wavenet',

@@ -6,7 +6,7 @@
 
 import { InputError } from '../errors.ts';
 import { END, Vocab } from '../data/vocab.ts';
-import { expectedShapes, inferConfig, ParamSet, type ModelConfig } from '../params.ts';
+import { expectedShapes, inferConfig, kernelOf, ParamSet, type ModelConfig } from '../params.ts';
 import { NORMS, waveNetShapes, type AnyModelConfig, type WaveNetConfig } from '../wavenet-params.ts';
 import type { Tensor } from '../tensor.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
@@ -190,6 +190,7 @@ function parseJson(json: string, key: string, fail: (problem: string) => never):
 
 /** Where a config's model sizes disagree with the tensors' (which are the truth), the problem. */
 function sizeMismatch(config: Record<string, unknown>, sizes: ModelConfig): string | undefined {
+  if ('kernel' in config && config.kernel !== kernelOf(sizes)) return `config says kernel = ${JSON.stringify(config.kernel)} but the tensor shapes give ${kernelOf(sizes)}`;
   const key = MODEL_CONFIG_KEYS.find((k) => k in config && config[k] !== sizes[k]);
   if (key === undefined) return undefined;
   return `config says ${key} = ${JSON.stringify(config[key])} but the tensor shapes give ${sizes[key]}`;

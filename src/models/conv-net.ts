@@ -2,7 +2,7 @@
 // layers, and the head with its loss. The lecture's hierarchical model is one such composition;
 // WaveNet (wavenet.ts) is another.
 
-import type { ModelConfig, ParamSet } from '../params.ts';
+import { kernelOf, type ModelConfig, type ParamSet } from '../params.ts';
 import { BatchNorm } from './conv-layers/batchnorm.ts';
 import { CausalConv } from './conv-layers/causal-conv.ts';
 import { ConvBnTanh } from './conv-layers/conv-bn-tanh.ts';
@@ -20,16 +20,17 @@ export interface ConvNet {
 }
 
 /**
- * The lecture's model: Embedding → n × [conv k=2 d=2^k (no bias) → BatchNorm → tanh] → head.
- * conv.{k}.weight (2·Cin, H): rows [0, Cin) are the tap at t − 2^k, rows [Cin, 2·Cin) the tap at t —
- * exactly the lecture's Linear after FlattenConsecutive(2), whose earlier half is the earlier node.
+ * The lecture's model: Embedding → n × [conv K d=K^k (no bias) → BatchNorm → tanh] → head, K = 2
+ * unless the config says otherwise. conv.{k}.weight (K·Cin, H): rows [j·Cin, (j+1)·Cin) are the tap
+ * at t − (K−1−j)·d — exactly the lecture's Linear after FlattenConsecutive(K), earliest node first.
  * `batchNorm: false` leaves BatchNorm out (as the tree form's option), for equivalence tests.
  */
 export function hierarchicalNet(params: ParamSet, cfg: ModelConfig, { batchNorm = true } = {}): ConvNet {
   const layers: ConvLayer[] = [];
+  const K = kernelOf(cfg);
   for (let k = 0; k < cfg.nLayers; k++) {
     const cIn = k === 0 ? cfg.nEmbd : cfg.nHidden;
-    const conv = new CausalConv(params, { weight: `conv.${k}.weight`, bias: null, cIn, cOut: cfg.nHidden, K: 2, dilation: 2 ** k });
+    const conv = new CausalConv(params, { weight: `conv.${k}.weight`, bias: null, cIn, cOut: cfg.nHidden, K, dilation: K ** k });
     if (batchNorm) layers.push(new ConvBnTanh(conv, new BatchNorm(params, `bn.${k}`, cfg.nHidden)));
     else layers.push(conv, new Tanh());
   }
