@@ -3,6 +3,7 @@
 //   { "defaults": { "optimizer": "adamw", "batch": 64, "threads": 1 },
 //     "runs": [ { "name": "wavenet-c64", "options": { "model": "wavenet", "channels": 64, "minutes": 10, "steps": 1000000 } } ] }
 // Option values are strings, numbers or true (a flag); names are those of `makemore train --help`.
+// A "description" (any text) may say what the grid is for.
 
 import { InputError } from '../errors.ts';
 
