@@ -44,15 +44,20 @@ function summedTreeGrads(f: ReturnType<typeof forms>) {
   return grads;
 }
 
+/** max |conv logit − tree logit| over every position (eval mode). */
+function worstLogitDiff(f: ReturnType<typeof forms>): number {
+  const convLogits = f.conv.forward(f.batch, 'eval');
+  const treeLogits = f.tree.forward(f.windows.x, 'eval');
+  let worst = 0;
+  for (let i = 0; i < convLogits.length; i++) worst = Math.max(worst, Math.abs(convLogits[i] - treeLogits.data[i]));
+  return worst;
+}
+
 describeBackends('conv ≡ tree', (ops) => describe.each([1, 2, 3, 4, 5])('with %i layers (block size 2^n)', (nLayers) => {
   it('gives every position the logits of its window (eval-mode BN)', () => {
     const f = forms(nLayers, ops());
     expect(f.batch.positions).toBe(f.windows.count);
-    const convLogits = f.conv.forward(f.batch, 'eval');
-    const treeLogits = f.tree.forward(f.windows.x, 'eval');
-    let worst = 0;
-    for (let i = 0; i < convLogits.length; i++) worst = Math.max(worst, Math.abs(convLogits[i] - treeLogits.data[i]));
-    expect(worst).toBeLessThanOrEqual(LOGIT_TOL);
+    expect(worstLogitDiff(f)).toBeLessThanOrEqual(LOGIT_TOL);
   });
 
   it('gives the mean loss of all the windows', () => {
@@ -86,11 +91,7 @@ describeBackends('conv ≡ tree with other kernels', (ops) => describe.each([[1,
   it('gives every position the logits of its window (eval-mode BN)', () => {
     const f = forms(nLayers, ops(), {}, kernel);
     expect(f.windows.blockSize).toBe(kernel ** nLayers);
-    const convLogits = f.conv.forward(f.batch, 'eval');
-    const treeLogits = f.tree.forward(f.windows.x, 'eval');
-    let worst = 0;
-    for (let i = 0; i < convLogits.length; i++) worst = Math.max(worst, Math.abs(convLogits[i] - treeLogits.data[i]));
-    expect(worst).toBeLessThanOrEqual(LOGIT_TOL);
+    expect(worstLogitDiff(f)).toBeLessThanOrEqual(LOGIT_TOL);
   });
 
   it('gives the summed tree gradient of every parameter', () => {
