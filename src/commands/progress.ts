@@ -9,6 +9,8 @@ export class Progress {
   constructor(
     private readonly total: number,
     private readonly firstStep: number,
+    /** A time budget left for this run (train --minutes), which bounds the ETA. */
+    private readonly secondsLeft = Infinity,
     private readonly out: NodeJS.WriteStream = process.stderr,
   ) {
     this.tty = Boolean(out.isTTY);
@@ -22,7 +24,7 @@ export class Progress {
     this.lastDraw = now;
     const seconds = (now - this.startedAt) / 1000;
     const done = step - this.firstStep;
-    const eta = done > 0 ? ((this.total - step) * seconds) / done : 0;
+    const eta = Math.min(done > 0 ? ((this.total - step) * seconds) / done : 0, Math.max(0, this.secondsLeft - seconds));
     const width = 24;
     const filled = Math.round((width * step) / this.total);
     const bar = '█'.repeat(filled) + '·'.repeat(width - filled);

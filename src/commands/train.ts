@@ -134,7 +134,7 @@ export async function trainCommand(argv: string[]): Promise<TrainSummary | void>
   const optimizer = new Optimizer(settings.optimizer, choice.ops);
   if (resume) optimizer.restore(resume.moments);
   const stored = { ...cfg, run: settings };
-  const progress = new Progress(settings.steps, state.step);
+  const progress = new Progress(settings.steps, state.step, settings.minutes === null ? Infinity : settings.minutes * 60 - state.seconds);
   progress.log(
     `${v.resume ? `resuming ${join(out, 'resume.safetensors')} at step ${state.step}` : 'new run'}: ${params.count().toLocaleString('en-US')} parameters, ` +
       `${data.words.train.length} train / ${data.words.val.length} dev words from ${settings.data}; ${choice.description}`,
