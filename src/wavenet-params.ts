@@ -17,6 +17,7 @@ import type { PythonRandom } from './rng.ts';
 import { blockSize, ParamSet, type ModelConfig } from './params.ts';
 
 export const NORMS = ['none', 'batchnorm'] as const;
+/** How a WaveNet normalises its dilated convs' output: not at all, or BatchNorm over the batch's positions. */
 export type Norm = (typeof NORMS)[number];
 
 /** The WaveNet model's sizes. */
