@@ -10,7 +10,7 @@ import { InputError } from '../errors.ts';
 import { MODEL_FILE, RESUME_FILE } from '../io/run-dir.ts';
 import { parseGrid, trainArgs, type GridRun } from '../sweep/grid.ts';
 import { resultsMarkdown, resultsSvg, type RunResult } from '../sweep/results.ts';
-import { parse, stringOption, type OptionSpec } from './args.ts';
+import { parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { chooseEngine } from './engine-choice.ts';
 import { trainCommand, type TrainSummary } from './train.ts';
@@ -31,7 +31,7 @@ export async function sweepCommand(argv: string[]): Promise<void> {
   const v = parse('sweep', argv, OPTIONS);
   if (v.help) return void process.stdout.write(SWEEP_HELP);
   const gridFile = stringOption(v, 'grid', '');
-  if (!gridFile) throw new InputError('--grid', 'a grid file is required (see makemore sweep --help)');
+  if (!gridFile) throw new UsageError('--grid FILE is required (see makemore sweep --help)');
   const out = stringOption(v, 'out', 'sweep');
   const runs = parseGrid(readText(gridFile), gridFile);
   const results: RunResult[] = [];
