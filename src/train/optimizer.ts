@@ -17,12 +17,14 @@ export interface OptimizerConfig {
 
 export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.1, adamw: 0.003 };
 
-/**
- * The learning rate at `step` (0-based) of `steps`: the lecture drops 0.1 → 0.01 at 150,000 of 200,000.
- * A time-budgeted run passes seconds elapsed and the budget instead.
- */
+/** The learning rate at `step` (0-based) of `steps`: the lecture drops 0.1 → 0.01 at 150,000 of 200,000. */
 export function learningRate(cfg: OptimizerConfig, step: number, steps: number): number {
   return step < Math.floor(cfg.decayAt * steps) ? cfg.lr : cfg.lr / 10;
+}
+
+/** The learning rate of a time-budgeted run `seconds` into its `budget`: the same drop, at decayAt of the time. */
+export function timedLearningRate(cfg: OptimizerConfig, seconds: number, budget: number): number {
+  return seconds < cfg.decayAt * budget ? cfg.lr : cfg.lr / 10;
 }
 
 /** SGD or AdamW (β 0.9 / 0.999, ε 1e-8), updating the trainable tensors in place through the ops. */

@@ -5,7 +5,7 @@
 import type { PythonRandom } from '../rng.ts';
 import type { ParamSet } from '../params.ts';
 import type { Engine } from './engines.ts';
-import { learningRate, Optimizer, type OptimizerConfig } from './optimizer.ts';
+import { learningRate, Optimizer, timedLearningRate, type OptimizerConfig } from './optimizer.ts';
 
 /** How long and how to train. */
 export interface TrainOptions {
@@ -118,7 +118,7 @@ export async function train(
     const { loss, targets } = engine.step(rng, opts.batchSize, grads);
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(state.step + 1, loss);
     const elapsed = state.seconds + (performance.now() - clock) / 1000;
-    const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : learningRate(opts.optimizer, elapsed, opts.maxSeconds);
+    const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : timedLearningRate(opts.optimizer, elapsed, opts.maxSeconds);
     optimizer.step(params, grads, lr, state.step);
     state.step++;
     state.losses.push(loss);
