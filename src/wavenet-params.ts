@@ -7,6 +7,7 @@
 //                                                    output columns [0, C) the filter, [C, 2C) the gate
 //   layer.{i}.dilated.bias        [2·C]              (norm 'none')
 //   layer.{i}.bn.weight|bias|running_mean|running_var  [2·C]  (norm 'batchnorm')
+//   layer.{i}.ln.weight|bias      [2·C]              (norm 'layernorm')
 //   layer.{i}.residual.weight|bias [C, C], [C]       every layer but the last
 //   layer.{i}.skip.weight|bias    [C, S], [S]
 //   out.weight|bias               [S, S], [S]        ReLU → 1×1 → ReLU → head
@@ -16,8 +17,8 @@ import { randn, tensor, zeros, type Tensor } from './tensor.ts';
 import type { PythonRandom } from './rng.ts';
 import { blockSize, ParamSet, type ModelConfig } from './params.ts';
 
-export const NORMS = ['none', 'batchnorm'] as const;
-/** How a WaveNet normalises its dilated convs' output: not at all, or BatchNorm over the batch's positions. */
+export const NORMS = ['none', 'batchnorm', 'layernorm'] as const;
+/** How a WaveNet normalises its dilated convs' output: not at all, BatchNorm over the batch's positions, or LayerNorm per position. */
 export type Norm = (typeof NORMS)[number];
 
 /** The WaveNet model's sizes. */
@@ -75,7 +76,8 @@ export function waveNetShapes(cfg: WaveNetConfig): Map<string, { shape: number[]
   for (let i = 0; i < n; i++) {
     add(`layer.${i}.dilated.weight`, [2 * C, 2 * C]);
     if (cfg.norm === 'none') add(`layer.${i}.dilated.bias`, [2 * C]);
-    else for (const s of ['weight', 'bias', 'running_mean', 'running_var']) add(`layer.${i}.bn.${s}`, [2 * C], s.startsWith('running'));
+    if (cfg.norm === 'batchnorm') for (const s of ['weight', 'bias', 'running_mean', 'running_var']) add(`layer.${i}.bn.${s}`, [2 * C], s.startsWith('running'));
+    if (cfg.norm === 'layernorm') for (const s of ['weight', 'bias']) add(`layer.${i}.ln.${s}`, [2 * C]);
     if (i < n - 1) conv(`layer.${i}.residual`, C, C);
     conv(`layer.${i}.skip`, C, S);
   }
@@ -86,7 +88,7 @@ export function waveNetShapes(cfg: WaveNetConfig): Map<string, { shape: number[]
 
 /**
  * Initial values: embedding N(0, 1); weights N(0, 1/fan_in) as the lecture's Linear; biases 0,
- * BatchNorm γ 1, β 0, running variance 1; the head scaled by 0.1 as the lecture's last layer.
+ * BatchNorm and LayerNorm γ 1, β 0, running variance 1; the head scaled by 0.1 as the lecture's last layer.
  */
 export function initWaveNet(cfg: WaveNetConfig, rng: PythonRandom): ParamSet {
   const params = new ParamSet();
@@ -96,7 +98,7 @@ export function initWaveNet(cfg: WaveNetConfig, rng: PythonRandom): ParamSet {
 
 function initial(name: string, shape: number[], rng: PythonRandom): Tensor {
   if (name === 'embedding.weight') return randn(shape, rng);
-  if (/\.bn\.(weight|running_var)$/.test(name)) return tensor(shape, new Float32Array(shape[0]).fill(1));
+  if (/\.(bn|ln)\.weight$|\.running_var$/.test(name)) return tensor(shape, new Float32Array(shape[0]).fill(1));
   if (shape.length === 1) return zeros(shape);
   const w = randn(shape, rng, 1 / Math.sqrt(shape[0]));
   if (name === 'head.weight') for (let i = 0; i < w.data.length; i++) w.data[i] *= 0.1;

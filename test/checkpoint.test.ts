@@ -213,6 +213,6 @@ describe('WaveNet checkpoints', () => {
   it('refuses a config it cannot build', () => {
     const tensors = initWaveNet(WAVENET, new PythonRandom(3)).tensors;
     const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...WAVENET, norm: 'layer' }) });
-    expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(/norm must be one of none, batchnorm, got "layer"/);
+    expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(/norm must be one of none, batchnorm, layernorm, got "layer"/);
   });
 });

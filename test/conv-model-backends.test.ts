@@ -33,7 +33,7 @@ describeBackends('conv model on each backend', (ops) => {
     }
   });
 
-  it.each(['none', 'batchnorm'] as const)('runs WaveNet as the reference does, dropout included (training, norm %s)', (norm) => {
+  it.each(['none', 'batchnorm', 'layernorm'] as const)('runs WaveNet as the reference does, dropout included (training, norm %s)', (norm) => {
     const sizes = { channels: 8, skipChannels: 12, layers: 3, stacks: 2, dropout: 0.2, norm };
     const ref = randomWaveNet(13, sizes);
     const other = randomWaveNet(13, sizes);

@@ -44,13 +44,14 @@ describe('generation', () => {
 
 describe('WaveNet generation', () => {
   it.each([
-    ['4 layers, no normalisation, dropout (off when sampling)', { layers: 4, dropout: 0.2 }],
-    ['2 layers × 2 stacks, BatchNorm', { layers: 2, stacks: 2, norm: 'batchnorm' as const }],
-  ])('cached and naive (the conv pass on the last receptive field) give identical names: %s', (_, sizes) => {
+    ['4 layers, no normalisation, dropout (off when sampling)', { layers: 4, dropout: 0.2 }, 2],
+    ['2 layers × 2 stacks, BatchNorm', { layers: 2, stacks: 2, norm: 'batchnorm' as const }, 2],
+    ['4 layers, LayerNorm', { layers: 4, norm: 'layernorm' as const }, 8],
+  ])('cached and naive (the conv pass on the last receptive field) give identical names: %s', (_, sizes, endBias) => {
     const { params, cfg } = randomWaveNet(78, { nEmbd: 6, channels: 8, skipChannels: 10, ...sizes });
-    // a head whose '.' comes about one character in ten: names both shorter and longer than the field
+    // a head whose '.' comes now and then (endBias per model): names both shorter and longer than the field
     params.get('head.weight').data.forEach((v, i, a) => (a[i] = v * 10));
-    params.get('head.bias').data[0] += 2;
+    params.get('head.bias').data[0] += endBias;
     const naive = generatorFor(params, cfg, 'naive');
     const cached = generatorFor(params, cfg, 'cached');
     for (const opts of [{ temperature: 1, topK: 0 }, { temperature: 0.7, topK: 5 }]) {

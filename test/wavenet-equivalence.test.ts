@@ -21,7 +21,7 @@ const words = [...split.val.slice(0, 4), 'christopherjames', 'al'].map((w) => vo
 const CONFIGS: [string, Partial<WaveNetConfig>][] = [
   ['3 layers, no normalisation (receptive field 8)', { layers: 3 }],
   ['2 layers × 2 stacks, eval-mode BatchNorm (receptive field 7)', { layers: 2, stacks: 2, norm: 'batchnorm' }],
-  ['4 layers, dropout (off in eval) (receptive field 16)', { layers: 4, dropout: 0.3 }],
+  ['4 layers, dropout (off in eval), LayerNorm (receptive field 16)', { layers: 4, dropout: 0.3, norm: 'layernorm' }],
 ];
 
 /** Position p's window: the R inputs ending at p, '.' before the word; a batch of one word whose last position is p's target. */

@@ -22,7 +22,7 @@ export const MODEL_OPTIONS: OptionSpec = {
 export const MODEL_HELP = `  --model lecture|wavenet  (default lecture)
   lecture: --n-embd N --n-hidden N --layers N --kernel K   (default 24, 128, 3, 2: block size K^layers;
                        --layers 1 --kernel B is the lecture's flat MLP over B characters)
-  wavenet: --n-embd N --channels C --skip-channels S --layers L --stacks K --dropout P --norm none|batchnorm
+  wavenet: --n-embd N --channels C --skip-channels S --layers L --stacks K --dropout P --norm none|batchnorm|layernorm
                        (default 24, 64, C, 4, 1, 0, none): receptive field K·(2^L − 1) + 1 characters
 `;
 

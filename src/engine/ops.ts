@@ -13,6 +13,7 @@ import type { BnShape } from '../../kernels/batchnorm.ts';
 import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import type { HeadShape } from '../../kernels/head.ts';
 import type { GateShape } from '../../kernels/gate.ts';
+import type { LnShape } from '../../kernels/layernorm.ts';
 
 /** Per-channel batch statistics. */
 export interface BatchStats {
@@ -53,6 +54,10 @@ export interface PrimitiveOps {
   gateForward(x: Float32Array, s: GateShape): Float32Array;
   /** x (P, 2C), dy (P, C) → dx (P, 2C). */
   gateBackward(x: Float32Array, dy: Float32Array, s: GateShape): Float32Array;
+  /** x (P, C) → each position normalised over its C channels, then ·γ + β (LayerNorm). */
+  lnForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: LnShape): Float32Array;
+  /** dγ, dβ += their gradients; returns dx. */
+  lnBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, eps: number, s: LnShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
   reluForward(x: Float32Array): Float32Array;
   /** y = relu(x), dy → dx. */
   reluBackward(y: Float32Array, dy: Float32Array): Float32Array;

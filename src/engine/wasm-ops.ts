@@ -43,6 +43,9 @@ const KERNELS = [
   'add_or_multiply',
   'gate_forward',
   'gate_backward',
+  'ln_forward',
+  'ln_backward_dx',
+  'ln_backward_params',
   'head_forward',
   'cross_entropy',
   'head_cross_entropy',
@@ -176,6 +179,17 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     gateBackward: (x, dy, s) => {
       const dx = out(s.P * 2 * s.C);
       run('gate_backward', [at(x), at(dy), ptr(dx), s.P, s.C], s.P * s.C >= PARALLEL_MIN_ELEMENTS);
+      return dx;
+    },
+    lnForward: (x, gamma, beta, eps, s) => {
+      const y = out(s.P * s.C);
+      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), s.P, s.C, scratch(T * 8)]);
+      return y;
+    },
+    lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
+      const dx = out(s.P * s.C);
+      run('ln_backward_dx', [at(dy), at(x), at(gamma), eps, ptr(dx), s.P, s.C, scratch(T * 8)]);
+      inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [at(dy), at(x), eps, pg, pb, s.P, s.C, scratch(T * 8)]));
       return dx;
     },
     reluForward: (x) => elementwise('relu_forward', [x]),

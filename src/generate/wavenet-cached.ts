@@ -5,6 +5,7 @@
 
 import type { PythonRandom } from '../rng.ts';
 import { BN_EPS } from '../layers/batchnorm1d.ts';
+import { LN_EPS } from '../models/conv-layers/layernorm.ts';
 import type { ParamSet } from '../params.ts';
 import { dilation, layerCount, type WaveNetConfig } from '../wavenet-params.ts';
 import { sampleNext, type SamplingOptions } from './sampling.ts';
@@ -80,6 +81,12 @@ export class WaveNetCachedGenerator {
       const bn = (s: string) => this.tensor(`${prefix}.bn.${s}`);
       const [gamma, beta, mean, variance] = [bn('weight'), bn('bias'), bn('running_mean'), bn('running_var')];
       for (let o = 0; o < 2 * C; o++) h[o] = (gamma[o] * (h[o] - mean[o])) / Math.sqrt(variance[o] + BN_EPS) + beta[o];
+    }
+    if (this.cfg.norm === 'layernorm') {
+      const [gamma, beta] = [this.tensor(`${prefix}.ln.weight`), this.tensor(`${prefix}.ln.bias`)];
+      const mean = h.reduce((a, v) => a + v, 0) / (2 * C);
+      const variance = h.reduce((a, v) => a + (v - mean) ** 2, 0) / (2 * C);
+      for (let o = 0; o < 2 * C; o++) h[o] = ((h[o] - mean) / Math.sqrt(variance + LN_EPS)) * gamma[o] + beta[o];
     }
     const z = new Float32Array(C);
     for (let c = 0; c < C; c++) z[c] = Math.tanh(h[c]) / (1 + Math.exp(-h[C + c]));
