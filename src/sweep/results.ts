@@ -19,7 +19,7 @@ export interface RunResult {
   test: number;
 }
 
-const SIZE_KEYS = ['nEmbd', 'nHidden', 'nLayers', 'channels', 'skipChannels', 'layers', 'stacks', 'dropout', 'norm'];
+const SIZE_KEYS = ['nEmbd', 'nHidden', 'nLayers', 'kernel', 'channels', 'skipChannels', 'layers', 'stacks', 'dropout', 'norm'];
 
 function describeConfig(config: Record<string, unknown>): string {
   const arch = config.architecture === 'wavenet' ? 'wavenet' : 'lecture';
