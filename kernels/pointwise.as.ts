@@ -1,6 +1,6 @@
-// Elementwise kernels for the WebAssembly SIMD backend: tanh and its backward, the optimizer
-// updates, and the vector tanh / exp the fused kernels use (wasm has neither). Pieces share the
-// elements in blocks of 4.
+// Elementwise kernels for the WebAssembly SIMD backend: tanh, ReLU and their backward passes, the sum
+// and product of two arrays, the optimizer updates, and the vector tanh / exp the fused kernels use
+// (wasm has neither). Pieces share the elements in blocks of 4.
 
 import { share, storeLanes } from './matmul.as';
 
@@ -56,6 +56,37 @@ export function tanh_backward(y: usize, dy: usize, dx: usize, N: i32, t: i32, T:
     const o = <usize>i << 2;
     const v = v128.load(y + o);
     storeLanes(dx + o, f32x4.mul(f32x4.sub(one, f32x4.mul(v, v)), v128.load(dy + o)), min(4, e - i));
+  }
+}
+
+// x (N) → y (N) = max(x, 0)
+export function relu_forward(x: usize, y: usize, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  const zero = f32x4.splat(0);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(y + o, f32x4.max(v128.load(x + o), zero), min(4, e - i));
+  }
+}
+
+// y = relu(x) (N), dy (N) → dx (N) = dy where y > 0
+export function relu_backward(y: usize, dy: usize, dx: usize, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  const zero = f32x4.splat(0);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), zero)), min(4, e - i));
+  }
+}
+
+// a, b (N) → y (N) = a + b, or a ⊙ b when `product`
+export function add_or_multiply(a: usize, b: usize, y: usize, product: i32, N: i32, t: i32, T: i32): void {
+  const e = share(N, 4, t + 1, T);
+  for (let i = share(N, 4, t, T); i < e; i += 4) {
+    const o = <usize>i << 2;
+    const u = v128.load(a + o);
+    const v = v128.load(b + o);
+    storeLanes(y + o, product ? f32x4.mul(u, v) : f32x4.add(u, v), min(4, e - i));
   }
 }
 

@@ -1,4 +1,5 @@
-// Elementwise kernels: tanh and its backward, and the optimizer updates (flat arrays of any length).
+// Elementwise kernels: tanh, ReLU and their backward passes, the sum and product of two arrays
+// (residual and skip connections; dropout's mask), and the optimizer updates (flat arrays of any length).
 
 import { paddedRows } from './layout.ts';
 import type { KernelSpec, KernelThis } from './spec.ts';
@@ -11,6 +12,26 @@ export function tanhForwardRef(x: Float32Array): Float32Array {
 // y = tanh(x) (N), dy (N) → dx (N) = (1 − y²)·dy
 export function tanhBackwardRef(y: Float32Array, dy: Float32Array): Float32Array {
   return y.map((v, i) => (1 - v * v) * dy[i]);
+}
+
+// x (N) → y (N) = max(x, 0)
+export function reluForwardRef(x: Float32Array): Float32Array {
+  return x.map((v) => Math.max(v, 0));
+}
+
+// y = relu(x) (N), dy (N) → dx (N) = dy where y > 0
+export function reluBackwardRef(y: Float32Array, dy: Float32Array): Float32Array {
+  return y.map((v, i) => (v > 0 ? dy[i] : 0));
+}
+
+// a, b (N) → a + b (N)
+export function addRef(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((v, i) => v + b[i]);
+}
+
+// a, b (N) → a ⊙ b (N)
+export function multiplyRef(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((v, i) => v * b[i]);
 }
 
 // SGD: w ← w − lr·g (in place)
@@ -66,6 +87,28 @@ export function tanhBackwardKernel(this: KernelThis<NoConstants>, y: Float32Arra
   return (1 - v * v) * dy[this.thread.x];
 }
 
+// x (N) → y (N)
+export function reluForwardKernel(this: KernelThis<NoConstants>, x: Float32Array): number {
+  return Math.max(x[this.thread.x], 0);
+}
+
+// y = relu(x) (N), dy (N) → dx (N)
+export function reluBackwardKernel(this: KernelThis<NoConstants>, y: Float32Array, dy: Float32Array): number {
+  let result = 0;
+  if (y[this.thread.x] > 0) result = dy[this.thread.x];
+  return result;
+}
+
+// a, b (N) → a + b (N)
+export function addKernel(this: KernelThis<NoConstants>, a: Float32Array, b: Float32Array): number {
+  return a[this.thread.x] + b[this.thread.x];
+}
+
+// a, b (N) → a ⊙ b (N)
+export function multiplyKernel(this: KernelThis<NoConstants>, a: Float32Array, b: Float32Array): number {
+  return a[this.thread.x] * b[this.thread.x];
+}
+
 // w, g (N), lr → w′ (N)
 export function sgdKernel(this: KernelThis<NoConstants>, w: Float32Array, g: Float32Array, lr: number): number {
   return w[this.thread.x] - lr * g[this.thread.x];
@@ -118,6 +161,11 @@ export function tanhForwardSpec(N: number): KernelSpec<NoConstants> {
 
 export function tanhBackwardSpec(N: number): KernelSpec<NoConstants> {
   return { source: tanhBackwardKernel, constants: {}, output: [paddedRows(N)] };
+}
+
+/** Any of the one-thread-per-element kernels above over N elements, run at paddedRows(N). */
+export function elementwiseSpec(source: KernelSpec<NoConstants>['source'], N: number): KernelSpec<NoConstants> {
+  return { source, constants: {}, output: [paddedRows(N)] };
 }
 
 export function sgdSpec(N: number): KernelSpec<NoConstants> {

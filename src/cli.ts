@@ -10,6 +10,7 @@ import { sampleCommand } from './commands/sample.ts';
 import { infoCommand } from './commands/info.ts';
 import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
+import { sweepCommand } from './commands/sweep.ts';
 
 /** A command returns its exit status, or nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void 
   info: infoCommand,
   'lr-find': lrFindCommand,
   embeddings: embeddingsCommand,
+  sweep: sweepCommand,
 };
 
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on gpu.js
@@ -32,6 +34,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
   info         a checkpoint's configuration, parameter count and vocabulary
   lr-find      the lecture's learning-rate sweep, plotted (lr-find.svg)
   embeddings   the learned character embeddings, plotted (embeddings.svg)
+  sweep        train the runs of a grid file in sequence: results table and plot (resumable)
 `;
 
 export async function main(argv: string[]): Promise<number> {

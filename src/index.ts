@@ -13,9 +13,10 @@ export { packWords, type PackedBatch } from './data/packed-batch.ts';
 export { PythonRandom } from './rng.ts';
 export type { Tensor } from './tensor.ts';
 export { ParamSet, initHierarchical, LECTURE_CONFIG, type ModelConfig, type Grads } from './params.ts';
+export { initWaveNet, receptiveField, type WaveNetConfig, type AnyModelConfig, type Norm } from './wavenet-params.ts';
 export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
-export { ConvModel } from './models/conv.ts';
+export { ConvModel, type LossOptions } from './models/conv.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
 
 // where the conv form's ops run
@@ -39,6 +40,7 @@ export { BatchedGenerator } from './generate/batched.ts';
 export { generateNaive } from './generate/naive.ts';
 export { plainSpec, type NameSpec, type Candidate, type CandidateSource } from './generate/candidates.ts';
 export { firstNames } from './generate/selection.ts';
+export { generatorFor, type Generate } from './generate/for-model.ts';
 export type { SamplingOptions } from './generate/sampling.ts';
 
 // checkpoints as bytes (src/node.ts reads and writes them as files)

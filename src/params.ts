@@ -4,19 +4,29 @@
 import { randn, tensor, zeros, numel, type Tensor } from './tensor.ts';
 import type { PythonRandom } from './rng.ts';
 
-/** The hierarchical (WaveNet-like) model: block size 2^nLayers. */
+/** The hierarchical (WaveNet-like) model: block size kernel^nLayers. */
 export interface ModelConfig {
   vocabSize: number;
   nEmbd: number;
   nHidden: number;
   nLayers: number;
+  /**
+   * Characters each layer joins (default 2, the lecture's FlattenConsecutive(2)). One layer of
+   * kernel B is the lecture's flat MLP over B characters (parts 2–4).
+   */
+  kernel?: number;
+}
+
+/** The characters each layer joins: 2 unless the config says otherwise. */
+export function kernelOf(cfg: ModelConfig): number {
+  return cfg.kernel ?? 2;
 }
 
 /** The lecture's sizes: 24-dim embeddings, 3 layers of 128 hidden units (add the data's vocabSize). */
 export const LECTURE_CONFIG: Omit<ModelConfig, 'vocabSize'> = { nEmbd: 24, nHidden: 128, nLayers: 3 };
 
 export function blockSize(cfg: ModelConfig): number {
-  return 2 ** cfg.nLayers;
+  return kernelOf(cfg) ** cfg.nLayers;
 }
 
 /**
@@ -115,7 +125,7 @@ export function initHierarchical(cfg: ModelConfig, rng: PythonRandom): ParamSet 
   params.add('embedding.weight', randn([cfg.vocabSize, cfg.nEmbd], rng));
   for (let k = 0; k < cfg.nLayers; k++) {
     const cIn = k === 0 ? cfg.nEmbd : cfg.nHidden;
-    params.add(`conv.${k}.weight`, linearWeight(2 * cIn, cfg.nHidden, rng));
+    params.add(`conv.${k}.weight`, linearWeight(kernelOf(cfg) * cIn, cfg.nHidden, rng));
     addBatchNorm(params, `bn.${k}`, cfg.nHidden);
   }
   addHead(params, cfg.nHidden, cfg.vocabSize, rng);
@@ -148,8 +158,9 @@ export function inferConfig(params: ParamSet): ModelConfig {
   let nLayers = 0;
   while (params.has(`conv.${nLayers}.weight`)) nLayers++;
   if (nLayers === 0) throw new Error('no conv.0.weight: not a hierarchical model');
-  const nHidden = params.get('conv.0.weight').shape[1];
-  const cfg = { vocabSize, nEmbd, nHidden, nLayers };
+  const [rows, nHidden] = params.get('conv.0.weight').shape;
+  const kernel = rows / nEmbd;
+  const cfg: ModelConfig = { vocabSize, nEmbd, nHidden, nLayers, ...(kernel === 2 ? {} : { kernel }) };
   checkShapes(params, cfg);
   return cfg;
 }
@@ -158,7 +169,7 @@ export function inferConfig(params: ParamSet): ModelConfig {
 export function expectedShapes(cfg: ModelConfig): Map<string, number[]> {
   const shapes = new Map<string, number[]>([['embedding.weight', [cfg.vocabSize, cfg.nEmbd]]]);
   for (let k = 0; k < cfg.nLayers; k++) {
-    shapes.set(`conv.${k}.weight`, [2 * (k === 0 ? cfg.nEmbd : cfg.nHidden), cfg.nHidden]);
+    shapes.set(`conv.${k}.weight`, [kernelOf(cfg) * (k === 0 ? cfg.nEmbd : cfg.nHidden), cfg.nHidden]);
     for (const s of ['weight', 'bias', 'running_mean', 'running_var']) shapes.set(`bn.${k}.${s}`, [cfg.nHidden]);
   }
   shapes.set('head.weight', [cfg.nHidden, cfg.vocabSize]);

@@ -10,6 +10,7 @@ import { Vocab } from '../src/data/vocab.ts';
 import { initHierarchical, type ModelConfig, type ParamSet } from '../src/params.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
+import { initWaveNet, type WaveNetConfig } from '../src/wavenet-params.ts';
 import { reference } from './fixture.ts';
 import { buildSafetensors, f64Bytes } from './safetensors-bytes.ts';
 
@@ -188,5 +189,34 @@ describe('checkpoint errors name the file and the problem', () => {
     saveCheckpoint(file, { params: model(1), vocab: VOCAB });
     writeFileSync(file, readFileSync(file).subarray(0, 100));
     expect(inputError(() => loadCheckpoint(file)).message).toMatch(new RegExp(`^${file}: not a valid safetensors file: header length \\d+ exceeds`));
+  });
+});
+
+describe('WaveNet checkpoints', () => {
+  const WAVENET: WaveNetConfig = { architecture: 'wavenet', vocabSize: 5, nEmbd: 3, channels: 4, skipChannels: 6, layers: 2, stacks: 2, dropout: 0.1, norm: 'batchnorm' };
+
+  it('round-trip: the config names the architecture, so nothing else is needed to load one', () => {
+    const params = initWaveNet(WAVENET, new PythonRandom(3));
+    const loaded = decodeCheckpoint(encodeCheckpoint({ params, vocab: VOCAB, config: { ...WAVENET, run: { steps: 7 } } }), 'wn.safetensors');
+    expectSameParams(loaded.params, params);
+    expect(loaded.config).toEqual({ ...WAVENET, run: { steps: 7 } });
+    expect([...loaded.params.buffers]).toEqual([0, 1, 2, 3].flatMap((i) => [`layer.${i}.bn.running_mean`, `layer.${i}.bn.running_var`]));
+  });
+
+  it.each([
+    ['a tensor missing', (t: Map<string, Tensor>) => t.delete('layer.3.skip.weight'), /missing tensor layer\.3\.skip\.weight/],
+    ['a tensor too many', (t: Map<string, Tensor>) => t.set('layer.3.residual.weight', tensor([4, 4], new Float32Array(16))), /unexpected tensor layer\.3\.residual\.weight/],
+    ['a wrong shape', (t: Map<string, Tensor>) => t.set('out.weight', tensor([6, 5], new Float32Array(30))), /out\.weight has shape \[6,5\], expected \[6,6\]/],
+  ])('refuses %s, naming it', (_, edit, message) => {
+    const tensors = new Map(initWaveNet(WAVENET, new PythonRandom(3)).tensors);
+    edit(tensors);
+    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify(WAVENET) });
+    expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(message);
+  });
+
+  it('refuses a config it cannot build', () => {
+    const tensors = initWaveNet(WAVENET, new PythonRandom(3)).tensors;
+    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...WAVENET, norm: 'layer' }) });
+    expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(/norm must be one of none, batchnorm, layernorm, got "layer"/);
   });
 });

@@ -276,6 +276,38 @@ describe('a run directory belongs to one run', () => {
   });
 });
 
+describe('makemore with --model wavenet', () => {
+  const WAVENET = ['--model', 'wavenet', '--n-embd', '4', '--channels', '6', '--skip-channels', '8', '--layers', '2', '--stacks', '2', '--dropout', '0.1'];
+
+  it('trains, and eval, sample and info read the architecture from the checkpoint', () => {
+    const out = join(work, 'run-wavenet');
+    const r = makemore('train', '--data', data, '--out', out, '--steps', '30', '--eval-every', '10', '--optimizer', 'adamw', ...WAVENET);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/samples: \w+/);
+    const ckpt = join(out, 'model.safetensors');
+    const info = JSON.parse(makemore('info', '--checkpoint', ckpt, '--json').stdout);
+    expect(info.config).toEqual({ architecture: 'wavenet', vocabSize: 27, nEmbd: 4, channels: 6, skipChannels: 8, layers: 2, stacks: 2, dropout: 0.1, norm: 'none', receptiveField: 7 });
+    expect(makemore('info', '--checkpoint', ckpt).stdout).toMatch(/WaveNet: .*4 gated residual layers \(2 stacks of dilations 1, 2\).*receptive field 7/);
+    const evaluated = JSON.parse(makemore('eval', '--checkpoint', ckpt, '--data', data, '--json').stdout);
+    expect(evaluated.loss).toBeGreaterThan(1);
+    expect(evaluated.loss).toBeLessThan(3.3);
+    const cached = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '12', '--seed', '3', '--json').stdout);
+    const naive = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '12', '--seed', '3', '--generator', 'naive', '--json').stdout);
+    expect(cached.samples).toHaveLength(12);
+    expect(naive.samples).toEqual(cached.samples);
+  });
+
+  it.each([
+    ['a WaveNet size for the lecture model', ['--channels', '8'], /--channels applies to --model wavenet only/],
+    ['the tree engine', ['--model', 'wavenet', '--engine', 'tree'], /--engine tree runs the lecture model only/],
+    ['a dropout of 1', ['--model', 'wavenet', '--dropout', '1'], /--dropout: invalid value "1"/],
+  ])('refuses %s', (_, args, message) => {
+    const r = makemore('train', '--data', data, '--out', join(work, 'wn-bad'), '--steps', '1', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
 describe('bad input: a clear error that names the file and the problem', () => {
   it.each([
     ['a missing data file', () => ['train', '--data', join(work, 'nope.txt'), '--out', join(work, 'x')], /nope\.txt: no such file/],

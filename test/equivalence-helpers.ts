@@ -6,6 +6,7 @@ import { Vocab } from '../src/data/vocab.ts';
 import { lectureSplit } from '../src/data/split.ts';
 // through Vite, so that the suites using it run in a browser page too (test/browser/)
 import namesText from '../data/names.txt?raw';
+import { initWaveNet, type WaveNetConfig } from '../src/wavenet-params.ts';
 
 export const names = parseItems(namesText, 'data/names.txt');
 export const vocab = Vocab.fromItems(names, 'data/names.txt');
@@ -22,6 +23,18 @@ export function randomModel(nLayers: number, seed: number, sizes = { nEmbd: 5, n
     set('bias', () => 0.2 * rng.gauss());
     set('running_mean', () => 0.5 * rng.gauss());
     set('running_var', () => 0.5 + rng.random());
+  }
+  return { params, cfg };
+}
+
+/** A random WaveNet: its weights, biases and BatchNorm state all away from their initial values. */
+export function randomWaveNet(seed: number, sizes: Partial<WaveNetConfig> = {}): { params: ParamSet; cfg: WaveNetConfig } {
+  const cfg: WaveNetConfig = { architecture: 'wavenet', vocabSize: vocab.size, nEmbd: 4, channels: 5, skipChannels: 6, layers: 3, stacks: 1, dropout: 0, norm: 'none', ...sizes };
+  const rng = new PythonRandom(seed);
+  const params = initWaveNet(cfg, rng);
+  for (const [name, t] of params.tensors) {
+    if (name.endsWith('running_var')) t.data.forEach((_, i, a) => (a[i] = 0.5 + rng.random()));
+    else if (t.shape.length === 1 || name === 'head.weight') t.data.forEach((v, i, a) => (a[i] = v + 0.3 * rng.gauss()));
   }
   return { params, cfg };
 }

@@ -20,8 +20,8 @@ const GRAD_TOL = 1e-4; // max abs difference / max |tree gradient|
 // Real names from the dev split, including long ones so that windows of 32 see whole words.
 const words = [...split.val.slice(0, 5), 'christopherjames', 'al'].map((w) => vocab.encode(w));
 
-function forms(nLayers: number, ops: ConvOps, options: { batchNorm?: boolean } = {}) {
-  const { params, cfg } = randomModel(nLayers, 1000 + nLayers);
+function forms(nLayers: number, ops: ConvOps, options: { batchNorm?: boolean } = {}, kernel = 2) {
+  const { params, cfg } = randomModel(nLayers, 1000 + nLayers, { nEmbd: 5, nHidden: 7, ...(kernel === 2 ? {} : { kernel }) });
   return {
     params,
     cfg,
@@ -43,15 +43,20 @@ function summedTreeGrads(f: ReturnType<typeof forms>) {
   return grads;
 }
 
+/** max |conv logit − tree logit| over every position (eval mode). */
+function worstLogitDiff(f: ReturnType<typeof forms>): number {
+  const convLogits = f.conv.forward(f.batch, 'eval');
+  const treeLogits = f.tree.forward(f.windows.x, 'eval');
+  let worst = 0;
+  for (let i = 0; i < convLogits.length; i++) worst = Math.max(worst, Math.abs(convLogits[i] - treeLogits.data[i]));
+  return worst;
+}
+
 describeBackends('conv ≡ tree', (ops) => describe.each([1, 2, 3, 4, 5])('with %i layers (block size 2^n)', (nLayers) => {
   it('gives every position the logits of its window (eval-mode BN)', () => {
     const f = forms(nLayers, ops());
     expect(f.batch.positions).toBe(f.windows.count);
-    const convLogits = f.conv.forward(f.batch, 'eval');
-    const treeLogits = f.tree.forward(f.windows.x, 'eval');
-    let worst = 0;
-    for (let i = 0; i < convLogits.length; i++) worst = Math.max(worst, Math.abs(convLogits[i] - treeLogits.data[i]));
-    expect(worst).toBeLessThanOrEqual(LOGIT_TOL);
+    expect(worstLogitDiff(f)).toBeLessThanOrEqual(LOGIT_TOL);
   });
 
   it('gives the mean loss of all the windows', () => {
@@ -77,6 +82,22 @@ describeBackends('conv ≡ tree', (ops) => describe.each([1, 2, 3, 4, 5])('with 
     expect(treeCounts).toEqual(treeNodeCounts(f.windows.count, nLayers));
     expect(convCounts).toEqual(convNodeCounts(f.batch.positions, nLayers));
     expect(treeCounts[0] / convCounts[0]).toBe(2 ** nLayers);
+  });
+}), true);
+
+// Kernel K ≠ 2: one layer of K = 3 or 8 is the lecture's flat MLP over 3 or 8 characters; two layers of K = 3 see 9.
+describeBackends('conv ≡ tree with other kernels', (ops) => describe.each([[1, 3], [1, 8], [2, 3]])('%i layers of kernel %i', (nLayers, kernel) => {
+  it('gives every position the logits of its window (eval-mode BN)', () => {
+    const f = forms(nLayers, ops(), {}, kernel);
+    expect(f.windows.blockSize).toBe(kernel ** nLayers);
+    expect(worstLogitDiff(f)).toBeLessThanOrEqual(LOGIT_TOL);
+  });
+
+  it('gives the summed tree gradient of every parameter', () => {
+    const f = forms(nLayers, ops(), {}, kernel);
+    const convGrads = f.params.zeroGrads();
+    f.conv.lossAndGrad(f.batch, 'eval', convGrads);
+    for (const [name, g] of summedTreeGrads(f)) expect(maxRelError(convGrads.get(name)!.data, g.data), name).toBeLessThanOrEqual(GRAD_TOL);
   });
 }), true);
 

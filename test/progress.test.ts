@@ -27,7 +27,7 @@ describe('fitToWidth', () => {
 describe('Progress', () => {
   it('redraws one line in place on a terminal, within its width', () => {
     const out = recorder(true, 40);
-    const progress = new Progress(3, 0, out);
+    const progress = new Progress(3, 0, Infinity, out);
     for (let step = 1; step <= 3; step++) progress.update(step, 2.5, 100);
     progress.end();
     const draws = out.written.filter((w) => w.startsWith('\r'));
@@ -42,7 +42,7 @@ describe('Progress', () => {
 
   it('writes plain lines elsewhere: no carriage returns, no bar, always the last step', () => {
     const out = recorder(false);
-    const progress = new Progress(3, 0, out);
+    const progress = new Progress(3, 0, Infinity, out);
     for (let step = 1; step <= 3; step++) progress.update(step, 2.5, 100);
     progress.end();
     expect(out.written.at(-1)).toMatch(/^step 3\/3 \| ETA 0m00s \| loss 2\.5000 \| [\d,]+ targets\/s\n$/);

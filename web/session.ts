@@ -30,6 +30,7 @@ import {
   type TrainState,
 } from '../src/index.ts';
 import { encodeSplit } from '../src/data/encoded-split.ts';
+import { isWaveNet } from '../src/wavenet-params.ts';
 
 /** What the page is told while a run goes on. */
 export interface RunHooks {
@@ -75,7 +76,9 @@ export class Session {
   /** A checkpoint's model, to sample and to go on training on this session's data (whose characters it must know). */
   withCheckpoint(bytes: Uint8Array, fileName: string): Session {
     const loaded = decodeCheckpoint(bytes, fileName);
-    return new Session(this.dataName, this.items, loaded.vocab, encodeSplit(this.items, loaded.vocab, this.dataName).words, loaded.config, loaded.params);
+    const { config } = loaded;
+    if (isWaveNet(config)) throw new Error(`${fileName}: a WaveNet checkpoint; this page trains and samples the lecture model`);
+    return new Session(this.dataName, this.items, loaded.vocab, encodeSplit(this.items, loaded.vocab, this.dataName).words, config, loaded.params);
   }
 
   /** Trains `settings.steps` more steps on `backend`, until done or {@link stop}; the ops are freed after. */

@@ -65,11 +65,12 @@ export function stringOption(values: Record<string, unknown>, name: string, fall
   return typeof raw === 'string' ? raw : fallback;
 }
 
-/** --n-embd, --n-hidden, --layers: the hierarchical model's sizes, the lecture's by default. */
+/** --n-embd, --n-hidden, --layers, --kernel: the hierarchical model's sizes, the lecture's by default. */
 export const MODEL_SIZE_OPTIONS: OptionSpec = {
   'n-embd': { type: 'string' },
   'n-hidden': { type: 'string' },
   layers: { type: 'string' },
+  kernel: { type: 'string' },
 };
 
 /** Widths past 1,024 or a block size past 1,024 characters (10 layers) are far beyond what names need, and grow memory fast. */
@@ -77,9 +78,11 @@ const MAX_WIDTH = 1024;
 const MAX_LAYERS = 10;
 
 export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
+  const kernel = intOption(values, 'kernel', 2, 2);
   return {
     nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd, 1, MAX_WIDTH),
     nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden, 1, MAX_WIDTH),
     nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers, 1, MAX_LAYERS),
+    ...(kernel === 2 ? {} : { kernel }),
   };
 }

@@ -8,6 +8,7 @@ import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import type { ModelConfig, ParamSet } from '../params.ts';
+import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
 import { convEngine, treeEngine, type Engine, type EngineName } from '../train/engines.ts';
 import { intOption, UsageError, type OptionSpec } from './args.ts';
 
@@ -30,10 +31,11 @@ export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headles
   --threads N          threads of the wasm backend (default: this machine's ${os.cpus().length} cores)
 `;
 
-export async function chooseEngine(name: EngineName, params: ParamSet, cfg: ModelConfig, trainWords: number[][], options: Record<string, unknown>): Promise<EngineChoice> {
+export async function chooseEngine(name: EngineName, params: ParamSet, cfg: AnyModelConfig, trainWords: number[][], options: Record<string, unknown>): Promise<EngineChoice> {
   checkBackendOptions(options); // for the tree form too, which ignores them
   if (name === 'tree') {
-    return { engine: treeEngine(params, cfg, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
+    if (isWaveNet(cfg)) throw new UsageError('--engine tree runs the lecture model only; WaveNet runs on the conv engine');
+    return { engine: treeEngine(params, cfg as ModelConfig, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
   const { ops, description } = await openChosenOps(options);
   return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };

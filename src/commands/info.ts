@@ -1,6 +1,7 @@
 // makemore info: what a checkpoint holds.
 
-import { blockSize } from '../params.ts';
+import { kernelOf } from '../params.ts';
+import { isWaveNet, layerCount, receptiveField, type AnyModelConfig } from '../wavenet-params.ts';
 import { parse, type OptionSpec } from './args.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
 
@@ -17,10 +18,11 @@ export function infoCommand(argv: string[]): void {
   const v = parse('info', argv, OPTIONS);
   if (v.help) return void process.stdout.write(INFO_HELP);
   const { file, checkpoint } = checkpointFrom(v);
-  const { vocabSize, nEmbd, nHidden, nLayers } = checkpoint.config;
+  const cfg = checkpoint.config;
+  const { run: _run, ...sizes } = cfg;
   const info = {
     checkpoint: file,
-    config: { vocabSize, nEmbd, nHidden, nLayers, blockSize: blockSize(checkpoint.config) },
+    config: { ...sizes, [isWaveNet(cfg) ? 'receptiveField' : 'blockSize']: receptiveField(cfg) },
     parameters: checkpoint.params.count(),
     vocab: checkpoint.vocab.chars.join(''),
     tensors: Object.fromEntries([...checkpoint.params.tensors].map(([name, t]) => [name, t.shape])),
@@ -28,11 +30,12 @@ export function infoCommand(argv: string[]): void {
     resume: resumePoint(checkpoint.trainState),
   };
   if (v.json) return void process.stdout.write(`${JSON.stringify(info)}\n`);
+  const buffers = [...checkpoint.params.buffers].reduce((n, name) => n + checkpoint.params.get(name).data.length, 0);
   const lines = [
     `checkpoint ${file}`,
-    `model: embedding ${vocabSize}×${nEmbd}, ${nLayers} conv layers (kernel 2, dilations ${Array.from({ length: nLayers }, (_, k) => 2 ** k).join(', ')}) of ${nHidden}, block size ${info.config.blockSize}`,
-    `parameters: ${info.parameters.toLocaleString('en-US')} (plus ${2 * nLayers * nHidden} BatchNorm running statistics)`,
-    `vocabulary (${vocabSize}): ${info.vocab}`,
+    `model: ${describeModel(cfg)}`,
+    `parameters: ${info.parameters.toLocaleString('en-US')}${buffers ? ` (plus ${buffers} BatchNorm running statistics)` : ''}`,
+    `vocabulary (${cfg.vocabSize}): ${info.vocab}`,
     ...Object.entries(info.tensors).map(([name, shape]) => `  ${name} [${shape.join(', ')}]`),
   ];
   if (info.run) lines.push(`trained with: ${JSON.stringify(info.run)}`);
@@ -44,4 +47,18 @@ export function infoCommand(argv: string[]): void {
 function resumePoint(trainState: unknown): { step: number; best: { step: number; loss: number } | null } | null {
   const state = trainState as { step?: unknown; best?: { step: number; loss: number } | null } | undefined;
   return typeof state?.step === 'number' ? { step: state.step, best: state.best ?? null } : null;
+}
+
+function describeModel(cfg: AnyModelConfig): string {
+  const field = receptiveField(cfg);
+  if (!isWaveNet(cfg)) {
+    const K = kernelOf(cfg);
+    const dilations = Array.from({ length: cfg.nLayers }, (_, k) => K ** k).join(', ');
+    return `embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${cfg.nLayers} conv layers (kernel ${K}, dilations ${dilations}) of ${cfg.nHidden}, block size ${field}`;
+  }
+  const dilations = Array.from({ length: cfg.layers }, (_, k) => 2 ** k).join(', ');
+  return (
+    `WaveNet: embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${layerCount(cfg)} gated residual layers (${cfg.stacks} stack${cfg.stacks > 1 ? 's' : ''} of dilations ${dilations}), ` +
+    `${cfg.channels} residual / ${cfg.skipChannels} skip channels, norm ${cfg.norm}, dropout ${cfg.dropout}, receptive field ${field}`
+  );
 }

@@ -21,6 +21,8 @@ export class Progress {
   constructor(
     private readonly total: number,
     private readonly firstStep: number,
+    /** A time budget left for this run (train --minutes), which bounds the ETA. */
+    private readonly secondsLeft = Infinity,
     private readonly out: ProgressStream = process.stderr,
   ) {}
 
@@ -31,7 +33,7 @@ export class Progress {
     this.lastDraw = now;
     const seconds = (now - this.startedAt) / 1000;
     const done = step - this.firstStep;
-    const eta = done > 0 ? ((this.total - step) * seconds) / done : 0;
+    const eta = Math.min(done > 0 ? ((this.total - step) * seconds) / done : 0, Math.max(0, this.secondsLeft - seconds));
     // most important first: on a narrow terminal the last fields are dropped
     const fields = [`step ${step}/${this.total}`, `ETA ${formatDuration(eta)}`, `loss ${loss.toFixed(4)}`, `${Math.round(this.targets / seconds).toLocaleString('en-US')} targets/s`];
     if (this.out.isTTY) this.out.write(`\r${fitToWidth(fields, step / this.total, this.out.columns ?? 80)}\x1b[K`);

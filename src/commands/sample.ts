@@ -7,6 +7,10 @@ import type { Vocab } from '../data/vocab.ts';
 import { DEFAULT_MAX_CHARS, type CandidateSource, type NameSpec } from '../generate/candidates.ts';
 import { BatchedGenerator } from '../generate/batched.ts';
 import { naiveSource } from '../generate/naive.ts';
+import { generatorFor } from '../generate/for-model.ts';
+import { oneAtATimeSource } from '../generate/one-at-a-time.ts';
+import { isWaveNet } from '../wavenet-params.ts';
+import { kernelOf } from '../params.ts';
 import { selectNames, type NameRules } from '../generate/selection.ts';
 import type { LoadedCheckpoint } from '../io/checkpoint.ts';
 import { choiceOption, intOption, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
@@ -134,7 +138,13 @@ function nameRules(v: Values, vocab: Vocab): NameRules {
 
 async function candidateSource(v: Values, checkpoint: LoadedCheckpoint, spec: NameSpec): Promise<{ source: CandidateSource; close(): void }> {
   const { params, config } = checkpoint;
-  if (choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached') === 'naive') {
+  const kind = choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached');
+  // the batched generator runs the lecture family of kernel 2; the WaveNet block and other kernels draw one name at a time
+  if (isWaveNet(config) || kernelOf(config) !== 2) {
+    if (spec.prefix.length > 0) throw new UsageError('--prefix: this model draws one name at a time from its first character (only the lecture model of kernel 2 continues a prefix)');
+    return { source: oneAtATimeSource(generatorFor(params, config, kind), spec), close: () => {} };
+  }
+  if (kind === 'naive') {
     const ignored = ['batch', 'backend', 'threads'].filter((name) => v[name] !== undefined);
     if (ignored.length) throw new UsageError(`${ignored.map((n) => `--${n}`).join(', ')}: only --generator cached runs on the ops`);
     return { source: naiveSource(TreeModel.hierarchical(params, config), spec), close: () => {} };

@@ -1,19 +1,21 @@
 // What defines a training run (stored in its resume file), read from the options; and on --resume,
 // which options the run takes from the command line and which must match the stored run.
 
-import type { ModelConfig } from '../params.ts';
 import { DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { choiceOption, intOption, modelSizes, numberOption, stringOption, UsageError } from './args.ts';
+import { choiceOption, intOption, numberOption, stringOption, UsageError } from './args.ts';
+import { modelSettings, type ModelSettings } from './model-options.ts';
 import { DEFAULT_DATA } from './dataset.ts';
 
 export interface RunSettings {
   data: string;
   engine: EngineName;
   steps: number;
+  /** A time budget in minutes (train --minutes), or null. */
+  minutes: number | null;
   batch: number;
-  model: Omit<ModelConfig, 'vocabSize'>;
+  model: ModelSettings;
   optimizer: OptimizerConfig;
   evalEvery: number;
   evalWords: number; // dev words each evaluation uses (the first of the shuffled dev split); 0: all
@@ -32,8 +34,9 @@ export function settingsFrom(v: Record<string, unknown>): RunSettings {
     data: stringOption(v, 'data', DEFAULT_DATA),
     engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
     steps,
+    minutes: v.minutes === undefined ? null : numberOption(v, 'minutes', 0),
     batch: intOption(v, 'batch', 32, 2, MAX_POSITIONS),
-    model: modelSizes(v),
+    model: modelSettings(v),
     optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
     evalEvery: intOption(v, 'eval-every', Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(steps / 20))),
     evalWords: intOption(v, 'eval-words', DEFAULT_EVAL_WORDS, 0),
@@ -49,9 +52,10 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   seed: (s) => s.seed,
   optimizer: (s) => s.optimizer.name,
   'weight-decay': (s) => s.optimizer.weightDecay,
+  model: (s) => ('channels' in s.model ? 'wavenet' : 'lecture'),
   'n-embd': (s) => s.model.nEmbd,
-  'n-hidden': (s) => s.model.nHidden,
-  layers: (s) => s.model.nLayers,
+  'n-hidden': (s) => ('nHidden' in s.model ? s.model.nHidden : undefined),
+  layers: (s) => ('nLayers' in s.model ? s.model.nLayers : s.model.layers),
   'eval-words': (s) => s.evalWords, // the best model is chosen on these words
 };
 
@@ -72,6 +76,7 @@ export function resumedSettings(stored: RunSettings, v: Record<string, unknown>,
   return {
     ...stored,
     steps,
+    minutes: v.minutes === undefined ? (stored.minutes ?? null) : given.minutes,
     optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },
     evalEvery: v['eval-every'] === undefined ? stored.evalEvery : given.evalEvery,
   };

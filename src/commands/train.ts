@@ -4,17 +4,18 @@
 
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
-import { initHierarchical, type ModelConfig, type ParamSet } from '../params.ts';
+import type { ParamSet } from '../params.ts';
+import type { AnyModelConfig } from '../wavenet-params.ts';
 import { Optimizer } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
 import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
-import { BatchedGenerator } from '../generate/batched.ts';
+import { generatorFor } from '../generate/for-model.ts';
 import { plainSpec } from '../generate/candidates.ts';
 import { firstNames } from '../generate/selection.ts';
-import { hierarchicalStep } from '../models/hierarchical-step.ts';
-import { referenceOps } from '../engine/reference-ops.ts';
-import { intOption, MODEL_SIZE_OPTIONS, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { oneAtATimeSource } from '../generate/one-at-a-time.ts';
+import { intOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { initModel, MODEL_HELP, MODEL_OPTIONS } from './model-options.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits, type Dataset } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine, type EngineChoice } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -29,9 +30,10 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
                        a directory holding another run is refused unless --resume or --force
   --engine conv|tree   conv: whole words per batch on gpu.js kernels (default); tree: the lecture's 32 random windows
   --steps N            optimisation steps (default 3000)
+  --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
+                       comes at 75% of the time instead of the steps
   --batch N            words per batch (conv) or windows per batch (tree) (default 32)
-  --n-embd N --n-hidden N --layers N   model size (default 24, 128, 3: block size 2^layers; at most 1024, 1024, 10)
-  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
+${MODEL_HELP}  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
   --lr X               learning rate (default 0.1 for sgd, 0.003 for adamw)
   --weight-decay X     AdamW weight decay (default 0.01)
   --eval-every N       dev evaluation and checkpoint interval (default steps/20, at least 100; the last step always)
@@ -50,8 +52,9 @@ const OPTIONS: OptionSpec = {
   out: { type: 'string' },
   engine: { type: 'string' },
   steps: { type: 'string' },
+  minutes: { type: 'string' },
   batch: { type: 'string' },
-  ...MODEL_SIZE_OPTIONS,
+  ...MODEL_OPTIONS,
   optimizer: { type: 'string' },
   lr: { type: 'string' },
   'weight-decay': { type: 'string' },
@@ -71,7 +74,7 @@ interface OpenRun {
   out: string;
   settings: RunSettings;
   data: Dataset;
-  cfg: ModelConfig;
+  cfg: AnyModelConfig;
   params: ParamSet;
   best: ParamSet | null;
   rng: PythonRandom;
@@ -83,7 +86,17 @@ interface OpenRun {
   start: string; // how it began, for the first line
 }
 
-export async function trainCommand(argv: string[]): Promise<number> {
+/** What a finished (or stopped) run reports to its caller (the sweep). */
+export interface TrainSummary {
+  state: TrainState;
+  /** Stopped by a signal: the resume file holds the run. */
+  interrupted: boolean;
+  parameters: number;
+  config: AnyModelConfig;
+}
+
+/** Exit status; `done` (the sweep's) gets the run's summary. */
+export async function trainCommand(argv: string[], done?: (summary: TrainSummary) => void): Promise<number> {
   const v = parse('train', argv, OPTIONS);
   if (v.help) {
     process.stdout.write(TRAIN_HELP);
@@ -94,7 +107,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const samples = intOption(v, 'samples', 10, 0, 1000);
   const run = await (v.resume ? openResumed(v, out) : openNew(v, out));
   try {
-    return await trainRun(run, samples);
+    const status = await trainRun(run, samples);
+    done?.({ state: run.state, interrupted: status !== 0, parameters: run.params.count(), config: run.cfg });
+    return status;
   } finally {
     run.choice.close();
     run.claim.release();
@@ -104,9 +119,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
 async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun> {
   const settings = settingsFrom(v);
   const data = trainingData(settings);
-  const cfg: ModelConfig = { vocabSize: data.vocab.size, ...settings.model };
+  const cfg = { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig;
   const rng = new PythonRandom(settings.seed);
-  const params = initHierarchical(cfg, rng);
+  const params = initModel(cfg, rng);
   const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v);
   let claim: RunClaim;
   try {
@@ -144,7 +159,9 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
 function trainingData(settings: RunSettings): Dataset {
   const data = loadDataset(settings.data);
   requireSplits(data, ['train', 'val'], 'training');
-  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...settings.model }, settings.batch, data.words.train, settings.data);
+  // the memory estimate knows the lecture family's sizes; the positions cap holds for every model
+  const lecture = 'nHidden' in settings.model ? settings.model : { nEmbd: settings.model.nEmbd, nHidden: settings.model.channels, nLayers: settings.model.layers * settings.model.stacks };
+  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...lecture }, settings.batch, data.words.train, settings.data);
   return data;
 }
 
@@ -155,7 +172,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
   optimizer.restore(run.moments);
   const stored = { ...cfg, run: settings };
   const dev = settings.evalWords > 0 ? data.words.val.slice(0, settings.evalWords) : data.words.val;
-  const progress = new Progress(settings.steps, state.step);
+  const progress = new Progress(settings.steps, state.step, settings.minutes === null ? Infinity : settings.minutes * 60 - state.seconds);
   progress.log(
     `${run.start}: ${params.count().toLocaleString('en-US')} parameters, ${data.words.train.length} train / ${data.words.val.length} dev words from ${settings.data} ` +
       `(evaluating on ${dev.length}); ${choice.description}`,
@@ -171,7 +188,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
     },
   );
   try {
-    await train(choice.engine, params, optimizer, rng, dev, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery }, state, {
+    await train(choice.engine, params, optimizer, rng, dev, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery, maxSeconds: settings.minutes === null ? undefined : settings.minutes * 60 }, state, {
       onStep: (s) => progress.update(s.step, s.loss, s.targets),
       onEval: (point, isBest) => {
         progress.log(`step ${point.step}: dev loss ${point.loss.toFixed(4)}${isBest ? ` (best, saved ${join(out, MODEL_FILE)})` : ''}`);
@@ -208,10 +225,10 @@ function report(out: string, state: TrainState, settings: RunSettings, stopped: 
 }
 
 /** A name cut at SAMPLE_LENGTH characters ends in '…'. */
-function printSamples(params: ParamSet, cfg: ModelConfig, chars: string[], count: number, seed: number): void {
+function printSamples(params: ParamSet, cfg: AnyModelConfig, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
-  // the training ops are closed by now; a few names take milliseconds on the references
-  const generator = new BatchedGenerator(hierarchicalStep(params, cfg, referenceOps), { ...plainSpec(seed), maxChars: SAMPLE_LENGTH }, count);
+  // the training ops are closed by now: a few names, one at a time, from the model's cached generator
+  const generator = oneAtATimeSource(generatorFor(params, cfg, 'cached'), { ...plainSpec(seed), maxChars: SAMPLE_LENGTH });
   const names = firstNames(generator, count).map((name) => name.map((i) => chars[i]).join('') + (name.length === SAMPLE_LENGTH ? '…' : ''));
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }

@@ -13,7 +13,9 @@ import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kern
 import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
 import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
 import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec } from '../../kernels/batchnorm.ts';
-import { adamwSpec, sgdSpec, tanhBackwardSpec, tanhForwardSpec } from '../../kernels/pointwise.ts';
+import { adamwSpec, addKernel, elementwiseSpec, multiplyKernel, reluBackwardKernel, reluForwardKernel, sgdSpec, tanhBackwardSpec, tanhForwardSpec } from '../../kernels/pointwise.ts';
+import { gateBackwardSpec, gateForwardSpec } from '../../kernels/gate.ts';
+import { lnBackwardSpec, lnForwardSpec, lnParamGradsSpec, lnStatsSpec } from '../../kernels/layernorm.ts';
 import { embeddingBackwardSpec, embeddingForwardSpec } from '../../kernels/embedding.ts';
 import { crossEntropyGradSpec, crossEntropyLossSpec, headBackwardInputSpec, headBackwardWeightSpec, headForwardSpec, logSumExpSpec } from '../../kernels/head.ts';
 import { columnSumSpec } from '../../kernels/reduce.ts';
@@ -230,6 +232,25 @@ export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps 
 
     tanhForward: (x) => pointwise(x.length, (pad) => k.run(tanhForwardSpec(x.length), pad(x))),
     tanhBackward: (y, dy) => pointwise(y.length, (pad) => k.run(tanhBackwardSpec(y.length), pad(y), pad(dy))),
+    gateForward: (x, s) => real(k.run(gateForwardSpec(s), rows(x, s.P, 2 * s.C)), s.P, s.C),
+    gateBackward: (x, dy, s) => real(k.run(gateBackwardSpec(s), rows(x, s.P, 2 * s.C), rows(dy, s.P, s.C)), s.P, 2 * s.C),
+    lnForward: (x, gamma, beta, eps, s) => {
+      const xRows = rows(x, s.P, s.C);
+      return real(k.run(lnForwardSpec(s), xRows, k.run(lnStatsSpec(s), xRows, eps), gamma, beta), s.P, s.C);
+    },
+    lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
+      const P = positions(s.P);
+      const [dyRows, xRows] = [rows(dy, P, s.C), rows(x, P, s.C)];
+      const stats = k.run(lnStatsSpec(s), xRows, eps);
+      const params = k.run(lnParamGradsSpec(s), dyRows, xRows, stats, P);
+      addInto(dgamma, params.subarray(0, s.C));
+      addInto(dbeta, params.subarray(s.C));
+      return real(k.run(lnBackwardSpec(s), dyRows, xRows, stats, gamma), P, s.C);
+    },
+    reluForward: (x) => pointwise(x.length, (pad) => k.run(elementwiseSpec(reluForwardKernel, x.length), pad(x))),
+    reluBackward: (y, dy) => pointwise(y.length, (pad) => k.run(elementwiseSpec(reluBackwardKernel, y.length), pad(y), pad(dy))),
+    add: (a, b) => pointwise(a.length, (pad) => k.run(elementwiseSpec(addKernel, a.length), pad(a), pad(b))),
+    multiply: (a, b) => pointwise(a.length, (pad) => k.run(elementwiseSpec(multiplyKernel, a.length), pad(a), pad(b))),
 
     headForward: (h, w, b, s) => real(k.run(headForwardSpec(s), rows(h, s.P, s.H), w, b), s.P, s.V),
     crossEntropy: (logits, target, weight, s) => {

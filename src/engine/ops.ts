@@ -12,6 +12,8 @@ import type { ConvShape } from '../../kernels/conv1d.ts';
 import type { BnShape } from '../../kernels/batchnorm.ts';
 import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import type { HeadShape } from '../../kernels/head.ts';
+import type { GateShape } from '../../kernels/gate.ts';
+import type { LnShape } from '../../kernels/layernorm.ts';
 
 /** Per-channel batch statistics. */
 export interface BatchStats {
@@ -48,6 +50,21 @@ export interface PrimitiveOps {
   bnBackward(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, training: boolean, s: BnShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
   tanhForward(x: Float32Array): Float32Array;
   tanhBackward(y: Float32Array, dy: Float32Array): Float32Array;
+  /** x (P, 2C) → tanh(x[:, :C]) ⊙ σ(x[:, C:]) (P, C): WaveNet's gated unit. */
+  gateForward(x: Float32Array, s: GateShape): Float32Array;
+  /** x (P, 2C), dy (P, C) → dx (P, 2C). */
+  gateBackward(x: Float32Array, dy: Float32Array, s: GateShape): Float32Array;
+  /** x (P, C) → each position normalised over its C channels, then ·γ + β (LayerNorm). */
+  lnForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: LnShape): Float32Array;
+  /** dγ, dβ += their gradients; returns dx. */
+  lnBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, eps: number, s: LnShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
+  reluForward(x: Float32Array): Float32Array;
+  /** y = relu(x), dy → dx. */
+  reluBackward(y: Float32Array, dy: Float32Array): Float32Array;
+  /** a + b, elementwise: residual and skip connections. */
+  add(a: Float32Array, b: Float32Array): Float32Array;
+  /** a ⊙ b, elementwise: dropout's mask. */
+  multiply(a: Float32Array, b: Float32Array): Float32Array;
   headForward(h: Float32Array, w: Float32Array, b: Float32Array, s: HeadShape): Float32Array;
   crossEntropy(logits: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult;
   /** dw, db += their gradients; returns dh. */

@@ -2,7 +2,9 @@
 
 import { convBackwardInputRef, convBackwardWeightRef, convForwardRef } from '../../kernels/conv1d.ts';
 import { bnBackwardRef, bnForwardRef, bnStatsRef } from '../../kernels/batchnorm.ts';
-import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef } from '../../kernels/pointwise.ts';
+import { adamwUpdateRef, addRef, multiplyRef, reluBackwardRef, reluForwardRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef } from '../../kernels/pointwise.ts';
+import { gateBackwardRef, gateForwardRef } from '../../kernels/gate.ts';
+import { lnBackwardRef, lnForwardRef } from '../../kernels/layernorm.ts';
 import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embedding.ts';
 import { crossEntropyRef, headBackwardRef, headForwardRef } from '../../kernels/head.ts';
 import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
@@ -35,6 +37,19 @@ export const referenceOps: ConvOps = withComposedFusions({
   },
   tanhForward: tanhForwardRef,
   tanhBackward: tanhBackwardRef,
+  gateForward: gateForwardRef,
+  gateBackward: gateBackwardRef,
+  lnForward: lnForwardRef,
+  lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
+    const g = lnBackwardRef(dy, x, gamma, eps, s);
+    addInto(dgamma, g.dgamma);
+    addInto(dbeta, g.dbeta);
+    return g.dx;
+  },
+  reluForward: reluForwardRef,
+  reluBackward: reluBackwardRef,
+  add: addRef,
+  multiply: multiplyRef,
   headForward: headForwardRef,
   crossEntropy: crossEntropyRef,
   headBackward: (dlogits, h, w, s, dw, db) => {

@@ -38,6 +38,14 @@ const KERNELS = [
   'bn_backward_dx',
   'tanh_forward',
   'tanh_backward',
+  'relu_forward',
+  'relu_backward',
+  'add_or_multiply',
+  'gate_forward',
+  'gate_backward',
+  'ln_forward',
+  'ln_backward_dx',
+  'ln_backward_params',
   'head_forward',
   'cross_entropy',
   'head_cross_entropy',
@@ -116,6 +124,13 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
+  // inputs (N) → a new (N), `flag` passed between the output and N
+  const elementwise = (kernel: Kernel, inputs: Float32Array[], flag?: number) => {
+    const N = inputs[0].length;
+    const y = out(N);
+    run(kernel, [...inputs.map(at), ptr(y), ...(flag === undefined ? [] : [flag]), N], N >= PARALLEL_MIN_ELEMENTS);
+    return y;
+  };
 
   const ops: ConvOps = withComposedFusions({
     name: pool.threads === 1 ? 'wasm' : `wasm ×${pool.threads}`,
@@ -160,6 +175,32 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       run('tanh_backward', [at(y), at(dy), ptr(dx), y.length], y.length >= PARALLEL_MIN_ELEMENTS);
       return dx;
     },
+
+    gateForward: (x, s) => {
+      const y = out(s.P * s.C);
+      run('gate_forward', [at(x), ptr(y), s.P, s.C], s.P * s.C >= PARALLEL_MIN_ELEMENTS);
+      return y;
+    },
+    gateBackward: (x, dy, s) => {
+      const dx = out(s.P * 2 * s.C);
+      run('gate_backward', [at(x), at(dy), ptr(dx), s.P, s.C], s.P * s.C >= PARALLEL_MIN_ELEMENTS);
+      return dx;
+    },
+    lnForward: (x, gamma, beta, eps, s) => {
+      const y = out(s.P * s.C);
+      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), s.P, s.C, scratch(pieces * 8)], byRows(s.P));
+      return y;
+    },
+    lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
+      const dx = out(s.P * s.C);
+      run('ln_backward_dx', [at(dy), at(x), at(gamma), eps, ptr(dx), s.P, s.C, scratch(pieces * 8)], byRows(s.P));
+      inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [at(dy), at(x), eps, pg, pb, s.P, s.C, scratch(pieces * 8)], byRows(s.P)));
+      return dx;
+    },
+    reluForward: (x) => elementwise('relu_forward', [x]),
+    reluBackward: (y, dy) => elementwise('relu_backward', [y, dy]),
+    add: (a, b) => elementwise('add_or_multiply', [a, b], 0),
+    multiply: (a, b) => elementwise('add_or_multiply', [a, b], 1),
 
     headForward: (h, w, b, s) => {
       const logits = out(s.P * s.V);

@@ -6,7 +6,8 @@
 
 import { InputError } from '../errors.ts';
 import { END, Vocab } from '../data/vocab.ts';
-import { expectedShapes, inferConfig, ParamSet, type ModelConfig } from '../params.ts';
+import { expectedShapes, inferConfig, kernelOf, ParamSet, type ModelConfig } from '../params.ts';
+import { NORMS, waveNetShapes, type AnyModelConfig, type WaveNetConfig } from '../wavenet-params.ts';
 import type { Tensor } from '../tensor.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
 
@@ -25,7 +26,7 @@ export interface LoadedCheckpoint {
   params: ParamSet;
   vocab: Vocab;
   /** Sizes inferred from the tensor shapes, over any other settings the stored config held. */
-  config: ModelConfig & Record<string, unknown>;
+  config: AnyModelConfig & Record<string, unknown>;
   trainState?: unknown;
 }
 
@@ -39,16 +40,28 @@ export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
 
 /** The checkpoint's tensors and metadata, before encoding (the run directory's resume file adds its own tensors). */
 export function checkpointToSafetensors(contents: CheckpointContents): Safetensors {
-  const { params, vocab, config, trainState } = contents;
+  const { params, vocab, config } = contents;
   // Refuse to write what loadCheckpoint would reject.
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) throw new Error(nonFinite);
+  const stored = config as Record<string, unknown> | undefined;
+  if (stored?.architecture === 'wavenet') {
+    const refuse = (problem: string): never => {
+      throw new Error(problem);
+    };
+    checkWaveNetTensors(params.tensors, waveNetConfig(stored, vocab, refuse), refuse);
+    return checkpointMetadata(contents);
+  }
   const inferred = inferConfig(params);
   if (inferred.vocabSize !== vocab.size) {
     throw new Error(`vocabulary has ${vocab.size} characters but embedding.weight has ${inferred.vocabSize} rows`);
   }
   const mismatch = config === undefined ? undefined : sizeMismatch(config as Record<string, unknown>, inferred);
   if (mismatch) throw new Error(mismatch);
-  const nonFinite = nonFiniteValue(params);
-  if (nonFinite) throw new Error(nonFinite);
+  return checkpointMetadata(contents);
+}
+
+function checkpointMetadata({ params, vocab, config, trainState }: CheckpointContents): Safetensors {
   const metadata: Record<string, string> = { vocab: vocab.chars.join('') };
   if (config !== undefined) metadata.config = JSON.stringify(config);
   if (trainState !== undefined) {
@@ -83,10 +96,17 @@ export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, fi
     return fail(`the 'vocab' metadata is invalid: ${(e as Error).message}`);
   }
 
-  const { params, sizes } = loadParams(tensors, vocab, fail);
-  const nonFinite = nonFiniteValue(params);
-  if (nonFinite) fail(`${nonFinite}: not a usable model (saved after training diverged?)`);
   const stored = readConfig(metadata.config, fail);
+  if (stored.architecture === 'wavenet') {
+    const config = waveNetConfig(stored, vocab, fail);
+    const params = checkWaveNetTensors(tensors, config, fail);
+    refuseNonFinite(params, fail);
+    const loaded: LoadedCheckpoint = { params, vocab, config: { ...stored, ...config } };
+    if (metadata.train_state !== undefined) loaded.trainState = parseJson(metadata.train_state, 'train_state', fail);
+    return loaded;
+  }
+  const { params, sizes } = loadParams(tensors, vocab, fail);
+  refuseNonFinite(params, fail);
   const mismatch = sizeMismatch(stored, sizes);
   if (mismatch) fail(`the 'config' metadata disagrees with the tensors: ${mismatch}`);
   const config = { ...stored, ...sizes };
@@ -121,6 +141,42 @@ function loadParams(tensors: Map<string, Tensor>, vocab: Vocab, fail: (problem: 
   return { params, sizes };
 }
 
+/** A WaveNet's sizes from its stored config, each checked. */
+function waveNetConfig(stored: Record<string, unknown>, vocab: Vocab, fail: (problem: string) => never): WaveNetConfig {
+  const int = (key: string, min: number) => {
+    const v = stored[key];
+    return typeof v === 'number' && Number.isInteger(v) && v >= min ? v : fail(`the 'config' metadata's ${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  };
+  const dropout = stored.dropout;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail(`the 'config' metadata's dropout must be in [0, 1), got ${JSON.stringify(dropout)}`);
+  const norm = NORMS.find((n) => n === stored.norm) ?? fail(`the 'config' metadata's norm must be one of ${NORMS.join(', ')}, got ${JSON.stringify(stored.norm)}`);
+  if (int('vocabSize', 2) !== vocab.size) fail(`the 'vocab' metadata has ${vocab.size} characters but the config says vocabSize ${stored.vocabSize}`);
+  return {
+    architecture: 'wavenet',
+    vocabSize: vocab.size,
+    nEmbd: int('nEmbd', 1),
+    channels: int('channels', 1),
+    skipChannels: int('skipChannels', 1),
+    layers: int('layers', 1),
+    stacks: int('stacks', 1),
+    dropout: dropout as number,
+    norm,
+  };
+}
+
+/** Exactly the tensors a WaveNet of `cfg` has, with their shapes, as a ParamSet in definition order. */
+function checkWaveNetTensors(tensors: Map<string, Tensor>, cfg: WaveNetConfig, fail: (problem: string) => never): ParamSet {
+  const shapes = waveNetShapes(cfg);
+  const params = new ParamSet();
+  for (const [name, { shape, buffer }] of shapes) {
+    const t = tensors.get(name) ?? fail(`missing tensor ${name} (expected shape [${shape}]) of the WaveNet its config describes`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) fail(`tensor ${name} has shape [${t.shape}], expected [${shape}]`);
+    params.add(name, t, buffer);
+  }
+  for (const name of tensors.keys()) if (!shapes.has(name)) fail(`unexpected tensor ${name}: not part of the WaveNet its config describes`);
+  return params;
+}
+
 function readConfig(json: string | undefined, fail: (problem: string) => never): Record<string, unknown> {
   if (json === undefined) return {};
   const stored = parseJson(json, 'config', fail);
@@ -147,7 +203,13 @@ function nonFiniteValue(params: ParamSet): string | undefined {
 
 /** Where a config's model sizes disagree with the tensors' (which are the truth), the problem. */
 function sizeMismatch(config: Record<string, unknown>, sizes: ModelConfig): string | undefined {
+  if ('kernel' in config && config.kernel !== kernelOf(sizes)) return `config says kernel = ${JSON.stringify(config.kernel)} but the tensor shapes give ${kernelOf(sizes)}`;
   const key = MODEL_CONFIG_KEYS.find((k) => k in config && config[k] !== sizes[k]);
   if (key === undefined) return undefined;
   return `config says ${key} = ${JSON.stringify(config[key])} but the tensor shapes give ${sizes[key]}`;
+}
+
+function refuseNonFinite(params: ParamSet, fail: (problem: string) => never): void {
+  const nonFinite = nonFiniteValue(params);
+  if (nonFinite) fail(`${nonFinite}: not a usable model (saved after training diverged?)`);
 }

@@ -9,14 +9,14 @@ import { BatchNorm1d } from '../layers/batchnorm1d.ts';
 import { Tanh } from '../layers/tanh.ts';
 import { crossEntropy } from '../layers/cross-entropy.ts';
 import type { Layer, Mode } from '../layers/layer.ts';
-import { blockSize, type FlatConfig, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
+import { blockSize, kernelOf, type FlatConfig, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 
-/** Embedding → n × [FlattenConsecutive(2), Linear(no bias), BatchNorm1d, Tanh] → Linear. */
+/** Embedding → n × [FlattenConsecutive(kernel, default 2), Linear(no bias), BatchNorm1d, Tanh] → Linear. */
 export function hierarchicalLayers(params: ParamSet, cfg: ModelConfig, { batchNorm = true } = {}): Sequential {
   const layers: Layer[] = [new Embedding(params)];
   for (let k = 0; k < cfg.nLayers; k++) {
-    layers.push(new FlattenConsecutive(2), new Linear(params, `conv.${k}.weight`));
+    layers.push(new FlattenConsecutive(kernelOf(cfg)), new Linear(params, `conv.${k}.weight`));
     if (batchNorm) layers.push(new BatchNorm1d(params, `bn.${k}`));
     layers.push(new Tanh());
   }

@@ -3,6 +3,7 @@
 
 import type { PythonRandom } from '../rng.ts';
 import { blockSize, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
+import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import { ConvModel } from '../models/conv.ts';
 import { TreeModel } from '../models/tree.ts';
@@ -38,15 +39,18 @@ const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
  * The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. The
  * parameters move into the ops' memory (their values unchanged), where the ops read them in place.
  */
-export function convEngine(params: ParamSet, cfg: ModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
+export function convEngine(params: ParamSet, cfg: AnyModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
   params.moveTo(ops.allocate);
   const model = new ConvModel(params, cfg, ops);
+  // dropout's masks are seeded from the run's generator, so that a resumed run repeats them
+  const dropout = isWaveNet(cfg) && cfg.dropout > 0;
   return {
     name: 'conv',
     newGrads: () => params.zeroGrads(ops.allocate),
     step(rng, batchSize, grads) {
       const batch = sampleWords(trainWords, batchSize, rng);
-      return { loss: model.lossAndGrad(batch, 'train', grads), targets: batch.positions };
+      const seed = dropout ? rng.randbelow(2 ** 31) : undefined;
+      return { loss: model.lossAndGrad(batch, 'train', grads, { seed }), targets: batch.positions };
     },
     evaluate(words) {
       let total = 0;

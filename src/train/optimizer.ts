@@ -22,6 +22,11 @@ export function learningRate(cfg: OptimizerConfig, step: number, steps: number):
   return step < Math.floor(cfg.decayAt * steps) ? cfg.lr : cfg.lr / 10;
 }
 
+/** The learning rate of a time-budgeted run `seconds` into its `budget`: the same drop, at decayAt of the time. */
+export function timedLearningRate(cfg: OptimizerConfig, seconds: number, budget: number): number {
+  return seconds < cfg.decayAt * budget ? cfg.lr : cfg.lr / 10;
+}
+
 /** SGD or AdamW (β 0.9 / 0.999, ε 1e-8), updating the trainable tensors in place through the ops. */
 export class Optimizer {
   /** AdamW moments, by parameter name (empty for SGD). */

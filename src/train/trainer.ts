@@ -5,7 +5,7 @@
 import type { PythonRandom } from '../rng.ts';
 import type { ParamSet } from '../params.ts';
 import type { Engine } from './engines.ts';
-import { learningRate, Optimizer, type OptimizerConfig } from './optimizer.ts';
+import { learningRate, Optimizer, timedLearningRate, type OptimizerConfig } from './optimizer.ts';
 
 /** How long and how to train. */
 export interface TrainOptions {
@@ -17,6 +17,11 @@ export interface TrainOptions {
   optimizer: OptimizerConfig;
   /** Evaluate on the dev words every this many steps, and at the end. */
   evalEvery: number;
+  /**
+   * A time budget: once the run's wall time (state.seconds) reaches it, evaluate and return. The
+   * learning rate then decays at `decayAt` of the budget instead of the steps (not repeatable to the bit).
+   */
+  maxSeconds?: number;
 }
 
 /** One dev evaluation. */
@@ -112,17 +117,20 @@ export async function train(
     for (const g of grads.values()) g.data.fill(0);
     const { loss, targets } = engine.step(rng, opts.batchSize, grads);
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(state.step + 1, loss);
-    const lr = learningRate(opts.optimizer, state.step, opts.steps);
+    const elapsed = state.seconds + (performance.now() - clock) / 1000;
+    const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : timedLearningRate(opts.optimizer, elapsed, opts.maxSeconds);
     optimizer.step(params, grads, lr, state.step);
     state.step++;
     state.losses.push(loss);
     hooks.onStep?.({ step: state.step, loss, lr, targets });
-    if (state.step % opts.evalEvery === 0 || state.step === opts.steps) {
+    const outOfTime = opts.maxSeconds !== undefined && elapsed >= opts.maxSeconds;
+    if (state.step % opts.evalEvery === 0 || state.step === opts.steps || outOfTime) {
       evaluate(engine, devWords, state);
       tick();
       const point = state.evals[state.evals.length - 1];
       hooks.onEval?.(point, point === state.best);
       hooks.onCheckpoint?.(state);
+      if (outOfTime) return state;
     }
   }
   return state;

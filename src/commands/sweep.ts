@@ -1,0 +1,97 @@
+// makemore sweep: the runs of a grid file in sequence, each a `makemore train` in its own directory,
+// then the results table (markdown, JSON) and plot. Resumable: a finished run (its result.json) is
+// skipped, an interrupted one continues from its resume file.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-file.ts';
+import { loadCheckpoint } from '../io/checkpoint-file.ts';
+import { InputError } from '../errors.ts';
+import { MODEL_FILE, RESUME_FILE } from '../io/run-dir.ts';
+import { parseGrid, trainArgs, type GridRun } from '../sweep/grid.ts';
+import { resultsMarkdown, resultsSvg, type RunResult } from '../sweep/results.ts';
+import { parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { DEFAULT_DATA, loadDataset } from './dataset.ts';
+import { chooseEngine } from './engine-choice.ts';
+import { trainCommand, type TrainSummary } from './train.ts';
+
+export const SWEEP_HELP = `makemore sweep — train the runs of a grid file in sequence and tabulate them
+
+  --grid FILE          JSON: {"defaults": {train options}, "runs": [{"name": DIR, "options": {train options}}]}
+                       (option names as makemore train's, without "--"; use "steps" and/or "minutes" as the budget)
+  --out DIR            (default sweep): a directory per run, and results.md, results.json, results.svg
+                       (dev loss against parameters and against wall time). Run it again to resume.
+`;
+
+const OPTIONS: OptionSpec = { grid: { type: 'string' }, out: { type: 'string' } };
+
+const RESULT_FILE = 'result.json';
+
+export async function sweepCommand(argv: string[]): Promise<void> {
+  const v = parse('sweep', argv, OPTIONS);
+  if (v.help) return void process.stdout.write(SWEEP_HELP);
+  const gridFile = stringOption(v, 'grid', '');
+  if (!gridFile) throw new UsageError('--grid FILE is required (see makemore sweep --help)');
+  const out = stringOption(v, 'out', 'sweep');
+  const runs = parseGrid(readText(gridFile), gridFile);
+  const results: RunResult[] = [];
+  for (const [i, run] of runs.entries()) {
+    const dir = join(out, run.name);
+    const done = join(dir, RESULT_FILE);
+    process.stderr.write(`sweep: run ${i + 1}/${runs.length} ${run.name}${existsSync(done) ? ' (done, skipped)' : ''}\n`);
+    const result = existsSync(done) ? (JSON.parse(readFileSync(done, 'utf8')) as RunResult) : await runOne(run, dir);
+    if (!result) return; // interrupted: the run's resume file holds it
+    results.push(result);
+    writeResults(out, results);
+  }
+  process.stdout.write(resultsMarkdown(results));
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+}
+
+async function runOne(run: GridRun, dir: string): Promise<RunResult | null> {
+  const resume = existsSync(join(dir, RESUME_FILE)) ? ['--resume'] : [];
+  const got: { summary?: TrainSummary } = {};
+  await trainCommand([...trainArgs(run.options), '--out', dir, ...resume], (s) => (got.summary = s));
+  const { summary } = got;
+  if (!summary || summary.interrupted || !summary.state.best) return null;
+  const losses = await splitLosses(join(dir, MODEL_FILE), run.options);
+  const result: RunResult = {
+    name: run.name,
+    options: run.options,
+    config: summary.config as unknown as Record<string, unknown>,
+    parameters: summary.parameters,
+    steps: summary.state.step,
+    seconds: summary.state.seconds,
+    dev: summary.state.best.loss,
+    bestStep: summary.state.best.step,
+    ...losses,
+  };
+  writeFileAtomic(join(dir, RESULT_FILE), new TextEncoder().encode(JSON.stringify(result, null, 1) + '\n'));
+  return result;
+}
+
+/** Train and test loss of the run's best checkpoint (eval mode, the conv engine). */
+async function splitLosses(file: string, options: GridRun['options']): Promise<{ train: number; test: number }> {
+  const checkpoint = loadCheckpoint(file);
+  const data = loadDataset(String(options.data ?? DEFAULT_DATA), checkpoint.vocab);
+  const choice = await chooseEngine('conv', checkpoint.params, checkpoint.config, [], { backend: options.backend, threads: options.threads });
+  try {
+    return { train: choice.engine.evaluate(data.words.train).loss, test: choice.engine.evaluate(data.words.test).loss };
+  } finally {
+    choice.close();
+  }
+}
+
+function writeResults(out: string, results: RunResult[]): void {
+  const text = (s: string) => new TextEncoder().encode(s);
+  writeFileAtomic(join(out, 'results.md'), text(resultsMarkdown(results)));
+  writeFileAtomic(join(out, 'results.json'), text(JSON.stringify(results, null, 1) + '\n'));
+  writeFileAtomic(join(out, 'results.svg'), text(resultsSvg(results)));
+}

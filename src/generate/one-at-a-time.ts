@@ -1,0 +1,18 @@
+// Candidates from a generator that makes one name at a time (the cached generators of the WaveNet
+// block and of lecture models of another kernel, for-model.ts), name i from its own random stream
+// as the batched generator draws it (name-random.ts).
+
+import { PythonRandom } from '../rng.ts';
+import type { CandidateSource, NameSpec } from './candidates.ts';
+import type { Generate } from './for-model.ts';
+import { seedName } from './name-random.ts';
+
+/** Candidates in index order; `spec.prefix` must be empty (these generators start every name at '.'). */
+export function oneAtATimeSource(generate: Generate, spec: NameSpec): CandidateSource {
+  const rng = new PythonRandom();
+  return {
+    draw(next, done) {
+      for (let index = next(); index !== null; index = next()) done({ index, chars: generate(seedName(rng, spec.seed, index), spec.sampling, spec.maxChars) });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// Per-position LayerNorm: each position's channels normalised by their own statistics (the same in
+// training and eval, and independent of the rest of the batch), then scaled and shifted.
+
+import type { Grads, ParamSet } from '../../params.ts';
+import { gradOf, type ConvLayer, type Pass } from './layer.ts';
+
+export const LN_EPS = 1e-5;
+
+// x (P, C) → y (P, C); `{prefix}.weight|bias` (C)
+export class LayerNorm implements ConvLayer {
+  private input: Float32Array | null = null;
+
+  constructor(
+    private readonly params: ParamSet,
+    private readonly prefix: string,
+    readonly C: number,
+  ) {}
+
+  private tensor(name: string): Float32Array {
+    return this.params.get(`${this.prefix}.${name}`).data;
+  }
+
+  forward(x: Float32Array, pass: Pass): Float32Array {
+    this.input = x;
+    return pass.ops.lnForward(x, this.tensor('weight'), this.tensor('bias'), LN_EPS, { P: pass.batch.positions, C: this.C });
+  }
+
+  backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
+    const s = { P: pass.batch.positions, C: this.C };
+    return pass.ops.lnBackward(dy, this.input!, this.tensor('weight'), LN_EPS, s, gradOf(grads, `${this.prefix}.weight`), gradOf(grads, `${this.prefix}.bias`));
+  }
+}

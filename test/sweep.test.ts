@@ -1,0 +1,77 @@
+// makemore sweep: a grid file's runs in sequence, the results table and plot, and resuming.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseGrid, trainArgs } from '../src/sweep/grid.ts';
+import { InputError } from '../src/errors.ts';
+
+const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
+const NAMES = new URL('../data/names.txt', import.meta.url).pathname;
+
+function makemore(...args: string[]) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('grid files', () => {
+  it('merges each run over the defaults, and turns options into train arguments', () => {
+    const runs = parseGrid(JSON.stringify({ defaults: { batch: 8, steps: 5 }, runs: [{ name: 'a', options: { steps: 7, resume2: true } }] }), 'g.json');
+    expect(runs).toEqual([{ name: 'a', options: { batch: 8, steps: 7, resume2: true } }]);
+    expect(trainArgs(runs[0].options)).toEqual(['--batch', '8', '--steps', '7', '--resume2']);
+  });
+
+  it.each([
+    ['not JSON', '{', /g\.json: not valid JSON/],
+    ['no runs', '{"runs": []}', /"runs" must be a non-empty array/],
+    ['a name twice', '{"runs": [{"name": "a"}, {"name": "a"}]}', /runs\[1\]: the name "a" is used twice/],
+    ['a bad name', '{"runs": [{"name": "../up"}]}', /runs\[0\]\.name must be a directory name/],
+    ['an option the sweep sets', '{"runs": [{"name": "a", "options": {"out": "x"}}]}', /runs\[0\]\.options\.out: the sweep sets --out itself/],
+    ['an object as a value', '{"defaults": {"lr": {}}, "runs": [{"name": "a"}]}', /defaults\.lr must be a string, a number or true/],
+  ])('refuses %s, naming the file and the place', (_, text, message) => {
+    expect(() => parseGrid(text, 'g.json')).toThrow(InputError);
+    expect(() => parseGrid(text, 'g.json')).toThrow(message);
+  });
+});
+
+describe('makemore sweep', () => {
+  it('runs every configuration, tabulates and plots them, and skips finished runs when run again', () => {
+    const work = mkdtempSync(join(tmpdir(), 'mm-sweep-'));
+    const data = join(work, 'names.txt');
+    writeFileSync(data, readFileSync(NAMES, 'utf8').split('\n').slice(0, 400).join('\n'));
+    const grid = join(work, 'grid.json');
+    writeFileSync(grid, JSON.stringify({
+      defaults: { data, optimizer: 'adamw', batch: 8, steps: 20, 'eval-every': 10, samples: 0 },
+      runs: [
+        { name: 'lecture', options: { 'n-embd': 4, 'n-hidden': 8, layers: 2 } },
+        { name: 'wavenet', options: { model: 'wavenet', 'n-embd': 4, channels: 4, layers: 2 } },
+      ],
+    }));
+    const out = join(work, 'out');
+    const first = makemore('sweep', '--grid', grid, '--out', out);
+    expect(first.code, first.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.map((r: { name: string }) => r.name)).toEqual(['lecture', 'wavenet']);
+    for (const r of results) {
+      expect(r.steps).toBe(20);
+      expect(r.parameters).toBeGreaterThan(100);
+      for (const loss of [r.dev, r.train, r.test]) expect(loss).toBeGreaterThan(1);
+    }
+    const table = readFileSync(join(out, 'results.md'), 'utf8');
+    expect(table.split('\n').filter((l) => l.startsWith('| 1 ') || l.startsWith('| 2 '))).toHaveLength(2);
+    expect(table).toContain('wavenet nEmbd 4, channels 4');
+    const svg = readFileSync(join(out, 'results.svg'), 'utf8');
+    expect(svg).toMatch(/best dev loss against parameters[\s\S]*best dev loss against wall time/);
+    const again = makemore('sweep', '--grid', grid, '--out', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr.match(/\(done, skipped\)/g)).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(results);
+  });
+
+  it('refuses a missing grid file with one line', () => {
+    const r = makemore('sweep', '--grid', '/nonexistent/grid.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^makemore sweep: \/nonexistent\/grid\.json: no such file\n$/);
+  });
+});
