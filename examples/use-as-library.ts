@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   readItemsFile, Vocab, lectureSplit, PythonRandom, initHierarchical, LECTURE_CONFIG, selectBackend, describeBackend,
   openOps, nodeWorkers, Optimizer, convEngine, train, newTrainState, saveCheckpoint, loadCheckpoint, referenceOps,
-  BatchedGenerator, hierarchicalStep, plainSpec, firstNames,
+  BatchedGenerator, hierarchicalStep, plainSpec, firstNames, isWaveNet,
 } from 'makemore-wavenet';
 
 // the bundled 32,033 names (or any UTF-8 file, one item a line), split 80/10/10 as the lecture does
@@ -36,6 +36,7 @@ ops.destroy();
 // ops): `npx makemore sample --checkpoint model.safetensors --num 10` prints the same ten
 saveCheckpoint('model.safetensors', { params, vocab, config: cfg });
 const model = loadCheckpoint('model.safetensors');
+if (isWaveNet(model.config)) throw new Error('expected the lecture model');  // a WaveNet samples through generatorFor
 const generator = new BatchedGenerator(hierarchicalStep(model.params, model.config, referenceOps), plainSpec(42), 10);
 const names = firstNames(generator, 10).map((chars) => model.vocab.decode(chars));
 console.log(`samples: ${names.join(', ')}`);

@@ -13,7 +13,7 @@ export { packWords, type PackedBatch } from './data/packed-batch.ts';
 export { PythonRandom } from './rng.ts';
 export type { Tensor } from './tensor.ts';
 export { ParamSet, initHierarchical, LECTURE_CONFIG, type ModelConfig, type Grads } from './params.ts';
-export { initWaveNet, receptiveField, type WaveNetConfig, type AnyModelConfig, type Norm } from './wavenet-params.ts';
+export { initWaveNet, isWaveNet, receptiveField, type WaveNetConfig, type AnyModelConfig, type Norm } from './wavenet-params.ts';
 export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
 export { ConvModel, type LossOptions } from './models/conv.ts';

@@ -43,6 +43,7 @@ export interface WaveNetConfig {
 /** Either model: the lecture's hierarchical one or WaveNet. */
 export type AnyModelConfig = ModelConfig | WaveNetConfig;
 
+/** Whether a config (a checkpoint's, say) is a WaveNet's rather than the lecture model's. */
 export function isWaveNet(cfg: AnyModelConfig): cfg is WaveNetConfig {
   return (cfg as { architecture?: string }).architecture === 'wavenet';
 }

@@ -9,6 +9,13 @@ import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embeddi
 import { crossEntropyRef, headBackwardRef, headForwardRef } from '../../kernels/head.ts';
 import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
 
+// a normalisation's reference backward: dγ, dβ added into their buffers, dx returned
+function affineGrads(g: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array }, dgamma: Float32Array, dbeta: Float32Array): Float32Array {
+  addInto(dgamma, g.dgamma);
+  addInto(dbeta, g.dbeta);
+  return g.dx;
+}
+
 /** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
 export const referenceOps: ConvOps = withComposedFusions({
   name: 'reference',
@@ -29,23 +36,13 @@ export const referenceOps: ConvOps = withComposedFusions({
   },
   bnStats: bnStatsRef,
   bnForward: bnForwardRef,
-  bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => {
-    const g = bnBackwardRef(dy, x, mean, variance, gamma, eps, training, s);
-    addInto(dgamma, g.dgamma);
-    addInto(dbeta, g.dbeta);
-    return g.dx;
-  },
+  bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => affineGrads(bnBackwardRef(dy, x, mean, variance, gamma, eps, training, s), dgamma, dbeta),
   tanhForward: tanhForwardRef,
   tanhBackward: tanhBackwardRef,
   gateForward: gateForwardRef,
   gateBackward: gateBackwardRef,
   lnForward: lnForwardRef,
-  lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
-    const g = lnBackwardRef(dy, x, gamma, eps, s);
-    addInto(dgamma, g.dgamma);
-    addInto(dbeta, g.dbeta);
-    return g.dx;
-  },
+  lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => affineGrads(lnBackwardRef(dy, x, gamma, eps, s), dgamma, dbeta),
   reluForward: reluForwardRef,
   reluBackward: reluBackwardRef,
   add: addRef,

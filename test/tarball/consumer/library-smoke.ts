@@ -3,7 +3,7 @@
 //   node library-smoke.js CHECKPOINT SEED COUNT      prints one JSON object
 import {
   LECTURE_CONFIG, PythonRandom, initHierarchical, loadCheckpoint, TreeModel, ConvModel, referenceOps, buildWindows, packWords,
-  BatchedGenerator, hierarchicalStep, plainSpec, firstNames, InputError,
+  BatchedGenerator, hierarchicalStep, plainSpec, firstNames, InputError, isWaveNet,
 } from 'makemore-wavenet';
 
 const [file, seed, count] = process.argv.slice(2);
@@ -11,6 +11,7 @@ const [file, seed, count] = process.argv.slice(2);
 const lecture = initHierarchical({ vocabSize: 27, ...LECTURE_CONFIG }, new PythonRandom(42));
 
 const { params, config, vocab } = loadCheckpoint(file);
+if (isWaveNet(config)) throw new Error(`${file} holds a WaveNet; this consumer runs the lecture's model`);
 const words = ['emma', 'olivia', 'zoe'].map((w) => vocab.encode(w));
 const tree = TreeModel.hierarchical(params, config);
 const windows = buildWindows(words, tree.blockSize);
