@@ -5,7 +5,6 @@ import { PythonRandom } from '../src/rng.ts';
 import { TreeModel } from '../src/models/tree.ts';
 import { generateNaive } from '../src/generate/naive.ts';
 import { CachedGenerator } from '../src/generate/cached.ts';
-import { sampleNext } from '../src/generate/sampling.ts';
 import { randomModel, randomWaveNet } from './equivalence-helpers.ts';
 import { generatorFor } from '../src/generate/for-model.ts';
 import { receptiveField } from '../src/wavenet-params.ts';
@@ -30,17 +29,6 @@ describe('generation', () => {
       expect(new Set(naive).size).toBeGreaterThan(5); // really sampling, not one name repeated
       expect(naive.some((n) => n.split(',').length < 40)).toBe(true); // names end by '.'
     }
-  });
-
-  it('applies top-k and temperature', () => {
-    const rng = new PythonRandom(1);
-    const logits = [0, 3, 2.9, -1];
-    expect(Array.from({ length: 50 }, () => sampleNext(logits, rng, { temperature: 1, topK: 1 }))).toEqual(new Array(50).fill(1));
-    const topTwo = new Set(Array.from({ length: 200 }, () => sampleNext(logits, rng, { temperature: 1, topK: 2 })));
-    expect(topTwo).toEqual(new Set([1, 2]));
-    const cold = Array.from({ length: 200 }, () => sampleNext(logits, rng, { temperature: 0.01, topK: 0 }));
-    expect(cold.filter((c) => c === 1).length).toBeGreaterThan(195);
-    expect(() => sampleNext(logits, rng, { temperature: 0, topK: 0 })).toThrow(/temperature/);
   });
 });
 
