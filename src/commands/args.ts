@@ -74,8 +74,8 @@ export const MODEL_SIZE_OPTIONS: OptionSpec = {
 };
 
 /** Widths past 1,024 or a block size past 1,024 characters (10 layers) are far beyond what names need, and grow memory fast. */
-const MAX_WIDTH = 1024;
-const MAX_LAYERS = 10;
+export const MAX_WIDTH = 1024;
+export const MAX_LAYERS = 10;
 
 export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
   const kernel = intOption(values, 'kernel', 2, 2);

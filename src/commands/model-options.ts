@@ -5,7 +5,7 @@
 import { initHierarchical, type ModelConfig, type ParamSet } from '../params.ts';
 import type { PythonRandom } from '../rng.ts';
 import { initWaveNet, NORMS, type AnyModelConfig, type Norm, type WaveNetConfig } from '../wavenet-params.ts';
-import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, numberOption, UsageError, type OptionSpec } from './args.ts';
+import { choiceOption, intOption, MAX_LAYERS, MAX_WIDTH, MODEL_SIZE_OPTIONS, modelSizes, numberOption, UsageError, type OptionSpec } from './args.ts';
 
 export const MODELS = ['lecture', 'wavenet'] as const;
 
@@ -27,6 +27,8 @@ export const MODEL_HELP = `  --model lecture|wavenet  (default lecture)
 `;
 
 const WAVENET_ONLY = ['channels', 'skip-channels', 'stacks', 'dropout', 'norm'];
+/** Eight stacks of ten layers see 8,185 characters: far past any name, and already ~4× the lecture family's deepest. */
+const MAX_STACKS = 8;
 
 /** A model's sizes without the vocabulary (that comes from the data). */
 export type ModelSettings = Omit<ModelConfig, 'vocabSize'> | Omit<WaveNetConfig, 'vocabSize'>;
@@ -40,14 +42,14 @@ export function modelSettings(v: Record<string, unknown>): ModelSettings {
   }
   const misplaced = ['n-hidden', 'kernel'].find((name) => v[name] !== undefined);
   if (misplaced) throw new UsageError(`--${misplaced} applies to --model lecture only (WaveNet: --channels, --skip-channels)`);
-  const channels = intOption(v, 'channels', 64);
+  const channels = intOption(v, 'channels', 64, 1, MAX_WIDTH);
   return {
     architecture: 'wavenet',
-    nEmbd: intOption(v, 'n-embd', 24),
+    nEmbd: intOption(v, 'n-embd', 24, 1, MAX_WIDTH),
     channels,
-    skipChannels: intOption(v, 'skip-channels', channels),
-    layers: intOption(v, 'layers', 4),
-    stacks: intOption(v, 'stacks', 1),
+    skipChannels: intOption(v, 'skip-channels', channels, 1, MAX_WIDTH),
+    layers: intOption(v, 'layers', 4, 1, MAX_LAYERS),
+    stacks: intOption(v, 'stacks', 1, 1, MAX_STACKS),
     dropout: numberOption(v, 'dropout', 0, (p) => p >= 0 && p < 1),
     norm: choiceOption<Norm>(v, 'norm', NORMS, 'none'),
   };

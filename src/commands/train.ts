@@ -159,9 +159,7 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
 function trainingData(settings: RunSettings): Dataset {
   const data = loadDataset(settings.data);
   requireSplits(data, ['train', 'val'], 'training');
-  // the memory estimate knows the lecture family's sizes; the positions cap holds for every model
-  const lecture = 'nHidden' in settings.model ? settings.model : { nEmbd: settings.model.nEmbd, nHidden: settings.model.channels, nLayers: settings.model.layers * settings.model.stacks };
-  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...lecture }, settings.batch, data.words.train, settings.data);
+  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig, settings.batch, data.words.train, settings.data);
   return data;
 }
 
