@@ -335,6 +335,7 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['too many layers', () => ['train', '--layers', '40'], /--layers must be an integer from 1 to 10, got "40"/],
     ['a batch past the kernels\' cap', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '60000'], /--batch 60000: 60000 words of up to \d+ characters \(the longest in .*names\.txt\) make up to [\d,]+ positions, over the conv kernels' cap of 65,536; use --batch \d+ or less/],
     ['a step past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '2000', '--n-hidden', '1024'], /--batch 2000 with --n-hidden 1024 and --layers 3: a conv training step would hold about \d+\.\d GiB of activations, over the 2\.0 GiB limit/],
+    ['a training pass past the wasm backend\'s arena', () => ['train', '--data', data, '--out', join(work, 'x'), '--backend', 'wasm', '--batch', '1500', '--n-hidden', '1024'], /--batch 1500: a training pass would hold about \d+\.\d GiB of results, over backend wasm( ×\d+)?'s 1\.0 GiB per pass; use --batch \d+ or less/],
     ['a checkpoint holding NaN', () => ['sample', '--checkpoint', withNaN()], /nan\.safetensors: tensor head\.bias holds NaN at index 3: not a usable model/],
   ])('%s', (_, args, message) => {
     const r = makemore(...args());

@@ -1,10 +1,14 @@
 // Checks, before training starts, that a step fits: the conv kernels' cap on positions per batch,
-// and a memory ceiling for the activations a step keeps for its backward pass.
+// a memory ceiling for the activations a step keeps for its backward pass, and, once the backend is
+// chosen, its limits (a pass's arena, the rows one kernel call may take).
 
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
 import { blockSize, type ModelConfig } from '../params.ts';
 import type { EngineName } from '../train/engines.ts';
 import { UsageError } from './args.ts';
+import { rowsPerCall, type BackendLimits } from '../engine/backend-limits.ts';
+import { passBytesPerPosition, widestRow } from '../train/pass-bytes.ts';
+import type { AnyModelConfig } from '../wavenet-params.ts';
 
 const MEMORY_LIMIT_BYTES = 2 ** 31;
 /** Rough float32s a layer holds per node and hidden unit through a step: input, conv output, normalised, tanh, and their gradients. */
@@ -44,4 +48,24 @@ function stepBytes(engine: EngineName, cfg: ModelConfig, batch: number, longest:
 
 function gigabytes(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/**
+ * The conv engine's steps on a backend with `limits`: the batch's training pass within the backend's
+ * arena, and the longest word within the rows one kernel call may take (a conv call never splits a word).
+ */
+export function checkBackendFits(limits: BackendLimits, backend: string, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
+  const longest = trainWords.reduce((n, w) => Math.max(n, w.length), 0);
+  const rows = rowsPerCall(limits, widestRow(cfg));
+  if (longest + 1 > rows) {
+    throw new UsageError(`${file}: an item of ${longest} characters is over the ${rows - 1} that one kernel call of backend ${backend} can take at these model sizes; use another --backend or smaller model sizes`);
+  }
+  const bytes = batch * (longest + 1) * passBytesPerPosition(cfg, 'train');
+  if (bytes > limits.passBytes) {
+    const most = Math.floor(limits.passBytes / ((longest + 1) * passBytesPerPosition(cfg, 'train')));
+    throw new UsageError(
+      `--batch ${batch}: a training pass would hold about ${gigabytes(bytes)} of results, over backend ${backend}'s ${gigabytes(limits.passBytes)} per pass; ` +
+        (most >= 1 ? `use --batch ${most} or less, or smaller model sizes` : 'use smaller model sizes or another --backend'),
+    );
+  }
 }
