@@ -13,6 +13,7 @@ import { kernelBackendName } from '../backend.ts';
 import { addInto, withComposedFusions, type ConvOps, type PrimitiveOps } from './ops.ts';
 import { FLOAT32_EXACT_INDEX, type BackendLimits } from './backend-limits.ts';
 import { chunkedOps, type SplitBnBackward } from './chunked-ops.ts';
+import { webasmKernelRan, webasmKernelsDestroyed } from './webasm-memories.ts';
 import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kernels/spec.ts';
 import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
 import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
@@ -85,6 +86,7 @@ class KernelRunner {
     }
     // gpu.js reads Int32Array like any array-like (its typings just omit it)
     const result = entry.kernel(...(args as KernelVariable[]));
+    if (entry.kernel.kernel instanceof WebAssemblyKernel) webasmKernelRan(entry.kernel.kernel as unknown as Parameters<typeof webasmKernelRan>[0]);
     this.checkBackend(spec, entry.kernel);
     this.checkGlError(spec, entry.kernel);
     const flat = specResult(spec, result);
@@ -129,6 +131,7 @@ class KernelRunner {
   }
 
   destroy(): void {
+    webasmKernelsDestroyed([...this.built.values()].flatMap((bySource) => [...bySource.values()].map((b) => b.kernel.kernel as unknown as Parameters<typeof webasmKernelRan>[0])));
     this.gpu.destroy();
     this.built.clear();
   }
