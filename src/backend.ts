@@ -6,6 +6,7 @@
 
 import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
 import { wasmUnavailableReason } from './engine/wasm-ops.ts';
+import { headlessGlReason } from './headless-gl-reason.ts';
 
 export const BACKEND_MODES = ['auto', 'wasm', 'cpu', 'webasm', 'headlessgl', 'webgl2', 'gpu'] as const;
 export type BackendMode = (typeof BACKEND_MODES)[number];
@@ -100,10 +101,7 @@ function runProbe(mode: GpuJsMode): ProbeResult {
 
 function unavailableReason(mode: GpuJsMode, e: unknown): string {
   // gpu.js's own message for this case ("A requested mode of … and is not supported") does not say why
-  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
-    const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-    return inNode ? 'no headless-gl context (the optional "gl" package is not installed or failed to build)' : 'headless-gl is for Node, not a browser';
-  }
+  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) return headlessGlReason();
   if (mode === 'webgl2' && !GPU.isWebGL2Supported) return 'no WebGL2 context (it needs a browser with WebGL2)';
   return e instanceof Error ? e.message : String(e);
 }
@@ -148,7 +146,7 @@ function autoSelect(): { mode: Backend; runsOn: string; reason: string } {
   const passedOver: string[] = [];
   for (const mode of AUTO_ORDER) {
     const probe = probeMode(mode);
-    if (probe.ok) return { mode, runsOn: probe.runsOn, reason: passedOver.length ? passedOver.join('; ') : `${mode} is the first choice` };
+    if (probe.ok) return { mode, runsOn: probe.runsOn, reason: [...passedOver, `${mode}: the first that works of ${AUTO_ORDER.join(', ')} (fastest first, as npm run bench measures)`].join('; ') };
     passedOver.push(`${mode} unavailable: ${probe.reason}`);
   }
   // cpu is plain JavaScript; reaching here means gpu.js itself is broken

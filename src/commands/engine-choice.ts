@@ -11,6 +11,7 @@ import type { ModelConfig, ParamSet } from '../params.ts';
 import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
 import { convEngine, treeEngine, type Engine, type EngineName } from '../train/engines.ts';
 import { intOption, UsageError, type OptionSpec } from './args.ts';
+import { checkBackendFits } from './limits.ts';
 
 export interface EngineChoice {
   engine: Engine;
@@ -31,13 +32,27 @@ export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headles
   --threads N          threads of the wasm backend (default: this machine's ${os.cpus().length} cores)
 `;
 
-export async function chooseEngine(name: EngineName, params: ParamSet, cfg: AnyModelConfig, trainWords: number[][], options: Record<string, unknown>): Promise<EngineChoice> {
+/** `training`: the batch and data file a run will train on, checked against the backend's limits before any work. */
+export async function chooseEngine(
+  name: EngineName,
+  params: ParamSet,
+  cfg: AnyModelConfig,
+  trainWords: number[][],
+  options: Record<string, unknown>,
+  training?: { batch: number; file: string },
+): Promise<EngineChoice> {
   checkBackendOptions(options); // for the tree form too, which ignores them
   if (name === 'tree') {
     if (isWaveNet(cfg)) throw new UsageError('--engine tree runs the lecture model only; WaveNet runs on the conv engine');
     return { engine: treeEngine(params, cfg as ModelConfig, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
   const { ops, description } = await openChosenOps(options);
+  try {
+    if (training) checkBackendFits(ops.limits, ops.name, cfg, training.batch, trainWords, training.file);
+  } catch (e) {
+    ops.destroy();
+    throw e;
+  }
   return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
 }
 

@@ -1,15 +1,18 @@
-// Checks, before training starts, that a step fits: the conv kernels' cap on positions per batch,
-// and a memory ceiling for what a step holds: the activations kept for its backward pass, and the
-// parameters with their gradients and AdamW moments.
+// Checks, before training starts, that a step fits: the conv kernels' cap on positions per batch, a
+// memory ceiling for what a step holds (the activations kept for its backward pass, the parameters
+// with their gradients and AdamW moments), and, once the backend is chosen, its limits (a pass's
+// arena, the rows one kernel call may take).
 
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
 import { blockSize, expectedShapes, type ModelConfig } from '../params.ts';
-import { isWaveNet, layerCount, waveNetShapes, type AnyModelConfig, type WaveNetConfig } from '../wavenet-params.ts';
+import { isWaveNet, waveNetShapes, type AnyModelConfig } from '../wavenet-params.ts';
 import type { EngineName } from '../train/engines.ts';
+import { passBytesPerPosition, widestRow } from '../train/pass-bytes.ts';
+import { rowsPerCall, type BackendLimits } from '../engine/backend-limits.ts';
 import { UsageError } from './args.ts';
 
 const MEMORY_LIMIT_BYTES = 2 ** 31;
-/** Rough float32s a layer holds per node and hidden unit through a step: input, conv output, normalised, tanh, and their gradients. */
+/** Rough float32s a tree-form layer holds per node and hidden unit through a step: input, conv output, normalised, tanh, and their gradients. */
 const FLOATS_PER_NODE_UNIT = 8;
 /** A parameter's float32s through a step: its value, its gradient, AdamW's two moments. */
 const FLOATS_PER_PARAMETER = 4;
@@ -24,7 +27,7 @@ export function checkStepFits(engine: EngineName, cfg: AnyModelConfig, batch: nu
         `over the conv kernels' cap of ${MAX_POSITIONS.toLocaleString('en-US')}; ${most >= 2 ? `use --batch ${most} or less` : 'use --engine tree'}`,
     );
   }
-  const bytes = 4 * (activationFloats(engine, cfg, batch, longest, trainWords) + FLOATS_PER_PARAMETER * parameterCount(cfg));
+  const bytes = activationBytes(engine, cfg, batch, longest, trainWords) + 4 * FLOATS_PER_PARAMETER * parameterCount(cfg);
   if (bytes > MEMORY_LIMIT_BYTES) {
     throw new UsageError(
       `--batch ${batch} with ${sizeOptions(cfg)}: a ${engine} training step would hold about ${gigabytes(bytes)} of activations and parameters, ` +
@@ -33,22 +36,14 @@ export function checkStepFits(engine: EngineName, cfg: AnyModelConfig, batch: nu
   }
 }
 
-function activationFloats(engine: EngineName, cfg: AnyModelConfig, batch: number, longest: number, trainWords: number[][]): number {
-  const positions = batch * (longest + 1);
-  if (isWaveNet(cfg)) return positions * waveNetFloatsPerPosition(cfg);
-  const { nEmbd: C, nHidden: H, nLayers: L, vocabSize: V } = cfg;
-  // one node per position and layer
-  if (engine === 'conv') return positions * (2 * C + L * FLOATS_PER_NODE_UNIT * H + 4 * V);
+function activationBytes(engine: EngineName, cfg: AnyModelConfig, batch: number, longest: number, trainWords: number[][]): number {
+  // the conv form: one node per position and layer, as measured on the wasm backend
+  if (engine === 'conv' || isWaveNet(cfg)) return batch * (longest + 1) * passBytesPerPosition(cfg, 'train');
   // every window holds its own 2^L − 1 nodes and 2^L characters; the engine keeps a window per training target
+  const { nEmbd: C, nHidden: H } = cfg;
   const B = blockSize(cfg);
   const targets = trainWords.reduce((n, w) => n + w.length + 1, 0);
-  return batch * B * (2 * C + FLOATS_PER_NODE_UNIT * H) + targets * B;
-}
-
-/** Per layer: the dilated conv's 2C outputs, normalised, the gate's C, dropout's C, the residual's C, the skip's S; each with its gradient. */
-function waveNetFloatsPerPosition(cfg: WaveNetConfig): number {
-  const { nEmbd: E, channels: C, skipChannels: S, vocabSize: V } = cfg;
-  return 2 * (E + C + layerCount(cfg) * (7 * C + S) + 4 * S + 2 * V);
+  return 4 * (batch * B * (2 * C + FLOATS_PER_NODE_UNIT * H) + targets * B);
 }
 
 function parameterCount(cfg: AnyModelConfig): number {
@@ -63,4 +58,24 @@ function sizeOptions(cfg: AnyModelConfig): string {
 
 function gigabytes(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/**
+ * The conv engine's steps on a backend with `limits`: the batch's training pass within the backend's
+ * arena, and the longest word within the rows one kernel call may take (a conv call never splits a word).
+ */
+export function checkBackendFits(limits: BackendLimits, backend: string, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
+  const longest = trainWords.reduce((n, w) => Math.max(n, w.length), 0);
+  const rows = rowsPerCall(limits, widestRow(cfg));
+  if (longest + 1 > rows) {
+    throw new UsageError(`${file}: an item of ${longest} characters is over the ${rows - 1} that one kernel call of backend ${backend} can take at these model sizes; use another --backend or smaller model sizes`);
+  }
+  const bytes = batch * (longest + 1) * passBytesPerPosition(cfg, 'train');
+  if (bytes > limits.passBytes) {
+    const most = Math.floor(limits.passBytes / ((longest + 1) * passBytesPerPosition(cfg, 'train')));
+    throw new UsageError(
+      `--batch ${batch}: a training pass would hold about ${gigabytes(bytes)} of results, over backend ${backend}'s ${gigabytes(limits.passBytes)} per pass; ` +
+        (most >= 1 ? `use --batch ${most} or less, or smaller model sizes` : 'use smaller model sizes or another --backend'),
+    );
+  }
 }

@@ -54,7 +54,7 @@ export async function lrFindCommand(argv: string[]): Promise<void> {
   makeDirectory(out, '--out'); // before the sweep, not after it
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
   const params = initHierarchical(cfg, rng);
-  const choice = await chooseEngine(engineName, params, cfg, data.words.train, v);
+  const choice = await chooseEngine(engineName, params, cfg, data.words.train, v, { batch, file: dataFile });
   const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
   const grads = choice.engine.newGrads();
   const exponents: number[] = [];

@@ -122,7 +122,7 @@ async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun
   const cfg = { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig;
   const rng = new PythonRandom(settings.seed);
   const params = initModel(cfg, rng);
-  const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v);
+  const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v, { batch: settings.batch, file: settings.data });
   let claim: RunClaim;
   try {
     claim = claimRunDirectory(out, v.force ? 'replace' : 'new');
@@ -146,7 +146,7 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
     if (checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
     const rng = new PythonRandom(settings.seed);
     rng.setState(point.rngState);
-    const choice = await chooseEngine(settings.engine, checkpoint.params, checkpoint.config, data.words.train, v);
+    const choice = await chooseEngine(settings.engine, checkpoint.params, checkpoint.config, data.words.train, v, { batch: settings.batch, file: settings.data });
     const start = `resuming ${join(out, RESUME_FILE)} at step ${point.state.step}`;
     return { out, settings, data, cfg: checkpoint.config, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
   } catch (e) {

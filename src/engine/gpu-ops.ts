@@ -3,16 +3,21 @@
 // batch size per call through dynamicOutput, since P changes with every packed batch. Batches run
 // padded to paddedRows(P) rows (kernels/layout.ts), so the webasm backend's per-size modules are
 // reused. The ops hand back the P real rows as a view of the padded result, and take an input that
-// is such a view as the padded rows behind it: activations pass between ops without copies.
+// is such a view as the padded rows behind it: activations pass between ops without copies. Every
+// call is kept within the backend's limits (its GL texture size, float32 index range, shader loop
+// budget) by chunked-ops.ts.
 
 import { GPU, WebAssemblyKernel, type IKernelRunShortcut, type KernelFunction, type KernelVariable } from 'gpu.js';
 import type { GpuJsMode } from '../backend.ts';
 import { kernelBackendName } from '../backend.ts';
-import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
+import { addInto, withComposedFusions, type ConvOps, type PrimitiveOps } from './ops.ts';
+import { FLOAT32_EXACT_INDEX, type BackendLimits } from './backend-limits.ts';
+import { chunkedOps, type SplitBnBackward } from './chunked-ops.ts';
+import { webasmKernelRan, webasmKernelsDestroyed } from './webasm-memories.ts';
 import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kernels/spec.ts';
 import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
 import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
-import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec } from '../../kernels/batchnorm.ts';
+import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec, type BnShape } from '../../kernels/batchnorm.ts';
 import { adamwSpec, addKernel, elementwiseSpec, multiplyKernel, reluBackwardKernel, reluForwardKernel, sgdSpec, tanhBackwardSpec, tanhForwardSpec } from '../../kernels/pointwise.ts';
 import { gateBackwardSpec, gateForwardSpec } from '../../kernels/gate.ts';
 import { lnBackwardSpec, lnForwardSpec, lnParamGradsSpec, lnStatsSpec } from '../../kernels/layernorm.ts';
@@ -81,6 +86,7 @@ class KernelRunner {
     }
     // gpu.js reads Int32Array like any array-like (its typings just omit it)
     const result = entry.kernel(...(args as KernelVariable[]));
+    if (entry.kernel.kernel instanceof WebAssemblyKernel) webasmKernelRan(entry.kernel.kernel as unknown as Parameters<typeof webasmKernelRan>[0]);
     this.checkBackend(spec, entry.kernel);
     this.checkGlError(spec, entry.kernel);
     const flat = specResult(spec, result);
@@ -125,6 +131,7 @@ class KernelRunner {
   }
 
   destroy(): void {
+    webasmKernelsDestroyed([...this.built.values()].flatMap((bySource) => [...bySource.values()].map((b) => b.kernel.kernel as unknown as Parameters<typeof webasmKernelRan>[0])));
     this.gpu.destroy();
     this.built.clear();
   }
@@ -171,11 +178,38 @@ function positions(P: number): number {
   return P;
 }
 
+/** Mesa's llvmpipe runs at most this many loop iterations in one shader invocation, then stops silently. */
+const GL_LOOP_BUDGET = 65535;
+
+/**
+ * What a gpu.js kernel class can take in one call: GL's MAX_TEXTURE_SIZE and loop budget; float32
+ * index arithmetic on GL and webasm; JavaScript numbers on cpu.
+ */
+function gpuJsLimits(kernelClass: { features?: { maxTextureSize?: number } }, backend: string): BackendLimits {
+  const gl = backend !== 'cpu' && backend !== 'webasm';
+  return {
+    textureSide: gl ? (kernelClass.features?.maxTextureSize ?? 4096) : Infinity,
+    exactIndex: backend === 'cpu' ? 2 ** 53 : FLOAT32_EXACT_INDEX,
+    loopBudget: gl ? GL_LOOP_BUDGET : Infinity,
+    passBytes: Infinity,
+  };
+}
+
+/** How {@link createGpuOps} runs. */
+export interface GpuOptions {
+  /** Told of every kernel run (test/browser/ replays them on WebGPU). */
+  observe?: KernelObserver;
+  /** Tighter limits than the backend's own (tests emulate a small GL with them). */
+  limits?: Partial<BackendLimits>;
+}
+
 /** The ops on a gpu.js backend, e.g. `createGpuOps(selectBackend().mode)`; call `destroy()` when done. */
-export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps {
+export function createGpuOps(mode: GpuJsMode, options: GpuOptions = {}): GpuOps {
   const gpu = new GPU({ mode });
-  const backend = kernelBackendName((gpu as unknown as { Kernel: unknown }).Kernel);
-  const k = new KernelRunner(gpu, backend, observe);
+  const kernelClass = (gpu as unknown as { Kernel: { features?: { maxTextureSize?: number } } }).Kernel;
+  const backend = kernelBackendName(kernelClass);
+  const limits = { ...gpuJsLimits(kernelClass, backend), ...options.limits };
+  const k = new KernelRunner(gpu, backend, options.observe);
   // (P, C) activations as the kernels' (paddedRows(P), C): the rows behind a view, else a padded copy
   const rows = (x: Float32Array, P: number, C: number) => {
     const size = paddedRows(P) * C;
@@ -193,8 +227,27 @@ export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps 
   const backwardWeight = (x: Float32Array, taps: Float32Array, s: ConvShape) => k.run(convBackwardWeightSpec(s), rows(x, s.P, s.cIn), taps, paddedRows(s.P), s.P);
   // an elementwise op on a (P, C) activation of any length N, run at paddedRows(N)
   const pointwise = (N: number, run: (pad: (a: Float32Array) => Float32Array) => Float32Array) => real(run((a) => rows(a, N, 1)), N, 1);
-  const ops = withComposedFusions({
+  const bnBackwardSums = (dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, eps: number, s: BnShape) => {
+    const P = positions(s.P);
+    const sums = k.run(bnBackwardSumsSpec(s), rows(dy, P, s.C), rows(x, P, s.C), mean, variance, eps, P);
+    return { sumDy: sums.slice(0, s.C), sumDyXhat: sums.slice(s.C) };
+  };
+  const bnBackwardDx = (
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    sumDy: Float32Array,
+    sumDyXhat: Float32Array,
+    eps: number,
+    training: boolean,
+    P: number,
+    s: BnShape,
+  ) => real(k.run(bnBackwardSpec(s, training), rows(dy, s.P, s.C), rows(x, s.P, s.C), mean, variance, gamma, sumDy, sumDyXhat, eps, P), s.P, s.C);
+  const raw = {
     name: backend === mode ? `gpu.js ${mode}` : `gpu.js ${mode} (${backend})`,
+    limits,
     allocate: (length) => new Float32Array(length),
     // results are kernels' own output buffers, rewritten when the same kernel runs again
     beginPass: () => {},
@@ -221,14 +274,13 @@ export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps 
     },
     bnForward: (x, mean, variance, gamma, beta, eps, s) => real(k.run(bnForwardSpec(s), rows(x, s.P, s.C), mean, variance, gamma, beta, eps), s.P, s.C),
     bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => {
-      const P = positions(s.P);
-      const [dyRows, xRows] = [rows(dy, P, s.C), rows(x, P, s.C)];
-      const sums = k.run(bnBackwardSumsSpec(s), dyRows, xRows, mean, variance, eps, P);
-      const [sumDy, sumDyXhat] = [sums.slice(0, s.C), sums.slice(s.C)];
+      const { sumDy, sumDyXhat } = bnBackwardSums(dy, x, mean, variance, eps, s);
       addInto(dbeta, sumDy);
       addInto(dgamma, sumDyXhat);
-      return real(k.run(bnBackwardSpec(s, training), dyRows, xRows, mean, variance, gamma, sumDy, sumDyXhat, eps, P), P, s.C);
+      return bnBackwardDx(dy, x, mean, variance, gamma, sumDy, sumDyXhat, eps, training, s.P, s);
     },
+    bnBackwardSums,
+    bnBackwardDx,
 
     tanhForward: (x) => pointwise(x.length, (pad) => k.run(tanhForwardSpec(x.length), pad(x))),
     tanhBackward: (y, dy) => pointwise(y.length, (pad) => k.run(tanhBackwardSpec(y.length), pad(y), pad(dy))),
@@ -280,6 +332,7 @@ export function createGpuOps(mode: GpuJsMode, observe?: KernelObserver): GpuOps 
       v.set(next.subarray(N, 2 * N));
       w.set(next.subarray(2 * N));
     },
-  });
+  } satisfies PrimitiveOps & SplitBnBackward;
+  const ops = withComposedFusions(chunkedOps(raw, limits));
   return { ...ops, backend, kernelCount: () => k.count(), destroy: () => k.destroy() };
 }

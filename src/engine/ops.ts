@@ -14,6 +14,7 @@ import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import type { HeadShape } from '../../kernels/head.ts';
 import type { GateShape } from '../../kernels/gate.ts';
 import type { LnShape } from '../../kernels/layernorm.ts';
+import type { BackendLimits } from './backend-limits.ts';
 
 /** Per-channel batch statistics. */
 export interface BatchStats {
@@ -31,6 +32,8 @@ export interface CrossEntropyResult {
 export interface PrimitiveOps {
   /** What runs these ops, e.g. "reference" or "gpu.js webasm". */
   readonly name: string;
+  /** What one kernel call can take; the ops split or refuse what does not fit (backend-limits.ts). */
+  readonly limits: BackendLimits;
   /** A zeroed array these ops read and write in place (for a wasm backend, in its memory). */
   allocate(length: number): Float32Array;
   /** Results of earlier passes may be overwritten from now on. */

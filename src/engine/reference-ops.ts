@@ -8,6 +8,7 @@ import { lnBackwardRef, lnForwardRef } from '../../kernels/layernorm.ts';
 import { embeddingBackwardRef, embeddingForwardRef } from '../../kernels/embedding.ts';
 import { crossEntropyRef, headBackwardRef, headForwardRef } from '../../kernels/head.ts';
 import { addInto, withComposedFusions, type ConvOps } from './ops.ts';
+import { UNLIMITED } from './backend-limits.ts';
 
 // a normalisation's reference backward: dγ, dβ added into their buffers, dx returned
 function affineGrads(g: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array }, dgamma: Float32Array, dbeta: Float32Array): Float32Array {
@@ -19,6 +20,7 @@ function affineGrads(g: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32
 /** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
 export const referenceOps: ConvOps = withComposedFusions({
   name: 'reference',
+  limits: UNLIMITED,
   allocate: (length) => new Float32Array(length),
   beginPass: () => {},
   embeddingForward: embeddingForwardRef,

@@ -13,7 +13,7 @@ const ALIGN = 16;
 const SLACK = 16;
 const FIRST_PASS_BYTES = 4 << 20;
 /** More than any pass of the CLI's largest batch takes: a pass past it is a caller that never began a new one. */
-const MAX_PASS_BYTES = 1 << 30;
+export const MAX_PASS_BYTES = 1 << 30;
 
 type TypedArray = Float32Array | Int32Array | Float64Array;
 

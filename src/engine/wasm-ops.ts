@@ -6,7 +6,8 @@
 import { WASM_KERNELS_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
 import { withComposedFusions, type ConvOps } from './ops.ts';
-import { WasmMemory } from './wasm-memory.ts';
+import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
+import type { BackendLimits } from './backend-limits.ts';
 import { ThreadPool, type WorkerSpawner } from './wasm-threads.ts';
 
 /** How {@link createWasmOps} runs its kernels. */
@@ -60,6 +61,9 @@ type Kernel = (typeof KERNELS)[number];
 const PARALLEL_MIN_ELEMENTS = 16384;
 /** …and so do kernels over fewer positions than this (generation's one name at a time, say). */
 const PARALLEL_MIN_ROWS = 64;
+
+/** Kernels index with 32-bit integers into a memory of at most 4 GiB; a pass's results share a 1 GiB arena. */
+const WASM_LIMITS: BackendLimits = { textureSide: Infinity, exactIndex: 2 ** 30, loopBudget: Infinity, passBytes: MAX_PASS_BYTES };
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
@@ -134,6 +138,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
   const ops: ConvOps = withComposedFusions({
     name: pool.threads === 1 ? 'wasm' : `wasm ×${pool.threads}`,
+    limits: WASM_LIMITS,
     allocate: (length) => mem.allocate(length),
     beginPass: () => mem.beginPass(),
 

@@ -1,6 +1,7 @@
 // The two ways to train one parameter set: the conv engine over whole words, and the tree form
 // with the lecture's protocol (random windows). Both expose the same step/evaluate pair.
 
+import { passBytesPerPosition } from './pass-bytes.ts';
 import type { PythonRandom } from '../rng.ts';
 import { blockSize, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
 import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
@@ -44,6 +45,8 @@ export function convEngine(params: ParamSet, cfg: AnyModelConfig, ops: ConvOps, 
   const model = new ConvModel(params, cfg, ops);
   // dropout's masks are seeded from the run's generator, so that a resumed run repeats them
   const dropout = isWaveNet(cfg) && cfg.dropout > 0;
+  // an evaluation batch's forward pass must fit the backend's arena (the wasm backend's 1 GiB)
+  const evalPositions = Math.min(MAX_POSITIONS, Math.floor(ops.limits.passBytes / passBytesPerPosition(cfg, 'eval')));
   return {
     name: 'conv',
     newGrads: () => params.zeroGrads(ops.allocate),
@@ -55,7 +58,7 @@ export function convEngine(params: ParamSet, cfg: AnyModelConfig, ops: ConvOps, 
     evaluate(words) {
       let total = 0;
       let targets = 0;
-      for (const batch of chunkWords(words, EVAL_CHUNK_WORDS, MAX_POSITIONS)) {
+      for (const batch of chunkWords(words, EVAL_CHUNK_WORDS, evalPositions)) {
         total += model.loss(batch, 'eval') * batch.positions;
         targets += batch.positions;
       }

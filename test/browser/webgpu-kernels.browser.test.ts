@@ -23,9 +23,11 @@ interface Call {
 // AdamW, one with SGD, an evaluation of 512 words (the engine's chunk)
 async function recordKernels(): Promise<Call[]> {
   const calls = new Map<string, Call>();
-  const ops = createGpuOps('cpu', (spec, args, result) => {
-    const key = `${spec.source.name} ${JSON.stringify(spec.constants)}`;
-    if (!calls.has(key)) calls.set(key, { spec: spec as unknown as KernelSpec<KernelConstants>, args: args.map((a) => (typeof a === 'number' ? a : a.slice())), result: result.slice() });
+  const ops = createGpuOps('cpu', {
+    observe: (spec, args, result) => {
+      const key = `${spec.source.name} ${JSON.stringify(spec.constants)}`;
+      if (!calls.has(key)) calls.set(key, { spec: spec as unknown as KernelSpec<KernelConstants>, args: args.map((a) => (typeof a === 'number' ? a : a.slice())), result: result.slice() });
+    },
   });
   const { params, cfg } = randomModel(3, 7, { nEmbd: 24, nHidden: 128 });
   const engine = convEngine(params, cfg, ops, split.train.slice(0, 200).map((w) => vocab.encode(w)));
