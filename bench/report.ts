@@ -195,7 +195,7 @@ function convOver(rates: Record<string, number>, baseKey: string, sameBatch = tr
 }
 
 /** torch/conv@1t → torch/conv@64w@1t */
-export function withBatchSuffix(key: string): string {
+function withBatchSuffix(key: string): string {
   const at = key.indexOf('@');
   return at < 0 ? key + LARGE_BATCH_SUFFIX : key.slice(0, at) + LARGE_BATCH_SUFFIX + key.slice(at);
 }

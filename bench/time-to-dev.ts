@@ -16,7 +16,7 @@ import { PythonRandom } from '../src/rng.ts';
 import { findTorchPython } from './torch.ts';
 import { freshParams, LARGE_BATCH, loadFixture, SEED, type Fixture } from './setup.ts';
 
-export const RECIPE = { steps: 8000, batch: LARGE_BATCH, evalEvery: 250, optimizer: { name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 } satisfies OptimizerConfig };
+const RECIPE = { steps: 8000, batch: LARGE_BATCH, evalEvery: 250, optimizer: { name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 } satisfies OptimizerConfig };
 
 export interface TimeToDevRun {
   seconds: number;

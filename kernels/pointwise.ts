@@ -155,14 +155,6 @@ export function adamwKernel(
   return result;
 }
 
-export function tanhForwardSpec(N: number): KernelSpec<NoConstants> {
-  return { source: tanhForwardKernel, constants: {}, output: [paddedRows(N)] };
-}
-
-export function tanhBackwardSpec(N: number): KernelSpec<NoConstants> {
-  return { source: tanhBackwardKernel, constants: {}, output: [paddedRows(N)] };
-}
-
 /** Any of the one-thread-per-element kernels above over N elements, run at paddedRows(N). */
 export function elementwiseSpec(source: KernelSpec<NoConstants>['source'], N: number): KernelSpec<NoConstants> {
   return { source, constants: {}, output: [paddedRows(N)] };

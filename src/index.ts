@@ -40,7 +40,8 @@ export { BatchedGenerator } from './generate/batched.ts';
 export { generateNaive } from './generate/naive.ts';
 export { plainSpec, type NameSpec, type Candidate, type CandidateSource } from './generate/candidates.ts';
 export { firstNames } from './generate/selection.ts';
-export { generatorFor, type Generate } from './generate/for-model.ts';
+export { generatorFor } from './generate/for-model.ts';
+export type { Generate } from './generate/one-at-a-time.ts';
 export type { SamplingOptions } from './generate/sampling.ts';
 
 // checkpoints as bytes (src/node.ts reads and writes them as files)

@@ -7,7 +7,7 @@ import type { PythonRandom } from '../rng.ts';
 import { initWaveNet, NORMS, type AnyModelConfig, type Norm, type WaveNetConfig } from '../wavenet-params.ts';
 import { choiceOption, intOption, MAX_LAYERS, MAX_WIDTH, MODEL_SIZE_OPTIONS, modelSizes, numberOption, UsageError, type OptionSpec } from './args.ts';
 
-export const MODELS = ['lecture', 'wavenet'] as const;
+const MODELS = ['lecture', 'wavenet'] as const;
 
 export const MODEL_OPTIONS: OptionSpec = {
   model: { type: 'string' },

@@ -88,14 +88,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const num = intOption(v, 'num', 20);
   const maxTries = intOption(v, 'max-tries', Math.max(TRIES_PER_NAME * num, MIN_TRIES), num);
   const rules = nameRules(v, vocab);
-  const spec = nameSpec(v, vocab, rules.maxLength);
+  const maxChars = intOption(v, 'max-length', DEFAULT_MAX_CHARS);
+  const spec = nameSpec(v, vocab, maxChars, rules.maxLength);
   const markFile = stringOption(v, 'mark-train', '');
   const marked = markFile ? { names: new Set(loadDataset(markFile, vocab).text.train), file: markFile } : null;
-  const maxLength = intOption(v, 'max-length', DEFAULT_MAX_CHARS);
-  const output = nameOutput({ json: v.json === true, file: typeof v.out === 'string' ? v.out : null, marked, maxLength });
+  const output = nameOutput({ json: v.json === true, file: typeof v.out === 'string' ? v.out : null, marked, maxLength: maxChars });
   const { source, close } = await candidateSource(v, checkpoint, spec);
   try {
-    const { found, tries } = selectNames(source, (chars) => vocab.decode(chars), rules, { num, maxTries }, (name, c) => output.add(name, c.chars.length >= maxLength));
+    const { found, tries } = selectNames(source, (chars) => vocab.decode(chars), rules, { num, maxTries }, (name, c) => output.add(name, c.chars.length >= maxChars));
     output.finish(tries);
     if (found === num) return 0;
     process.stderr.write(`makemore sample: found ${found} of ${num} names in ${tries.toLocaleString('en-US')} candidates (--max-tries); relax the filters or raise --max-tries\n`);
@@ -105,11 +105,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   }
 }
 
-function nameSpec(v: Values, vocab: Vocab, maxLength: number): NameSpec {
-  const maxChars = intOption(v, 'max-length', DEFAULT_MAX_CHARS);
+// maxChars: --max-length, where a name is cut; maxLen: --max-len, the longest name kept
+function nameSpec(v: Values, vocab: Vocab, maxChars: number, maxLen: number): NameSpec {
   const prefix = encodePrefix(stringOption(v, 'prefix', ''), vocab);
   if (prefix.length >= maxChars) throw new UsageError(`--prefix has ${prefix.length} characters: it must be shorter than --max-length (${maxChars})`);
-  if (prefix.length > maxLength) throw new UsageError(`--prefix has ${prefix.length} characters, more than --max-len ${maxLength}`);
+  if (prefix.length > maxLen) throw new UsageError(`--prefix has ${prefix.length} characters, more than --max-len ${maxLen}`);
   const topK = intOption(v, 'top-k', 0, 0);
   if (topK > vocab.size) throw new UsageError(`--top-k must be at most the vocabulary size (${vocab.size}), got ${topK}`);
   return {
@@ -117,7 +117,7 @@ function nameSpec(v: Values, vocab: Vocab, maxLength: number): NameSpec {
     sampling: { temperature: numberOption(v, 'temperature', 1), topK },
     prefix,
     // a name still going past --max-len is dropped as soon as it is too long, not drawn to the end
-    maxChars: Math.min(maxChars, maxLength + 1),
+    maxChars: Math.min(maxChars, maxLen + 1),
   };
 }
 

@@ -9,7 +9,7 @@ import type { ConvShape } from '../../kernels/conv1d.ts';
 import type { BnShape } from '../../kernels/batchnorm.ts';
 import { elementsPerCall, rowsPerCall, type BackendLimits } from './backend-limits.ts';
 import { evenSpans, spanStart, wordSpans } from './row-spans.ts';
-import type { BatchStats, PrimitiveOps } from './ops.ts';
+import { addInto, type BatchStats, type PrimitiveOps } from './ops.ts';
 
 /** BatchNorm's backward in its two steps, so that the sums can span several calls. */
 export interface SplitBnBackward {
@@ -77,7 +77,8 @@ export function chunkedOps<T extends PrimitiveOps & SplitBnBackward>(raw: T, lim
         for (let c = 0; c < s.C; c++) [sumDy[c], sumDyXhat[c]] = [sumDy[c] + sums.sumDy[c], sumDyXhat[c] + sums.sumDyXhat[c]];
       }
       const [dyTotal, dyXhatTotal] = [Float32Array.from(sumDy), Float32Array.from(sumDyXhat)];
-      for (let c = 0; c < s.C; c++) [dbeta[c], dgamma[c]] = [dbeta[c] + dyTotal[c], dgamma[c] + dyXhatTotal[c]];
+      addInto(dbeta, dyTotal);
+      addInto(dgamma, dyXhatTotal);
       return concatenated(s.P, s.C, parts, (from, to) =>
         raw.bnBackwardDx(rowsOf(dy, s.C, [from, to]), rowsOf(x, s.C, [from, to]), mean, variance, gamma, dyTotal, dyXhatTotal, eps, training, s.P, part(s, [from, to])),
       );

@@ -18,7 +18,7 @@ import { MAX_POSITIONS, type KernelConstants, type KernelSpec } from '../../kern
 import { padIndices, paddedRows, padRows, padStart, unblock } from '../../kernels/layout.ts';
 import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTapSumsSpec, convTransposeWeightSpec, type ConvShape } from '../../kernels/conv1d.ts';
 import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec, type BnShape } from '../../kernels/batchnorm.ts';
-import { adamwSpec, addKernel, elementwiseSpec, multiplyKernel, reluBackwardKernel, reluForwardKernel, sgdSpec, tanhBackwardSpec, tanhForwardSpec } from '../../kernels/pointwise.ts';
+import { adamwSpec, addKernel, elementwiseSpec, multiplyKernel, reluBackwardKernel, reluForwardKernel, sgdSpec, tanhBackwardKernel, tanhForwardKernel } from '../../kernels/pointwise.ts';
 import { gateBackwardSpec, gateForwardSpec } from '../../kernels/gate.ts';
 import { lnBackwardSpec, lnForwardSpec, lnParamGradsSpec, lnStatsSpec } from '../../kernels/layernorm.ts';
 import { embeddingBackwardSpec, embeddingForwardSpec } from '../../kernels/embedding.ts';
@@ -282,8 +282,8 @@ export function createGpuOps(mode: GpuJsMode, options: GpuOptions = {}): GpuOps 
     bnBackwardSums,
     bnBackwardDx,
 
-    tanhForward: (x) => pointwise(x.length, (pad) => k.run(tanhForwardSpec(x.length), pad(x))),
-    tanhBackward: (y, dy) => pointwise(y.length, (pad) => k.run(tanhBackwardSpec(y.length), pad(y), pad(dy))),
+    tanhForward: (x) => pointwise(x.length, (pad) => k.run(elementwiseSpec(tanhForwardKernel, x.length), pad(x))),
+    tanhBackward: (y, dy) => pointwise(y.length, (pad) => k.run(elementwiseSpec(tanhBackwardKernel, y.length), pad(y), pad(dy))),
     gateForward: (x, s) => real(k.run(gateForwardSpec(s), rows(x, s.P, 2 * s.C)), s.P, s.C),
     gateBackward: (x, dy, s) => real(k.run(gateBackwardSpec(s), rows(x, s.P, 2 * s.C), rows(dy, s.P, s.C)), s.P, 2 * s.C),
     lnForward: (x, gamma, beta, eps, s) => {

@@ -27,6 +27,7 @@ export function wordSpans(start: Int32Array, most: number): [number, number][] {
 
 /** start (P) of rows [from, to), as the start of a batch of its own. */
 export function spanStart(start: Int32Array, from: number, to: number): Int32Array {
+  if (from === 0 && to === start.length) return start; // the whole batch in one call: no copy
   const part = start.slice(from, to);
   for (let i = 0; i < part.length; i++) part[i] -= from;
   return part;

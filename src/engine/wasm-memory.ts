@@ -7,7 +7,7 @@
 const RESERVED_BYTES = 65536;
 const PAGE_BYTES = 65536;
 /** 4 GiB − 64 KiB, wasm32's reach, in pages (the module declares this maximum). */
-export const MAX_PAGES = 65536;
+const MAX_PAGES = 65536;
 /** Every allocation is 16-byte aligned and followed by 16 spare bytes: the SIMD kernels load whole vectors at edges. */
 const ALIGN = 16;
 const SLACK = 16;

@@ -5,7 +5,7 @@
 
 import { WASM_KERNELS_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
-import { withComposedFusions, type ConvOps } from './ops.ts';
+import type { ConvOps, PrimitiveOps } from './ops.ts';
 import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
 import type { BackendLimits } from './backend-limits.ts';
 import { ThreadPool, type WorkerSpawner } from './wasm-threads.ts';
@@ -56,6 +56,7 @@ const KERNELS = [
   'adamw_update',
 ] as const;
 type Kernel = (typeof KERNELS)[number];
+const KERNEL_INDEX = new Map<Kernel, number>(KERNELS.map((kernel, i) => [kernel, i]));
 
 /** Elementwise work below this many elements runs on this thread alone: waking the others costs more. */
 const PARALLEL_MIN_ELEMENTS = 16384;
@@ -68,7 +69,7 @@ const WASM_LIMITS: BackendLimits = { textureSide: Infinity, exactIndex: 2 ** 30,
 let compiled: Promise<WebAssembly.Module> | null = null;
 
 /** The kernels' module, compiled once per process. */
-export function wasmModule(): Promise<WebAssembly.Module> {
+function wasmModule(): Promise<WebAssembly.Module> {
   compiled ??= WebAssembly.compile(wasmBytes());
   return compiled;
 }
@@ -85,8 +86,12 @@ export function wasmUnavailableReason(): string | null {
   return WebAssembly.validate(wasmBytes()) ? null : 'this WebAssembly engine rejects the kernels (it lacks SIMD or threads)';
 }
 
+let bytes: Uint8Array<ArrayBuffer> | null = null;
+
+// decoded once: validated, then compiled
 function wasmBytes(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(WASM_KERNELS_BASE64), (c) => c.charCodeAt(0));
+  bytes ??= Uint8Array.from(atob(WASM_KERNELS_BASE64), (c) => c.charCodeAt(0));
+  return bytes;
 }
 
 /**
@@ -100,7 +105,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
   // per-piece partial sums and scratch: a parallel kernel runs in pool.pieces pieces, a small one in 1
   const pieces = pool.pieces;
-  const run = (kernel: Kernel, args: number[], parallel: boolean) => pool.run(KERNELS.indexOf(kernel), args, parallel);
+  const run = (kernel: Kernel, args: number[], parallel: boolean) => pool.run(KERNEL_INDEX.get(kernel)!, args, parallel);
   const byRows = (P: number) => P >= PARALLEL_MIN_ROWS;
   const piecesFor = (P: number) => (byRows(P) ? pieces : 1);
 
@@ -136,7 +141,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return y;
   };
 
-  const ops: ConvOps = withComposedFusions({
+  const ops: PrimitiveOps = {
     name: pool.threads === 1 ? 'wasm' : `wasm ×${pool.threads}`,
     limits: WASM_LIMITS,
     allocate: (length) => mem.allocate(length),
@@ -170,16 +175,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     bnForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, false),
     bnBackward: (dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(null, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
 
-    tanhForward: (x) => {
-      const y = out(x.length);
-      run('tanh_forward', [at(x), ptr(y), x.length], x.length >= PARALLEL_MIN_ELEMENTS);
-      return y;
-    },
-    tanhBackward: (y, dy) => {
-      const dx = out(y.length);
-      run('tanh_backward', [at(y), at(dy), ptr(dx), y.length], y.length >= PARALLEL_MIN_ELEMENTS);
-      return dx;
-    },
+    tanhForward: (x) => elementwise('tanh_forward', [x]),
+    tanhBackward: (y, dy) => elementwise('tanh_backward', [y, dy]),
 
     gateForward: (x, s) => {
       const y = out(s.P * s.C);
@@ -236,7 +233,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
           w.length >= PARALLEL_MIN_ELEMENTS,
         ),
       ),
-  });
+  };
 
   function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);

@@ -58,7 +58,7 @@ export type WorkerSpawner = (source: string, init: WorkerInit) => SpawnedWorker;
 
 // The worker's whole program. It runs in a Node worker_threads Worker (eval'd, CommonJS) or a
 // browser Worker (from a Blob), and blocks in its loop until told to stop.
-export const WORKER_SOURCE = `
+const WORKER_SOURCE = `
 function serve(init, ready) {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
   const kernels = init.kernels.map((name) => exports[name]);

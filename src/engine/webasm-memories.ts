@@ -22,6 +22,7 @@ export function webasmKernelRan(kernel: WebasmKernel): void {
   kernels.delete(kernel);
   kernels.add(kernel);
   let live = liveWebasmMemories();
+  if (live <= WEBASM_MEMORY_BUDGET) return;
   for (const k of kernels) {
     // the kernel that just ran keeps its newest module, the one its result lies in
     const spare = k === kernel ? k._moduleCache.size - 1 : k._moduleCache.size;

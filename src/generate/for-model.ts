@@ -1,6 +1,5 @@
 // The generators of a model, whichever architecture its config names.
 
-import type { PythonRandom } from '../rng.ts';
 import type { ModelConfig, ParamSet } from '../params.ts';
 import { isWaveNet, receptiveField, type AnyModelConfig } from '../wavenet-params.ts';
 import { TreeModel } from '../models/tree.ts';
@@ -10,10 +9,7 @@ import { CachedGenerator } from './cached.ts';
 import { generateNaive } from './naive.ts';
 import { WaveNetCachedGenerator } from './wavenet-cached.ts';
 import { generateNaiveWindow } from './window-naive.ts';
-import type { SamplingOptions } from './sampling.ts';
-
-/** Draws one word's character indices (without the final '.'). */
-export type Generate = (rng: PythonRandom, opts: SamplingOptions, maxLength: number) => number[];
+import type { Generate } from './one-at-a-time.ts';
 
 /** 'cached': one node per layer per character (Fast WaveNet); 'naive': the whole model on the last receptive field per character. */
 export function generatorFor(params: ParamSet, cfg: AnyModelConfig, kind: 'cached' | 'naive'): Generate {

@@ -1,10 +1,10 @@
 // Sampling as the lecture does: for every new character, run the whole (tree) model on the last
 // block of characters. Each character costs the full tree: 2^(n−k) nodes of every layer k.
 
-import { PythonRandom } from '../rng.ts';
+import type { PythonRandom } from '../rng.ts';
 import type { TreeModel } from '../models/tree.ts';
 import type { CandidateSource, NameSpec } from './candidates.ts';
-import { seedName } from './name-random.ts';
+import { oneAtATimeSource } from './one-at-a-time.ts';
 import { sampleNext, type SamplingOptions } from './sampling.ts';
 
 /** One name: the prefix, then characters drawn from `rng` until '.' or maxLength characters in all. */
@@ -24,14 +24,7 @@ export function generateNaive(model: TreeModel, rng: PythonRandom, opts: Samplin
   return out;
 }
 
-/** Candidates one at a time, in index order. */
+/** Candidates one at a time, in index order, each starting with `spec.prefix`. */
 export function naiveSource(model: TreeModel, spec: NameSpec): CandidateSource {
-  const rng = new PythonRandom();
-  return {
-    draw(next, done) {
-      for (let index = next(); index !== null; index = next()) {
-        done({ index, chars: generateNaive(model, seedName(rng, spec.seed, index), spec.sampling, spec.maxChars, spec.prefix) });
-      }
-    },
-  };
+  return oneAtATimeSource((rng, opts, maxLength) => generateNaive(model, rng, opts, maxLength, spec.prefix), spec);
 }

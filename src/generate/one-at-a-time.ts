@@ -1,13 +1,16 @@
 // Candidates from a generator that makes one name at a time (the cached generators of the WaveNet
-// block and of lecture models of another kernel, for-model.ts), name i from its own random stream
+// block and of lecture models of another kernel, for-model.ts; the naive sampler), name i from its own random stream
 // as the batched generator draws it (name-random.ts).
 
 import { PythonRandom } from '../rng.ts';
 import type { CandidateSource, NameSpec } from './candidates.ts';
-import type { Generate } from './for-model.ts';
 import { seedName } from './name-random.ts';
+import type { SamplingOptions } from './sampling.ts';
 
-/** Candidates in index order; `spec.prefix` must be empty (these generators start every name at '.'). */
+/** Draws one word's character indices (without the final '.'). */
+export type Generate = (rng: PythonRandom, opts: SamplingOptions, maxLength: number) => number[];
+
+/** Candidates in index order, name i drawn by `generate` from its own random stream. */
 export function oneAtATimeSource(generate: Generate, spec: NameSpec): CandidateSource {
   const rng = new PythonRandom();
   return {

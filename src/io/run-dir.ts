@@ -112,7 +112,7 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
 }
 
 /** The lecture's loss picture (src/plot/loss-chart.ts) as loss.svg. */
-export function saveLossPlot(dir: string, state: TrainState): void {
+function saveLossPlot(dir: string, state: TrainState): void {
   const svg = lossChart(state.losses, state.evals);
   writeFileAtomic(join(dir, LOSS_PLOT_FILE), new TextEncoder().encode(svg));
 }
