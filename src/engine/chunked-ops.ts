@@ -57,9 +57,9 @@ export function chunkedOps<T extends PrimitiveOps & SplitBnBackward>(raw: T, lim
     convBackwardWeight: (x, dy, start, s, dw, dbias) => {
       for (const sp of words(start, s)) raw.convBackwardWeight(rowsOf(x, s.cIn, sp), rowsOf(dy, s.cOut, sp), spanStart(start, ...sp), part(s, sp), dw, dbias);
     },
-    convBackward: (x, dy, w, start, s, dw) =>
+    convBackward: (x, dy, w, start, s, dw, dbias) =>
       concatenated(s.P, s.cIn, words(start, s), (from, to) =>
-        raw.convBackward(rowsOf(x, s.cIn, [from, to]), rowsOf(dy, s.cOut, [from, to]), w, spanStart(start, from, to), part(s, [from, to]), dw),
+        raw.convBackward(rowsOf(x, s.cIn, [from, to]), rowsOf(dy, s.cOut, [from, to]), w, spanStart(start, from, to), part(s, [from, to]), dw, dbias),
       ),
 
     bnStats: (x, s) => {

@@ -224,7 +224,11 @@ export function createGpuOps(mode: GpuJsMode, options: GpuOptions = {}): GpuOps 
   const tapSums = (dy: Float32Array, start: Int32Array, s: ConvShape) => k.run(convTapSumsSpec(s), rows(dy, s.P, s.cOut), starts(start), positions(s.P));
   const backwardInput = (taps: Float32Array, w: Float32Array, s: ConvShape) =>
     real(k.run(convBackwardInputSpec(s), taps, k.run(convTransposeWeightSpec(s), w)), s.P, s.cIn);
-  const backwardWeight = (x: Float32Array, taps: Float32Array, s: ConvShape) => k.run(convBackwardWeightSpec(s), rows(x, s.P, s.cIn), taps, paddedRows(s.P), s.P);
+  // dw += xᵀ·taps, and dbias += the column sums of dy when given
+  const backwardWeightInto = (x: Float32Array, dy: Float32Array, taps: Float32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) => {
+    addInto(dw, k.run(convBackwardWeightSpec(s), rows(x, s.P, s.cIn), taps, paddedRows(s.P), s.P));
+    if (dbias) addInto(dbias, k.run(columnSumSpec(s.cOut), rows(dy, s.P, s.cOut), positions(s.P)));
+  };
   // an elementwise op on a (P, C) activation of any length N, run at paddedRows(N)
   const pointwise = (N: number, run: (pad: (a: Float32Array) => Float32Array) => Float32Array) => real(run((a) => rows(a, N, 1)), N, 1);
   const bnBackwardSums = (dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, eps: number, s: BnShape) => {
@@ -258,13 +262,10 @@ export function createGpuOps(mode: GpuJsMode, options: GpuOptions = {}): GpuOps 
 
     convForward: (x, w, bias, start, s) => real(k.run(convForwardSpec(s), rows(x, s.P, s.cIn), w, bias ?? new Float32Array(s.cOut), starts(start)), s.P, s.cOut),
     convBackwardInput: (dy, w, start, s) => backwardInput(tapSums(dy, start, s), w, s),
-    convBackwardWeight: (x, dy, start, s, dw, dbias) => {
-      addInto(dw, backwardWeight(x, tapSums(dy, start, s), s));
-      if (dbias) addInto(dbias, k.run(columnSumSpec(s.cOut), rows(dy, s.P, s.cOut), positions(s.P)));
-    },
-    convBackward: (x, dy, w, start, s, dw) => {
+    convBackwardWeight: (x, dy, start, s, dw, dbias) => backwardWeightInto(x, dy, tapSums(dy, start, s), s, dw, dbias),
+    convBackward: (x, dy, w, start, s, dw, dbias) => {
       const taps = tapSums(dy, start, s);
-      addInto(dw, backwardWeight(x, taps, s));
+      backwardWeightInto(x, dy, taps, s, dw, dbias ?? null);
       return backwardInput(taps, w, s);
     },
 

@@ -45,8 +45,8 @@ export interface PrimitiveOps {
   convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): Float32Array;
   /** dw += ∂/∂w, and dbias += ∂/∂bias when given. */
   convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null): void;
-  /** Both backward passes of a bias-free conv: dw += ∂/∂w; returns dx. */
-  convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array): Float32Array;
+  /** Both backward passes, sharing their work: dw += ∂/∂w, dbias += ∂/∂bias when given; returns dx. */
+  convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias?: Float32Array | null): Float32Array;
   bnStats(x: Float32Array, s: BnShape): BatchStats;
   bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: BnShape): Float32Array;
   /** dgamma, dbeta += their gradients; returns dx. `training`: the statistics were the batch's own. */

@@ -1,6 +1,6 @@
 // The reference ops: the plain-TS references of kernels/, which every other backend is held to.
 
-import { convBackwardInputRef, convBackwardWeightRef, convForwardRef } from '../../kernels/conv1d.ts';
+import { convBackwardInputRef, convBackwardWeightRef, convForwardRef, type ConvShape } from '../../kernels/conv1d.ts';
 import { bnBackwardRef, bnForwardRef, bnStatsRef } from '../../kernels/batchnorm.ts';
 import { adamwUpdateRef, addRef, multiplyRef, reluBackwardRef, reluForwardRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef } from '../../kernels/pointwise.ts';
 import { gateBackwardRef, gateForwardRef } from '../../kernels/gate.ts';
@@ -18,6 +18,12 @@ function affineGrads(g: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32
 }
 
 /** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
+function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null): void {
+  const g = convBackwardWeightRef(x, dy, start, s);
+  addInto(dw, g.dw);
+  if (dbias) addInto(dbias, g.dbias);
+}
+
 export const referenceOps: ConvOps = withComposedFusions({
   name: 'reference',
   limits: UNLIMITED,
@@ -27,13 +33,9 @@ export const referenceOps: ConvOps = withComposedFusions({
   embeddingBackward: (dy, idx, C, dtable) => addInto(dtable, embeddingBackwardRef(dy, idx, dtable.length / C, C)),
   convForward: convForwardRef,
   convBackwardInput: convBackwardInputRef,
-  convBackwardWeight: (x, dy, start, s, dw, dbias) => {
-    const g = convBackwardWeightRef(x, dy, start, s);
-    addInto(dw, g.dw);
-    if (dbias) addInto(dbias, g.dbias);
-  },
-  convBackward: (x, dy, w, start, s, dw) => {
-    addInto(dw, convBackwardWeightRef(x, dy, start, s).dw);
+  convBackwardWeight,
+  convBackward: (x, dy, w, start, s, dw, dbias) => {
+    convBackwardWeight(x, dy, start, s, dw, dbias ?? null);
     return convBackwardInputRef(dy, w, start, s);
   },
   bnStats: bnStatsRef,

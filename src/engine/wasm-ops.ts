@@ -162,8 +162,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
     convBackwardInput,
     convBackwardWeight,
-    convBackward: (x, dy, w, start, s, dw) => {
-      convBackwardWeight(x, dy, start, s, dw, null);
+    convBackward: (x, dy, w, start, s, dw, dbias) => {
+      convBackwardWeight(x, dy, start, s, dw, dbias ?? null);
       return convBackwardInput(dy, w, start, s);
     },
 

@@ -50,10 +50,8 @@ export class CausalConv implements ConvLayer {
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
     const { ops, batch } = pass;
     const s = this.shape(batch.positions);
-    const dw = gradOf(grads, this.spec.weight);
-    if (this.spec.bias === null) return ops.convBackward(this.input!, dy, this.weight, batch.start, s, dw);
-    ops.convBackwardWeight(this.input!, dy, batch.start, s, dw, gradOf(grads, this.spec.bias));
-    return ops.convBackwardInput(dy, this.weight, batch.start, s);
+    const dbias = this.spec.bias === null ? null : gradOf(grads, this.spec.bias);
+    return ops.convBackward(this.input!, dy, this.weight, batch.start, s, gradOf(grads, this.spec.weight), dbias);
   }
 }
 
