@@ -1,7 +1,7 @@
 // makemore sweep: a grid file's runs in sequence, the results table and plot, and resuming.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseGrid, trainArgs } from '../src/sweep/grid.ts';
@@ -67,6 +67,30 @@ describe('makemore sweep', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr.match(/\(done, skipped\)/g)).toHaveLength(2);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(results);
+  });
+
+  it('stops on Ctrl-C with the run saved and exit status 130, writing no results', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mm-sweep-stop-'));
+    const data = join(work, 'names.txt');
+    writeFileSync(data, readFileSync(NAMES, 'utf8').split('\n').slice(0, 400).join('\n'));
+    const grid = join(work, 'grid.json');
+    writeFileSync(grid, JSON.stringify({ defaults: { data, batch: 8, steps: 1000000, samples: 0 }, runs: [{ name: 'long', options: { 'n-embd': 4, 'n-hidden': 8, layers: 2 } }] }));
+    const out = join(work, 'out');
+    const child = spawn(process.execPath, [...CLI, 'sweep', '--grid', grid, '--out', out], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/new run/.test(stderr)) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(existsSync(join(out, 'long', 'resume.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'results.json'))).toBe(false);
   });
 
   it('refuses a missing grid file with one line', () => {

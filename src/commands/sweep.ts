@@ -27,9 +27,13 @@ const OPTIONS: OptionSpec = { grid: { type: 'string' }, out: { type: 'string' } 
 
 const RESULT_FILE = 'result.json';
 
-export async function sweepCommand(argv: string[]): Promise<void> {
+/** Exit status: 0, or a run's 130/143 when a signal stopped it. */
+export async function sweepCommand(argv: string[]): Promise<number> {
   const v = parse('sweep', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(SWEEP_HELP);
+  if (v.help) {
+    process.stdout.write(SWEEP_HELP);
+    return 0;
+  }
   const gridFile = stringOption(v, 'grid', '');
   if (!gridFile) throw new UsageError('--grid FILE is required (see makemore sweep --help)');
   const out = stringOption(v, 'out', 'sweep');
@@ -39,12 +43,13 @@ export async function sweepCommand(argv: string[]): Promise<void> {
     const dir = join(out, run.name);
     const done = join(dir, RESULT_FILE);
     process.stderr.write(`sweep: run ${i + 1}/${runs.length} ${run.name}${existsSync(done) ? ' (done, skipped)' : ''}\n`);
-    const result = existsSync(done) ? (JSON.parse(readFileSync(done, 'utf8')) as RunResult) : await runOne(run, dir);
-    if (!result) return; // interrupted: the run's resume file holds it
-    results.push(result);
+    const outcome = existsSync(done) ? { status: 0, result: JSON.parse(readFileSync(done, 'utf8')) as RunResult } : await runOne(run, dir);
+    if (!outcome.result) return outcome.status; // stopped: the run's resume file holds it
+    results.push(outcome.result);
     writeResults(out, results);
   }
   process.stdout.write(resultsMarkdown(results));
+  return 0;
 }
 
 function readText(file: string): string {
@@ -55,12 +60,13 @@ function readText(file: string): string {
   }
 }
 
-async function runOne(run: GridRun, dir: string): Promise<RunResult | null> {
+// the run's result, or null with the status train exited with when it did not finish
+async function runOne(run: GridRun, dir: string): Promise<{ status: number; result: RunResult | null }> {
   const resume = existsSync(join(dir, RESUME_FILE)) ? ['--resume'] : [];
   const got: { summary?: TrainSummary } = {};
-  await trainCommand([...trainArgs(run.options), '--out', dir, ...resume], (s) => (got.summary = s));
+  const status = await trainCommand([...trainArgs(run.options), '--out', dir, ...resume], (s) => (got.summary = s));
   const { summary } = got;
-  if (!summary || summary.interrupted || !summary.state.best) return null;
+  if (status !== 0 || !summary?.state.best) return { status, result: null };
   const losses = await splitLosses(join(dir, MODEL_FILE), run.options);
   const result: RunResult = {
     name: run.name,
@@ -74,7 +80,7 @@ async function runOne(run: GridRun, dir: string): Promise<RunResult | null> {
     ...losses,
   };
   writeFileAtomic(join(dir, RESULT_FILE), new TextEncoder().encode(JSON.stringify(result, null, 1) + '\n'));
-  return result;
+  return { status, result };
 }
 
 /** Train and test loss of the run's best checkpoint (eval mode, the conv engine). */

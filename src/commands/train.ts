@@ -89,8 +89,6 @@ interface OpenRun {
 /** What a finished (or stopped) run reports to its caller (the sweep). */
 export interface TrainSummary {
   state: TrainState;
-  /** Stopped by a signal: the resume file holds the run. */
-  interrupted: boolean;
   parameters: number;
   config: AnyModelConfig;
 }
@@ -108,7 +106,7 @@ export async function trainCommand(argv: string[], done?: (summary: TrainSummary
   const run = await (v.resume ? openResumed(v, out) : openNew(v, out));
   try {
     const status = await trainRun(run, samples);
-    done?.({ state: run.state, interrupted: status !== 0, parameters: run.params.count(), config: run.cfg });
+    done?.({ state: run.state, parameters: run.params.count(), config: run.cfg });
     return status;
   } finally {
     run.choice.close();
