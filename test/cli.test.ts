@@ -295,6 +295,14 @@ describe('makemore with --model wavenet', () => {
     const naive = JSON.parse(makemore('sample', '--checkpoint', ckpt, '--num', '12', '--seed', '3', '--generator', 'naive', '--json').stdout);
     expect(cached.samples).toHaveLength(12);
     expect(naive.samples).toEqual(cached.samples);
+    for (const [option, value] of [['--dropout', '0.3'], ['--channels', '7'], ['--norm', 'layernorm'], ['--stacks', '1']]) {
+      const resumed = makemore('train', '--data', data, '--out', out, '--resume', '--steps', '40', ...WAVENET.filter((a, i, all) => a !== option && all[i - 1] !== option), option, value);
+      expect(resumed.code).toBe(2);
+      expect(resumed.stderr).toMatch(new RegExp(`${option} ${value} differs from the run being resumed`));
+    }
+    const resumed = makemore('train', '--data', data, '--out', out, '--resume', '--steps', '40', ...WAVENET);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/done at step 40\/40/);
   });
 
   it.each([

@@ -13,7 +13,7 @@ export const vocab = Vocab.fromItems(names, 'data/names.txt');
 export const split = lectureSplit(names.map((i) => i.text));
 
 /** Random weights plus random BN gains, biases and running statistics, so eval-mode BN is not the identity. */
-export function randomModel(nLayers: number, seed: number, sizes = { nEmbd: 5, nHidden: 7 }): { params: ParamSet; cfg: ModelConfig } {
+export function randomModel(nLayers: number, seed: number, sizes: { nEmbd: number; nHidden: number; kernel?: number } = { nEmbd: 5, nHidden: 7 }): { params: ParamSet; cfg: ModelConfig } {
   const cfg = { vocabSize: vocab.size, nLayers, ...sizes };
   const rng = new PythonRandom(seed);
   const params = initHierarchical(cfg, rng);

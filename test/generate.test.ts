@@ -13,6 +13,7 @@ import { sampleNext } from '../src/generate/sampling.ts';
 import type { Candidate, CandidateSource, NameSpec } from '../src/generate/candidates.ts';
 import { randomModel, vocab } from './equivalence-helpers.ts';
 import { describeBackends } from './kernels-harness.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
 
 const NAMES = 60;
 
@@ -51,6 +52,13 @@ describeBackends(
   },
   true,
 );
+
+describe('the batched generator', () => {
+  it('refuses a lecture model of another kernel, whose weights its 2-tap steps would misread', () => {
+    const { params, cfg } = randomModel(2, 5, { nEmbd: 4, nHidden: 6, kernel: 3 });
+    expect(() => hierarchicalStep(params, cfg, referenceOps)).toThrow(/kernel-2 models only, not kernel 3/);
+  });
+});
 
 describe('name streams', () => {
   it('draws name i from Python\u2019s random.seed(seed · 2^32 + i), whatever was drawn before it', () => {

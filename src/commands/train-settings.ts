@@ -56,6 +56,12 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   'n-embd': (s) => s.model.nEmbd,
   'n-hidden': (s) => ('nHidden' in s.model ? s.model.nHidden : undefined),
   layers: (s) => ('nLayers' in s.model ? s.model.nLayers : s.model.layers),
+  kernel: (s) => ('nHidden' in s.model ? (s.model.kernel ?? 2) : undefined),
+  channels: (s) => ('channels' in s.model ? s.model.channels : undefined),
+  'skip-channels': (s) => ('channels' in s.model ? s.model.skipChannels : undefined),
+  stacks: (s) => ('channels' in s.model ? s.model.stacks : undefined),
+  dropout: (s) => ('channels' in s.model ? s.model.dropout : undefined),
+  norm: (s) => ('channels' in s.model ? s.model.norm : undefined),
   'eval-words': (s) => s.evalWords, // the best model is chosen on these words
 };
 

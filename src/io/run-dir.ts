@@ -107,7 +107,7 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
     const [m, v] = MOMENT_PREFIXES.map((p) => extra.get(p + name));
     if (m && v) moments.set(name, { m: m.data, v: v.data });
   }
-  const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: { vocab: metadata.vocab } }, `${file} (${BEST_PREFIX}*)`).params : null;
+  const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: { vocab: metadata.vocab, config: metadata.config } }, `${file} (${BEST_PREFIX}*)`).params : null;
   return { checkpoint, best: bestParams, state, rngState: rng, moments };
 }
 

@@ -5,11 +5,13 @@
 
 import type { ConvOps } from '../engine/ops.ts';
 import { BN_EPS } from '../layers/batchnorm1d.ts';
-import type { ModelConfig, ParamSet } from '../params.ts';
+import { kernelOf, type ModelConfig, type ParamSet } from '../params.ts';
 import type { StepLayer, StepModel } from './step.ts';
 
 /** The parameters move into the ops' memory (their values unchanged), as the conv engine's. */
 export function hierarchicalStep(params: ParamSet, cfg: ModelConfig, ops: ConvOps): StepModel {
+  // its layers are 2-tap convs of dilation 2^k: another kernel's weights would be read wrong
+  if (kernelOf(cfg) !== 2) throw new RangeError(`the batched generator runs kernel-2 models only, not kernel ${kernelOf(cfg)} (sample it through generatorFor)`);
   params.moveTo(ops.allocate);
   const p = (name: string) => params.get(name).data;
   const layers: StepLayer[] = Array.from({ length: cfg.nLayers }, (_, k) => ({ width: k === 0 ? cfg.nEmbd : cfg.nHidden, dilation: 2 ** k }));
