@@ -190,13 +190,14 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
     lnForward: (x, gamma, beta, eps, s) => {
       const y = out(s.P * s.C);
-      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), s.P, s.C, scratch(pieces * 8)], byRows(s.P));
+      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), s.P, s.C], byRows(s.P));
       return y;
     },
     lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
       const dx = out(s.P * s.C);
-      run('ln_backward_dx', [at(dy), at(x), at(gamma), eps, ptr(dx), s.P, s.C, scratch(pieces * 8)], byRows(s.P));
-      inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [at(dy), at(x), eps, pg, pb, s.P, s.C, scratch(pieces * 8)], byRows(s.P)));
+      const [dyAt, xAt, stats] = [at(dy), at(x), scratch(s.P * 8)];
+      run('ln_backward_dx', [dyAt, xAt, at(gamma), eps, ptr(dx), stats, s.P, s.C], byRows(s.P));
+      inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [dyAt, xAt, stats, pg, pb, s.P, s.C], byRows(s.P)));
       return dx;
     },
     reluForward: (x) => elementwise('relu_forward', [x]),
