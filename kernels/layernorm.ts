@@ -80,8 +80,8 @@ export function lnForwardKernel(this: KernelThis<LnConstants>, x: Float32Array, 
   return (x[p * this.constants.C + c] - stats[2 * p]) * stats[2 * p + 1] * gamma[c] + beta[c];
 }
 
-// dy, x (R, C), stats (R, 2), γ (C) → dx (R, C)
-export function lnBackwardKernel(this: KernelThis<LnConstants>, dy: Float32Array, x: Float32Array, stats: Float32Array, gamma: Float32Array): number {
+// dy, x (R, C), stats (R, 2), γ (C) → means (R, 2): mean(g), mean(g·x̂) over each row, g = dy·γ
+export function lnBackwardMeansKernel(this: KernelThis<LnConstants>, dy: Float32Array, x: Float32Array, stats: Float32Array, gamma: Float32Array): number {
   const p = this.thread.y;
   const row = p * this.constants.C;
   const mean = stats[2 * p];
@@ -93,10 +93,18 @@ export function lnBackwardKernel(this: KernelThis<LnConstants>, dy: Float32Array
     meanG += g;
     meanGX += g * (x[row + c] - mean) * rstd;
   }
-  meanG = meanG / this.constants.C;
-  meanGX = meanGX / this.constants.C;
-  const i = row + this.thread.x;
-  return rstd * (dy[i] * gamma[this.thread.x] - meanG - (x[i] - mean) * rstd * meanGX);
+  let result = meanG / this.constants.C;
+  if (this.thread.x === 1) result = meanGX / this.constants.C;
+  return result;
+}
+
+// dy, x (R, C), stats (R, 2), γ (C), means (R, 2) → dx (R, C): the row sums once per row, not once per element
+export function lnBackwardKernel(this: KernelThis<LnConstants>, dy: Float32Array, x: Float32Array, stats: Float32Array, gamma: Float32Array, means: Float32Array): number {
+  const p = this.thread.y;
+  const mean = stats[2 * p];
+  const rstd = stats[2 * p + 1];
+  const i = p * this.constants.C + this.thread.x;
+  return rstd * (dy[i] * gamma[this.thread.x] - means[2 * p] - (x[i] - mean) * rstd * means[2 * p + 1]);
 }
 
 // dy, x (R, C), stats (R, 2), P → (2, C): row 0 dγ = Σ_p dy·x̂, row 1 dβ = Σ_p dy
@@ -120,6 +128,10 @@ export function lnStatsSpec(s: LnShape): KernelSpec<LnConstants> {
 
 export function lnForwardSpec(s: LnShape): KernelSpec<LnConstants> {
   return { source: lnForwardKernel, constants: { C: s.C }, output: [s.C, paddedRows(s.P)] };
+}
+
+export function lnBackwardMeansSpec(s: LnShape): KernelSpec<LnConstants> {
+  return { source: lnBackwardMeansKernel, constants: { C: s.C }, output: [2, paddedRows(s.P)] };
 }
 
 export function lnBackwardSpec(s: LnShape): KernelSpec<LnConstants> {

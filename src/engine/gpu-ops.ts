@@ -20,7 +20,7 @@ import { convBackwardInputSpec, convBackwardWeightSpec, convForwardSpec, convTap
 import { bnBackwardSpec, bnBackwardSumsSpec, bnForwardSpec, bnStatsSpec, type BnShape } from '../../kernels/batchnorm.ts';
 import { adamwSpec, addKernel, elementwiseSpec, multiplyKernel, reluBackwardKernel, reluForwardKernel, sgdSpec, tanhBackwardKernel, tanhForwardKernel } from '../../kernels/pointwise.ts';
 import { gateBackwardSpec, gateForwardSpec } from '../../kernels/gate.ts';
-import { lnBackwardSpec, lnForwardSpec, lnParamGradsSpec, lnStatsSpec } from '../../kernels/layernorm.ts';
+import { lnBackwardMeansSpec, lnBackwardSpec, lnForwardSpec, lnParamGradsSpec, lnStatsSpec } from '../../kernels/layernorm.ts';
 import { embeddingBackwardSpec, embeddingForwardSpec } from '../../kernels/embedding.ts';
 import { crossEntropyGradSpec, crossEntropyLossSpec, headBackwardInputSpec, headBackwardWeightSpec, headForwardSpec, logSumExpSpec } from '../../kernels/head.ts';
 import { columnSumSpec } from '../../kernels/reduce.ts';
@@ -298,7 +298,8 @@ export function createGpuOps(mode: GpuJsMode, options: GpuOptions = {}): GpuOps 
       const params = k.run(lnParamGradsSpec(s), dyRows, xRows, stats, P);
       addInto(dgamma, params.subarray(0, s.C));
       addInto(dbeta, params.subarray(s.C));
-      return real(k.run(lnBackwardSpec(s), dyRows, xRows, stats, gamma), P, s.C);
+      const means = k.run(lnBackwardMeansSpec(s), dyRows, xRows, stats, gamma);
+      return real(k.run(lnBackwardSpec(s), dyRows, xRows, stats, gamma, means), P, s.C);
     },
     reluForward: (x) => pointwise(x.length, (pad) => k.run(elementwiseSpec(reluForwardKernel, x.length), pad(x))),
     reluBackward: (y, dy) => pointwise(y.length, (pad) => k.run(elementwiseSpec(reluBackwardKernel, y.length), pad(y), pad(dy))),
