@@ -43,6 +43,13 @@ export function partialStats(x: usize, C: i32, r0: i32, r1: i32, out: usize): vo
   }
 }
 
+// partials (T, 2, C) → Σ_t partials[t][half][c], in piece order
+@inline function partialTotal(partials: usize, C: i32, T: i32, c: i32, half: i32): f64 {
+  let total: f64 = 0;
+  for (let t = 0; t < T; t++) total += load<f64>(partials + ((<usize>t * 2 * C + <usize>half * C + c) << 3));
+  return total;
+}
+
 // x (P, C) → partials (T, 2, C): piece t's sums over its rows
 export function bn_partial_stats(x: usize, P: i32, C: i32, partials: usize, t: i32, T: i32): void {
   partialStats(x, C, share(P, 4, t, T), share(P, 4, t + 1, T), partials + ((<usize>t * 2 * C) << 3));
@@ -51,12 +58,8 @@ export function bn_partial_stats(x: usize, P: i32, C: i32, partials: usize, t: i
 // partials (T, 2, C) of Σx, Σx² → mean (C), unbiased variance (C); run as one piece
 export function bn_finish_stats(partials: usize, P: i32, C: i32, T: i32, mean: usize, variance: usize): void {
   for (let c = 0; c < C; c++) {
-    let s: f64 = 0, q: f64 = 0;
-    for (let t = 0; t < T; t++) {
-      const row = partials + ((<usize>t * 2 * C + c) << 3);
-      s += load<f64>(row);
-      q += load<f64>(row + (<usize>C << 3));
-    }
+    const s = partialTotal(partials, C, T, c, 0);
+    const q = partialTotal(partials, C, T, c, 1);
     const m = s / P;
     store<f32>(mean + (<usize>c << 2), <f32>m);
     store<f32>(variance + (<usize>c << 2), <f32>(max(q - s * m, 0) / (P - 1)));
@@ -157,12 +160,8 @@ export function bn_backward_dx(dh: usize, x: usize, mean: usize, variance: usize
   const k2 = k1 + (<usize>C << 2);
   const k3 = k2 + (<usize>C << 2);
   for (let c = 0; c < C; c++) {
-    let s: f64 = 0, q: f64 = 0;
-    for (let u = 0; u < T; u++) {
-      const row = partials + ((<usize>u * 2 * C + c) << 3);
-      s += load<f64>(row);
-      q += load<f64>(row + (<usize>C << 3));
-    }
+    const s = partialTotal(partials, C, T, c, 0);
+    const q = partialTotal(partials, C, T, c, 1);
     const o = <usize>c << 2;
     const invStd = 1 / Math.sqrt(<f64>load<f32>(variance + o) + eps);
     const sumDhXhat = q * invStd;

@@ -22,6 +22,7 @@ import {
   Vocab,
   type BackendChoice,
   type EvalPoint,
+  isWaveNet,
   type Item,
   type ModelConfig,
   type ParamSet,
@@ -30,7 +31,6 @@ import {
   type TrainState,
 } from '../src/index.ts';
 import { encodeSplit } from '../src/data/encoded-split.ts';
-import { isWaveNet } from '../src/wavenet-params.ts';
 
 /** What the page is told while a run goes on. */
 export interface RunHooks {

@@ -41,8 +41,8 @@ export async function chooseEngine(
   options: Record<string, unknown>,
   training?: { batch: number; file: string },
 ): Promise<EngineChoice> {
-  checkBackendOptions(options); // for the tree form too, which ignores them
   if (name === 'tree') {
+    checkBackendOptions(options); // ignored by the tree form, but still checked
     if (isWaveNet(cfg)) throw new UsageError('--engine tree runs the lecture model only; WaveNet runs on the conv engine');
     return { engine: treeEngine(params, cfg as ModelConfig, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }

@@ -9,6 +9,7 @@ import { isWaveNet, waveNetShapes, type AnyModelConfig } from '../wavenet-params
 import type { EngineName } from '../train/engines.ts';
 import { passBytesPerPosition, widestRow } from '../train/pass-bytes.ts';
 import { rowsPerCall, type BackendLimits } from '../engine/backend-limits.ts';
+import { numel } from '../tensor.ts';
 import { UsageError } from './args.ts';
 
 const MEMORY_LIMIT_BYTES = 2 ** 31;
@@ -19,7 +20,7 @@ const FLOATS_PER_PARAMETER = 4;
 
 /** `file` (the data) is named when its longest item is what makes the batch too big. */
 export function checkStepFits(engine: EngineName, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
-  const longest = trainWords.reduce((n, w) => Math.max(n, w.length), 0);
+  const longest = longestWord(trainWords);
   if (engine === 'conv' && batch * (longest + 1) > MAX_POSITIONS) {
     const most = Math.floor(MAX_POSITIONS / (longest + 1));
     throw new UsageError(
@@ -48,12 +49,16 @@ function activationBytes(engine: EngineName, cfg: AnyModelConfig, batch: number,
 
 function parameterCount(cfg: AnyModelConfig): number {
   const shapes = isWaveNet(cfg) ? [...waveNetShapes(cfg).values()].map((t) => t.shape) : [...expectedShapes(cfg as ModelConfig).values()];
-  return shapes.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
+  return shapes.reduce((n, shape) => n + numel(shape), 0);
 }
 
 function sizeOptions(cfg: AnyModelConfig): string {
   if (isWaveNet(cfg)) return `--channels ${cfg.channels}, --skip-channels ${cfg.skipChannels}, --layers ${cfg.layers} and --stacks ${cfg.stacks}`;
   return `--n-hidden ${cfg.nHidden} and --layers ${cfg.nLayers}`;
+}
+
+function longestWord(words: number[][]): number {
+  return words.reduce((n, w) => Math.max(n, w.length), 0);
 }
 
 function gigabytes(bytes: number): string {
@@ -65,14 +70,15 @@ function gigabytes(bytes: number): string {
  * arena, and the longest word within the rows one kernel call may take (a conv call never splits a word).
  */
 export function checkBackendFits(limits: BackendLimits, backend: string, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
-  const longest = trainWords.reduce((n, w) => Math.max(n, w.length), 0);
+  const longest = longestWord(trainWords);
   const rows = rowsPerCall(limits, widestRow(cfg));
   if (longest + 1 > rows) {
     throw new UsageError(`${file}: an item of ${longest} characters is over the ${rows - 1} that one kernel call of backend ${backend} can take at these model sizes; use another --backend or smaller model sizes`);
   }
-  const bytes = batch * (longest + 1) * passBytesPerPosition(cfg, 'train');
+  const perWord = (longest + 1) * passBytesPerPosition(cfg, 'train');
+  const bytes = batch * perWord;
   if (bytes > limits.passBytes) {
-    const most = Math.floor(limits.passBytes / ((longest + 1) * passBytesPerPosition(cfg, 'train')));
+    const most = Math.floor(limits.passBytes / perWord);
     throw new UsageError(
       `--batch ${batch}: a training pass would hold about ${gigabytes(bytes)} of results, over backend ${backend}'s ${gigabytes(limits.passBytes)} per pass; ` +
         (most >= 1 ? `use --batch ${most} or less, or smaller model sizes` : 'use smaller model sizes or another --backend'),

@@ -127,6 +127,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     run('bn_finish_stats', [partials, P, C, piecesFor(P), mem.addressOf(mean), mem.addressOf(variance)], false);
     return { mean, variance };
   };
+  // per-piece f64 sums (pieces, 2, C) for BatchNorm's statistics or its backward
+  const statsPartials = (C: number) => scratch(pieces * 2 * C * 8);
   const transposed = (w: Float32Array, R: number, C: number, count: number) => {
     const wT = scratch(w.length * 4);
     run('transpose_blocks', [at(w), wT, R, C, count], count > 1);
@@ -155,11 +157,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     embeddingBackward: (dy, idx, C, dtable) =>
       inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C], byRows(idx.length))),
 
-    convForward: (x, w, bias, start, s) => {
-      const y = out(s.P * s.cOut);
-      run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, 0], byRows(s.P));
-      return y;
-    },
+    convForward: (x, w, bias, start, s) => convForward(x, w, bias, start, s, 0),
     convBackwardInput,
     convBackwardWeight,
     convBackward: (x, dy, w, start, s, dw, dbias) => {
@@ -168,7 +166,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
 
     bnStats: (x, s) => {
-      const partials = scratch(pieces * 2 * s.C * 8);
+      const partials = statsPartials(s.C);
       run('bn_partial_stats', [at(x), s.P, s.C, partials], byRows(s.P));
       return finishStats(partials, s.P, s.C);
     },
@@ -236,6 +234,13 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       ),
   };
 
+  // partials: where the kernel leaves BatchNorm's per-piece sums of y, or 0 for none
+  function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape, partials: number) {
+    const y = out(s.P * s.cOut);
+    run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials], byRows(s.P));
+    return y;
+  }
+
   function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);
     const dx = out(s.P * s.cIn);
@@ -255,7 +260,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
 
   // y: the tanh output when the backward goes through tanh first, else null
   function bnBackward(y: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, eps: number, training: boolean, P: number, C: number, dgamma: Float32Array, dbeta: Float32Array) {
-    const partials = scratch(pieces * 2 * C * 8);
+    const partials = statsPartials(C);
     const dyAt = at(dy);
     const dh = y ? scratch(P * C * 4) : dyAt;
     run('bn_backward_sums', [dyAt, y ? at(y) : 0, at(x), at(mean), dh, P, C, partials], byRows(P));
@@ -273,10 +278,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     destroy: () => pool.destroy(),
     // the fused kernels
     convForwardStats: (x, w, start, s) => {
-      const y = out(s.P * s.cOut);
-      const partials = scratch(pieces * 2 * s.cOut * 8);
-      run('conv_forward', [at(x), at(w), 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials], byRows(s.P));
-      return { y, ...finishStats(partials, s.P, s.cOut) };
+      const partials = statsPartials(s.cOut);
+      return { y: convForward(x, w, null, start, s, partials), ...finishStats(partials, s.P, s.cOut) };
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
