@@ -17,13 +17,14 @@ function affineGrads(g: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32
   return g.dx;
 }
 
-/** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
+// the conv's reference weight (and bias) gradients, added into their buffers
 function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null): void {
   const g = convBackwardWeightRef(x, dy, start, s);
   addInto(dw, g.dw);
   if (dbias) addInto(dbias, g.dbias);
 }
 
+/** The plain-TS reference ops ({@link ConvOps}): exact, slow, and what every backend is tested against. */
 export const referenceOps: ConvOps = withComposedFusions({
   name: 'reference',
   limits: UNLIMITED,
