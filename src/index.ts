@@ -9,14 +9,25 @@ export { lectureSplit, type Split } from './data/split.ts';
 export { buildWindows, type Windows } from './data/windows.ts';
 export { packWords, type PackedBatch } from './data/packed-batch.ts';
 
-// the parameter set and the two forms of the model that share it
+// a model is a spec: a stack of layers (src/spec/types.ts), checked and sized, its parameters
+export { SpecError, type ModelSpec, type LayerSpec } from './spec/types.ts';
+export { resolveSpec, type ResolvedSpec } from './spec/resolve.ts';
+export { initParams } from './spec/init.ts';
+export { describeLayers } from './spec/describe.ts';
+export { PRESETS, presetSpec, type Preset } from './presets/registry.ts';
+export { lectureSpec, initLecture, asLecture, LECTURE_CONFIG } from './presets/lecture.ts';
+export { waveNetSpec, type WaveNetConfig, type Norm } from './presets/wavenet.ts';
+export { tcnSpec, type TcnConfig } from './presets/tcn.ts';
+export type { OptionDecl, OptionTable } from './options/declare.ts';
+
+// the parameter set and the forms of the model that share it: whole words in one pass, one position at a time, and the lecture's tree form
 export { PythonRandom } from './rng.ts';
 export type { Tensor } from './tensor.ts';
-export { ParamSet, initHierarchical, LECTURE_CONFIG, type ModelConfig, type Grads } from './params.ts';
-export { initWaveNet, isWaveNet, receptiveField, type WaveNetConfig, type AnyModelConfig, type Norm } from './wavenet-params.ts';
+export { ParamSet, type ModelConfig, type Grads } from './params.ts';
 export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
 export { ConvModel, type LossOptions } from './models/conv.ts';
+export { StepModel } from './models/step.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
 
 // where the conv form's ops run
@@ -34,14 +45,10 @@ export { Optimizer, type OptimizerConfig } from './train/optimizer.ts';
 export { train, newTrainState, NonFiniteLossError, type TrainOptions, type TrainState, type TrainHooks, type EvalPoint, type StepInfo } from './train/trainer.ts';
 
 // generation
-export { hierarchicalStep } from './models/hierarchical-step.ts';
-export type { StepModel, StepLayer } from './models/step.ts';
 export { BatchedGenerator } from './generate/batched.ts';
-export { generateNaive } from './generate/naive.ts';
+export { generateNaive, naiveSource } from './generate/naive.ts';
 export { plainSpec, type NameSpec, type Candidate, type CandidateSource } from './generate/candidates.ts';
 export { firstNames } from './generate/selection.ts';
-export { generatorFor } from './generate/for-model.ts';
-export type { Generate } from './generate/one-at-a-time.ts';
 export type { SamplingOptions } from './generate/sampling.ts';
 
 // checkpoints as bytes (src/node.ts reads and writes them as files)

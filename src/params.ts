@@ -1,7 +1,7 @@
 // The one parameter set. Both the tree form (models/tree.ts) and the conv form (models/conv.ts)
 // read these same tensors by these same names; checkpoints store exactly this map.
 
-import { randn, tensor, zeros, numel, type Tensor } from './tensor.ts';
+import { randn, tensor, zeros, type Tensor } from './tensor.ts';
 import type { PythonRandom } from './rng.ts';
 
 /** The hierarchical (WaveNet-like) model: block size kernel^nLayers. */
@@ -21,9 +21,6 @@ export interface ModelConfig {
 export function kernelOf(cfg: ModelConfig): number {
   return cfg.kernel ?? 2;
 }
-
-/** The lecture's sizes: 24-dim embeddings, 3 layers of 128 hidden units (add the data's vocabSize). */
-export const LECTURE_CONFIG: Omit<ModelConfig, 'vocabSize'> = { nEmbd: 24, nHidden: 128, nLayers: 3 };
 
 export function blockSize(cfg: ModelConfig): number {
   return kernelOf(cfg) ** cfg.nLayers;
@@ -119,19 +116,6 @@ function addHead(params: ParamSet, nIn: number, vocabSize: number, rng: PythonRa
   params.add('head.bias', zeros([vocabSize]));
 }
 
-/** The hierarchical model's parameters, initialised as in the lecture. */
-export function initHierarchical(cfg: ModelConfig, rng: PythonRandom): ParamSet {
-  const params = new ParamSet();
-  params.add('embedding.weight', randn([cfg.vocabSize, cfg.nEmbd], rng));
-  for (let k = 0; k < cfg.nLayers; k++) {
-    const cIn = k === 0 ? cfg.nEmbd : cfg.nHidden;
-    params.add(`conv.${k}.weight`, linearWeight(kernelOf(cfg) * cIn, cfg.nHidden, rng));
-    addBatchNorm(params, `bn.${k}`, cfg.nHidden);
-  }
-  addHead(params, cfg.nHidden, cfg.vocabSize, rng);
-  return params;
-}
-
 /** The lecture's flat MLP baselines: one hidden layer over the whole block. */
 export interface FlatConfig {
   vocabSize: number;
@@ -150,39 +134,4 @@ export function initFlat(cfg: FlatConfig, rng: PythonRandom): ParamSet {
   else params.add('hidden.bias', zeros([cfg.nHidden]));
   addHead(params, cfg.nHidden, cfg.vocabSize, rng);
   return params;
-}
-
-/** Sizes of the hierarchical model read back from its tensors' shapes (how a foreign checkpoint is loaded). */
-export function inferConfig(params: ParamSet): ModelConfig {
-  const [vocabSize, nEmbd] = params.get('embedding.weight').shape;
-  let nLayers = 0;
-  while (params.has(`conv.${nLayers}.weight`)) nLayers++;
-  if (nLayers === 0) throw new Error('no conv.0.weight: not a hierarchical model');
-  const [rows, nHidden] = params.get('conv.0.weight').shape;
-  const kernel = rows / nEmbd;
-  const cfg: ModelConfig = { vocabSize, nEmbd, nHidden, nLayers, ...(kernel === 2 ? {} : { kernel }) };
-  checkShapes(params, cfg);
-  return cfg;
-}
-
-/** Every tensor the hierarchical model needs, with the shape it needs. */
-export function expectedShapes(cfg: ModelConfig): Map<string, number[]> {
-  const shapes = new Map<string, number[]>([['embedding.weight', [cfg.vocabSize, cfg.nEmbd]]]);
-  for (let k = 0; k < cfg.nLayers; k++) {
-    shapes.set(`conv.${k}.weight`, [kernelOf(cfg) * (k === 0 ? cfg.nEmbd : cfg.nHidden), cfg.nHidden]);
-    for (const s of ['weight', 'bias', 'running_mean', 'running_var']) shapes.set(`bn.${k}.${s}`, [cfg.nHidden]);
-  }
-  shapes.set('head.weight', [cfg.nHidden, cfg.vocabSize]);
-  shapes.set('head.bias', [cfg.vocabSize]);
-  return shapes;
-}
-
-export function checkShapes(params: ParamSet, cfg: ModelConfig): void {
-  for (const [name, shape] of expectedShapes(cfg)) {
-    if (!params.has(name)) throw new Error(`missing tensor ${name} (expected shape [${shape}])`);
-    const got = params.get(name).shape;
-    if (numel(got) !== numel(shape) || got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new Error(`tensor ${name} has shape [${got}], expected [${shape}]`);
-    }
-  }
 }

@@ -2,7 +2,7 @@
 // model trains; sample at a temperature; save and load the model as .safetensors.
 
 import namesText from '../data/names.txt?raw';
-import { describeBackend } from '../src/index.ts';
+import { describeBackend, PRESETS } from '../src/index.ts';
 import { lossChart } from '../src/plot/loss-chart.ts';
 import { pageBackends, wasmThreads, type PageBackend } from './backends.ts';
 import { Session, type RunSettings } from './session.ts';
@@ -13,6 +13,7 @@ const ui = {
   dataFile: $<HTMLInputElement>('data-file'),
   drop: $('drop'),
   dataStatus: $('data-status'),
+  model: $<HTMLSelectElement>('model'),
   backend: $<HTMLSelectElement>('backend'),
   steps: $<HTMLInputElement>('steps'),
   batch: $<HTMLInputElement>('batch'),
@@ -39,6 +40,8 @@ const ui = {
 let session: Session;
 let backends: PageBackend[] = [];
 let running = false;
+/** The data the current session trains on, kept so that another architecture can start on it. */
+let data = { name: '', text: '' };
 
 function showError(e: unknown): void {
   ui.error.textContent = e instanceof Error ? e.message : String(e);
@@ -56,7 +59,8 @@ function guarded(action: () => void | Promise<void>): () => Promise<void> {
 }
 
 function useData(name: string, text: string): void {
-  session = Session.fromText(name, text);
+  session = Session.fromText(name, text, ui.model.value);
+  data = { name, text };
   const { train, val, test } = session.words;
   ui.dataStatus.textContent = `${name}: ${session.items.length.toLocaleString('en')} items, ${session.vocab.size} characters; split ${train.length.toLocaleString('en')} / ${val.length.toLocaleString('en')} / ${test.length.toLocaleString('en')} (train / dev / test). A new model: ${describeModel()}.`;
   showProgress();
@@ -64,8 +68,8 @@ function useData(name: string, text: string): void {
 }
 
 function describeModel(): string {
-  const c = session.config;
-  return `${c.nEmbd}-dim embeddings, ${c.nLayers} layers of ${c.nHidden}, ${session.params.count().toLocaleString('en')} parameters`;
+  const { spec } = session;
+  return `${spec.spec.embedding}-dim embeddings, ${spec.layers.length} layers, receptive field ${spec.receptiveField}, ${session.params.count().toLocaleString('en')} parameters`;
 }
 
 async function useFile(file: File): Promise<void> {
@@ -142,7 +146,7 @@ async function runTraining(): Promise<void> {
 
 function setRunning(on: boolean): void {
   running = on;
-  for (const control of [ui.train, ui.bundled, ui.dataFile, ui.load, ui.backend, ui.save, ui.sample]) control.disabled = on;
+  for (const control of [ui.train, ui.bundled, ui.dataFile, ui.model, ui.load, ui.backend, ui.save, ui.sample]) control.disabled = on;
   ui.stop.disabled = !on;
   document.body.dataset.running = String(on);
 }
@@ -164,9 +168,11 @@ async function start(): Promise<void> {
   }
   ui.backend.value = backends.find((b) => b.choice)!.id;
   ui.backendStatus.textContent = backends.filter((b) => !b.choice).map((b) => `${b.label}: ${b.reason}`).join(' · ');
+  for (const [name, preset] of Object.entries(PRESETS)) ui.model.add(Object.assign(new Option(name, name), { title: preset.help }));
   useData('names.txt', namesText);
 
   ui.bundled.onclick = guarded(() => useData('names.txt', namesText));
+  ui.model.onchange = guarded(() => useData(data.name, data.text));
   ui.dataFile.onchange = guarded(() => (ui.dataFile.files?.[0] ? useFile(ui.dataFile.files[0]) : undefined));
   ui.drop.ondragover = (e) => (e.preventDefault(), ui.drop.classList.add('over'));
   ui.drop.ondragleave = () => ui.drop.classList.remove('over');

@@ -5,14 +5,15 @@
 import {
   BatchedGenerator,
   firstNames,
-  hierarchicalStep,
+  StepModel,
   plainSpec,
   referenceOps,
   convEngine,
   decodeCheckpoint,
   encodeCheckpoint,
-  initHierarchical,
-  LECTURE_CONFIG,
+  initParams,
+  presetSpec,
+  resolveSpec,
   newTrainState,
   openOps,
   Optimizer,
@@ -22,10 +23,9 @@ import {
   Vocab,
   type BackendChoice,
   type EvalPoint,
-  isWaveNet,
   type Item,
-  type ModelConfig,
   type ParamSet,
+  type ResolvedSpec,
   type Split,
   type StepInfo,
   type TrainState,
@@ -61,24 +61,22 @@ export class Session {
     readonly items: Item[],
     readonly vocab: Vocab,
     readonly words: Split<number[]>,
-    readonly config: ModelConfig,
+    readonly spec: ResolvedSpec,
     readonly params: ParamSet,
   ) {}
 
-  /** A new lecture-sized model (seed 42) on the items of `text`; throws an InputError naming `name` and the line. */
-  static fromText(name: string, text: string): Session {
+  /** A new model of preset `preset` at its default sizes (seed 42) on the items of `text`; throws an InputError naming `name` and the line. */
+  static fromText(name: string, text: string, preset = 'lecture'): Session {
     const items = parseItems(text, name);
     const vocab = Vocab.fromItems(items, name);
-    const config = { vocabSize: vocab.size, ...LECTURE_CONFIG };
-    return new Session(name, items, vocab, encodeSplit(items, vocab, name).words, config, initHierarchical(config, new PythonRandom(42)));
+    const spec = resolveSpec(presetSpec(preset, {}, vocab.size));
+    return new Session(name, items, vocab, encodeSplit(items, vocab, name).words, spec, initParams(spec, new PythonRandom(42)));
   }
 
   /** A checkpoint's model, to sample and to go on training on this session's data (whose characters it must know). */
   withCheckpoint(bytes: Uint8Array, fileName: string): Session {
     const loaded = decodeCheckpoint(bytes, fileName);
-    const { config } = loaded;
-    if (isWaveNet(config)) throw new Error(`${fileName}: a WaveNet checkpoint; this page trains and samples the lecture model`);
-    return new Session(this.dataName, this.items, loaded.vocab, encodeSplit(this.items, loaded.vocab, this.dataName).words, config, loaded.params);
+    return new Session(this.dataName, this.items, loaded.vocab, encodeSplit(this.items, loaded.vocab, this.dataName).words, loaded.spec, loaded.params);
   }
 
   /** Trains `settings.steps` more steps on `backend`, until done or {@link stop}; the ops are freed after. */
@@ -87,7 +85,7 @@ export class Session {
     this.stopping = false;
     try {
       const optimizerConfig = { name: 'adamw' as const, lr: settings.lr, decayAt: 0.75, weightDecay: 0.01 };
-      const engine = convEngine(this.params, this.config, ops, this.words.train);
+      const engine = convEngine(this.params, this.spec, ops, this.words.train);
       const optimizer = new Optimizer(optimizerConfig, ops);
       const opts = { steps: this.state.step + settings.steps, batchSize: settings.batchSize, optimizer: optimizerConfig, evalEvery: settings.evalEvery };
       await train(engine, this.params, optimizer, this.rng, this.words.val, opts, this.state, {
@@ -107,12 +105,12 @@ export class Session {
   /** `count` new names at `temperature`, all in flight at once on the reference ops (a fresh seed each call). */
   sample(count: number, temperature: number): string[] {
     const spec = { ...plainSpec(this.sampleSeed++), sampling: { temperature, topK: 0 } };
-    const generator = new BatchedGenerator(hierarchicalStep(this.params, this.config, referenceOps), spec, count);
+    const generator = new BatchedGenerator(new StepModel(this.params, this.spec, referenceOps, count), spec);
     return firstNames(generator, count).map((chars) => this.vocab.decode(chars));
   }
 
   /** The model as a .safetensors file, as `makemore train` writes it. */
   save(): Uint8Array {
-    return encodeCheckpoint({ params: this.params, vocab: this.vocab, config: this.config });
+    return encodeCheckpoint({ params: this.params, vocab: this.vocab, spec: this.spec.spec });
   }
 }

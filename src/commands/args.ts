@@ -2,7 +2,6 @@
 // bounds (sizes that could exhaust memory have a ceiling).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LECTURE_CONFIG, type ModelConfig } from '../params.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -63,26 +62,4 @@ export function choiceOption<T extends string>(values: Record<string, unknown>, 
 export function stringOption(values: Record<string, unknown>, name: string, fallback: string): string {
   const raw = values[name];
   return typeof raw === 'string' ? raw : fallback;
-}
-
-/** --n-embd, --n-hidden, --layers, --kernel: the hierarchical model's sizes, the lecture's by default. */
-export const MODEL_SIZE_OPTIONS: OptionSpec = {
-  'n-embd': { type: 'string' },
-  'n-hidden': { type: 'string' },
-  layers: { type: 'string' },
-  kernel: { type: 'string' },
-};
-
-/** Widths past 1,024 or a block size past 1,024 characters (10 layers) are far beyond what names need, and grow memory fast. */
-export const MAX_WIDTH = 1024;
-export const MAX_LAYERS = 10;
-
-export function modelSizes(values: Record<string, unknown>): Omit<ModelConfig, 'vocabSize'> {
-  const kernel = intOption(values, 'kernel', 2, 2);
-  return {
-    nEmbd: intOption(values, 'n-embd', LECTURE_CONFIG.nEmbd, 1, MAX_WIDTH),
-    nHidden: intOption(values, 'n-hidden', LECTURE_CONFIG.nHidden, 1, MAX_WIDTH),
-    nLayers: intOption(values, 'layers', LECTURE_CONFIG.nLayers, 1, MAX_LAYERS),
-    ...(kernel === 2 ? {} : { kernel }),
-  };
 }

@@ -7,8 +7,9 @@ import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
-import type { ModelConfig, ParamSet } from '../params.ts';
-import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
+import type { ParamSet } from '../params.ts';
+import { asLecture } from '../presets/lecture.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
 import { convEngine, treeEngine, type Engine, type EngineName } from '../train/engines.ts';
 import { intOption, UsageError, type OptionSpec } from './args.ts';
 import { checkBackendFits } from './limits.ts';
@@ -36,24 +37,25 @@ export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headles
 export async function chooseEngine(
   name: EngineName,
   params: ParamSet,
-  cfg: AnyModelConfig,
+  spec: ResolvedSpec,
   trainWords: number[][],
   options: Record<string, unknown>,
   training?: { batch: number; file: string },
 ): Promise<EngineChoice> {
   if (name === 'tree') {
     checkBackendOptions(options); // ignored by the tree form, but still checked
-    if (isWaveNet(cfg)) throw new UsageError('--engine tree runs the lecture model only; WaveNet runs on the conv engine');
-    return { engine: treeEngine(params, cfg as ModelConfig, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
+    const lecture = asLecture(spec.spec);
+    if (!lecture) throw new UsageError('--engine tree runs the lecture preset only; every other model runs on the conv engine');
+    return { engine: treeEngine(params, lecture, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
   const { ops, description } = await openChosenOps(options);
   try {
-    if (training) checkBackendFits(ops.limits, ops.name, cfg, training.batch, trainWords, training.file);
+    if (training) checkBackendFits(ops.limits, ops.name, spec, training.batch, trainWords, training.file);
   } catch (e) {
     ops.destroy();
     throw e;
   }
-  return { engine: convEngine(params, cfg, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
+  return { engine: convEngine(params, spec, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
 }
 
 /** The ops of the backend --backend and --threads ask for, and a line saying which. */

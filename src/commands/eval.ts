@@ -34,7 +34,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA), checkpoint.vocab);
   requireSplits(data, [split], `eval --split ${split}`);
   const words = data.words[split];
-  const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.config, [], v);
+  const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.spec, [], v);
   try {
     const { loss, targets } = choice.engine.evaluate(words);
     const result = { split, loss, targets, words: words.length, engine: engineName, checkpoint: file };

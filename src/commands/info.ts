@@ -1,15 +1,14 @@
 // makemore info: what a checkpoint holds.
 
-import { kernelOf } from '../params.ts';
-import { isWaveNet, layerCount, receptiveField, type AnyModelConfig } from '../wavenet-params.ts';
 import { parse, type OptionSpec } from './args.ts';
 import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+import { describeLayers } from '../spec/describe.ts';
 
-export const INFO_HELP = `makemore info — a checkpoint's configuration, parameter count and vocabulary
+export const INFO_HELP = `makemore info — a checkpoint's model (its spec: layers, shapes, parameters, receptive field) and vocabulary
 
   --checkpoint FILE    (default ${DEFAULT_CHECKPOINT}); a run's resume.safetensors shows its latest
                        parameters and where the run stands
-  --json               print one JSON object
+  --json               print one JSON object (the spec as train --spec reads it)
 `;
 
 const OPTIONS: OptionSpec = { checkpoint: { type: 'string' }, json: { type: 'boolean' } };
@@ -18,11 +17,11 @@ export function infoCommand(argv: string[]): void {
   const v = parse('info', argv, OPTIONS);
   if (v.help) return void process.stdout.write(INFO_HELP);
   const { file, checkpoint } = checkpointFrom(v);
-  const cfg = checkpoint.config;
-  const { run: _run, ...sizes } = cfg;
+  const { spec } = checkpoint;
   const info = {
     checkpoint: file,
-    config: { ...sizes, [isWaveNet(cfg) ? 'receptiveField' : 'blockSize']: receptiveField(cfg) },
+    spec: spec.spec,
+    receptiveField: spec.receptiveField,
     parameters: checkpoint.params.count(),
     vocab: checkpoint.vocab.chars.join(''),
     tensors: Object.fromEntries([...checkpoint.params.tensors].map(([name, t]) => [name, t.shape])),
@@ -33,9 +32,10 @@ export function infoCommand(argv: string[]): void {
   const buffers = [...checkpoint.params.buffers].reduce((n, name) => n + checkpoint.params.get(name).data.length, 0);
   const lines = [
     `checkpoint ${file}`,
-    `model: ${describeModel(cfg)}`,
+    ...describeLayers(spec),
     `parameters: ${info.parameters.toLocaleString('en-US')}${buffers ? ` (plus ${buffers} BatchNorm running statistics)` : ''}`,
-    `vocabulary (${cfg.vocabSize}): ${info.vocab}`,
+    `receptive field: ${spec.receptiveField} characters`,
+    `vocabulary (${checkpoint.vocab.size}): ${info.vocab}`,
     ...Object.entries(info.tensors).map(([name, shape]) => `  ${name} [${shape.join(', ')}]`),
   ];
   if (info.run) lines.push(`trained with: ${JSON.stringify(info.run)}`);
@@ -47,18 +47,4 @@ export function infoCommand(argv: string[]): void {
 function resumePoint(trainState: unknown): { step: number; best: { step: number; loss: number } | null } | null {
   const state = trainState as { step?: unknown; best?: { step: number; loss: number } | null } | undefined;
   return typeof state?.step === 'number' ? { step: state.step, best: state.best ?? null } : null;
-}
-
-function describeModel(cfg: AnyModelConfig): string {
-  const field = receptiveField(cfg);
-  if (!isWaveNet(cfg)) {
-    const K = kernelOf(cfg);
-    const dilations = Array.from({ length: cfg.nLayers }, (_, k) => K ** k).join(', ');
-    return `embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${cfg.nLayers} conv layers (kernel ${K}, dilations ${dilations}) of ${cfg.nHidden}, block size ${field}`;
-  }
-  const dilations = Array.from({ length: cfg.layers }, (_, k) => 2 ** k).join(', ');
-  return (
-    `WaveNet: embedding ${cfg.vocabSize}×${cfg.nEmbd}, ${layerCount(cfg)} gated residual layers (${cfg.stacks} stack${cfg.stacks > 1 ? 's' : ''} of dilations ${dilations}), ` +
-    `${cfg.channels} residual / ${cfg.skipChannels} skip channels, norm ${cfg.norm}, dropout ${cfg.dropout}, receptive field ${field}`
-  );
 }

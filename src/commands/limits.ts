@@ -4,12 +4,12 @@
 // arena, the rows one kernel call may take).
 
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { blockSize, expectedShapes, type ModelConfig } from '../params.ts';
-import { isWaveNet, waveNetShapes, type AnyModelConfig } from '../wavenet-params.ts';
+import { blockSize } from '../params.ts';
+import { asLecture } from '../presets/lecture.ts';
 import type { EngineName } from '../train/engines.ts';
-import { passBytesPerPosition, widestRow } from '../train/pass-bytes.ts';
+import { parameterCount, passBytesPerPosition, widestRow } from '../spec/cost.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
 import { rowsPerCall, type BackendLimits } from '../engine/backend-limits.ts';
-import { numel } from '../tensor.ts';
 import { UsageError } from './args.ts';
 
 const MEMORY_LIMIT_BYTES = 2 ** 31;
@@ -19,7 +19,7 @@ const FLOATS_PER_NODE_UNIT = 8;
 const FLOATS_PER_PARAMETER = 4;
 
 /** `file` (the data) is named when its longest item is what makes the batch too big. */
-export function checkStepFits(engine: EngineName, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
+export function checkStepFits(engine: EngineName, spec: ResolvedSpec, batch: number, trainWords: number[][], file: string): void {
   const longest = longestWord(trainWords);
   if (engine === 'conv' && batch * (longest + 1) > MAX_POSITIONS) {
     const most = Math.floor(MAX_POSITIONS / (longest + 1));
@@ -28,33 +28,24 @@ export function checkStepFits(engine: EngineName, cfg: AnyModelConfig, batch: nu
         `over the conv kernels' cap of ${MAX_POSITIONS.toLocaleString('en-US')}; ${most >= 2 ? `use --batch ${most} or less` : 'use --engine tree'}`,
     );
   }
-  const bytes = activationBytes(engine, cfg, batch, longest, trainWords) + 4 * FLOATS_PER_PARAMETER * parameterCount(cfg);
+  const bytes = activationBytes(engine, spec, batch, longest, trainWords) + 4 * FLOATS_PER_PARAMETER * parameterCount(spec);
   if (bytes > MEMORY_LIMIT_BYTES) {
     throw new UsageError(
-      `--batch ${batch} with ${sizeOptions(cfg)}: a ${engine} training step would hold about ${gigabytes(bytes)} of activations and parameters, ` +
+      `--batch ${batch} with this model (${parameterCount(spec).toLocaleString('en-US')} parameters): a ${engine} training step would hold about ${gigabytes(bytes)} of activations and parameters, ` +
         `over the ${gigabytes(MEMORY_LIMIT_BYTES)} limit; use a smaller --batch or model${engine === 'tree' ? ', or --engine conv' : ''}`,
     );
   }
 }
 
-function activationBytes(engine: EngineName, cfg: AnyModelConfig, batch: number, longest: number, trainWords: number[][]): number {
+function activationBytes(engine: EngineName, spec: ResolvedSpec, batch: number, longest: number, trainWords: number[][]): number {
+  const cfg = engine === 'tree' ? asLecture(spec.spec) : null;
   // the conv form: one node per position and layer, as measured on the wasm backend
-  if (engine === 'conv' || isWaveNet(cfg)) return batch * (longest + 1) * passBytesPerPosition(cfg, 'train');
+  if (!cfg) return batch * (longest + 1) * passBytesPerPosition(spec, 'train');
   // every window holds its own 2^L − 1 nodes and 2^L characters; the engine keeps a window per training target
   const { nEmbd: C, nHidden: H } = cfg;
   const B = blockSize(cfg);
   const targets = trainWords.reduce((n, w) => n + w.length + 1, 0);
   return 4 * (batch * B * (2 * C + FLOATS_PER_NODE_UNIT * H) + targets * B);
-}
-
-function parameterCount(cfg: AnyModelConfig): number {
-  const shapes = isWaveNet(cfg) ? [...waveNetShapes(cfg).values()].map((t) => t.shape) : [...expectedShapes(cfg as ModelConfig).values()];
-  return shapes.reduce((n, shape) => n + numel(shape), 0);
-}
-
-function sizeOptions(cfg: AnyModelConfig): string {
-  if (isWaveNet(cfg)) return `--channels ${cfg.channels}, --skip-channels ${cfg.skipChannels}, --layers ${cfg.layers} and --stacks ${cfg.stacks}`;
-  return `--n-hidden ${cfg.nHidden} and --layers ${cfg.nLayers}`;
 }
 
 function longestWord(words: number[][]): number {
@@ -69,13 +60,13 @@ function gigabytes(bytes: number): string {
  * The conv engine's steps on a backend with `limits`: the batch's training pass within the backend's
  * arena, and the longest word within the rows one kernel call may take (a conv call never splits a word).
  */
-export function checkBackendFits(limits: BackendLimits, backend: string, cfg: AnyModelConfig, batch: number, trainWords: number[][], file: string): void {
+export function checkBackendFits(limits: BackendLimits, backend: string, spec: ResolvedSpec, batch: number, trainWords: number[][], file: string): void {
   const longest = longestWord(trainWords);
-  const rows = rowsPerCall(limits, widestRow(cfg));
+  const rows = rowsPerCall(limits, widestRow(spec));
   if (longest + 1 > rows) {
     throw new UsageError(`${file}: an item of ${longest} characters is over the ${rows - 1} that one kernel call of backend ${backend} can take at these model sizes; use another --backend or smaller model sizes`);
   }
-  const perWord = (longest + 1) * passBytesPerPosition(cfg, 'train');
+  const perWord = (longest + 1) * passBytesPerPosition(spec, 'train');
   const bytes = batch * perWord;
   if (bytes > limits.passBytes) {
     const most = Math.floor(limits.passBytes / perWord);

@@ -3,14 +3,15 @@
 
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
-import { initHierarchical } from '../params.ts';
+import { initParams } from '../spec/init.ts';
 import { Optimizer } from '../train/optimizer.ts';
 import type { EngineName } from '../train/engines.ts';
 import { lineChart } from '../plot/svg.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
 import { makeDirectory } from '../io/make-directory.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { choiceOption, intOption, MODEL_SIZE_OPTIONS, modelSizes, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { choiceOption, intOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { MODEL_HELP, MODEL_OPTIONS, modelChoice, modelSpec } from './model-options.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
 import { checkStepFits } from './limits.ts';
@@ -22,8 +23,7 @@ export const LR_FIND_HELP = `makemore lr-find — loss against learning rate ove
   --out DIR            where lr-find.svg goes (default out)
   --steps N            sweep length (default 1000)
   --engine conv|tree   (default conv)   --batch N (default 32)   --seed N (default 42)
-  --n-embd N --n-hidden N --layers N    (default 24, 128, 3)
-${BACKEND_HELP}`;
+${MODEL_HELP}${BACKEND_HELP}`;
 
 const OPTIONS: OptionSpec = {
   data: { type: 'string' },
@@ -32,7 +32,7 @@ const OPTIONS: OptionSpec = {
   engine: { type: 'string' },
   batch: { type: 'string' },
   seed: { type: 'string' },
-  ...MODEL_SIZE_OPTIONS,
+  ...MODEL_OPTIONS,
   ...BACKEND_OPTIONS,
 };
 
@@ -48,13 +48,13 @@ export async function lrFindCommand(argv: string[]): Promise<void> {
   const dataFile = stringOption(v, 'data', DEFAULT_DATA);
   const data = loadDataset(dataFile);
   requireSplits(data, ['train'], 'lr-find');
-  const cfg = { vocabSize: data.vocab.size, ...modelSizes(v) };
-  checkStepFits(engineName, cfg, batch, data.words.train, dataFile);
+  const spec = modelSpec(modelChoice(v), data.vocab.size);
+  checkStepFits(engineName, spec, batch, data.words.train, dataFile);
   const out = stringOption(v, 'out', 'out');
   makeDirectory(out, '--out'); // before the sweep, not after it
   const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
-  const params = initHierarchical(cfg, rng);
-  const choice = await chooseEngine(engineName, params, cfg, data.words.train, v, { batch, file: dataFile });
+  const params = initParams(spec, rng);
+  const choice = await chooseEngine(engineName, params, spec, data.words.train, v, { batch, file: dataFile });
   const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
   const grads = choice.engine.newGrads();
   const exponents: number[] = [];

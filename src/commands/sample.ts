@@ -1,16 +1,13 @@
 // makemore sample: new names from a checkpoint — many at once, filtered to what was asked for.
 
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { TreeModel } from '../models/tree.ts';
-import { hierarchicalStep } from '../models/hierarchical-step.ts';
+import { ConvModel } from '../models/conv.ts';
+import { StepModel } from '../models/step.ts';
+import { referenceOps } from '../engine/reference-ops.ts';
 import type { Vocab } from '../data/vocab.ts';
 import { DEFAULT_MAX_CHARS, type CandidateSource, type NameSpec } from '../generate/candidates.ts';
 import { BatchedGenerator } from '../generate/batched.ts';
 import { naiveSource } from '../generate/naive.ts';
-import { generatorFor } from '../generate/for-model.ts';
-import { oneAtATimeSource } from '../generate/one-at-a-time.ts';
-import { isWaveNet } from '../wavenet-params.ts';
-import { kernelOf } from '../params.ts';
 import { selectNames, type NameRules } from '../generate/selection.ts';
 import type { LoadedCheckpoint } from '../io/checkpoint.ts';
 import { choiceOption, intOption, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
@@ -40,8 +37,8 @@ export const SAMPLE_HELP = `makemore sample — generate names from a checkpoint
   --max-tries N        draw at most N candidates (default ${TRIES_PER_NAME} × --num, at least ${MIN_TRIES.toLocaleString('en-US')}); fewer names
                        than --num pass the filters in that many: prints those, says so on stderr, exit status 1
   --generator cached|naive  cached (default): --batch names at once, one node per layer per character
-                       (Fast WaveNet) on the conv engine's ops; naive: the whole model on the last block
-                       for every character, one name at a time, as the lecture
+                       (Fast WaveNet) on the conv engine's ops; naive: the whole model on the last receptive
+                       field for every character, one name at a time, as the lecture (the same names)
   --batch B            names in flight at once with --generator cached (default ${DEFAULT_BATCH})
 ${BACKEND_HELP}  --max-length N       stop a name after N characters (default ${DEFAULT_MAX_CHARS}); such a name ends in "…"
   --mark-train FILE    mark names found in FILE's training split (the lecture's split) with " *"
@@ -137,20 +134,15 @@ function nameRules(v: Values, vocab: Vocab): NameRules {
 }
 
 async function candidateSource(v: Values, checkpoint: LoadedCheckpoint, spec: NameSpec): Promise<{ source: CandidateSource; close(): void }> {
-  const { params, config } = checkpoint;
+  const { params, spec: model } = checkpoint;
   const kind = choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached');
-  // the batched generator runs the lecture family of kernel 2; the WaveNet block and other kernels draw one name at a time
-  if (isWaveNet(config) || kernelOf(config) !== 2) {
-    if (spec.prefix.length > 0) throw new UsageError('--prefix: this model draws one name at a time from its first character (only the lecture model of kernel 2 continues a prefix)');
-    return { source: oneAtATimeSource(generatorFor(params, config, kind), spec), close: () => {} };
-  }
   if (kind === 'naive') {
     const ignored = ['batch', 'backend', 'threads'].filter((name) => v[name] !== undefined);
     if (ignored.length) throw new UsageError(`${ignored.map((n) => `--${n}`).join(', ')}: only --generator cached runs on the ops`);
-    return { source: naiveSource(TreeModel.hierarchical(params, config), spec), close: () => {} };
+    return { source: naiveSource(new ConvModel(params, model, referenceOps), spec), close: () => {} };
   }
   const batch = intOption(v, 'batch', DEFAULT_BATCH);
   if (batch > MAX_POSITIONS) throw new UsageError(`--batch must be at most ${MAX_POSITIONS} (the kernels' cap on rows), got ${batch}`);
   const { ops } = await openChosenOps(v);
-  return { source: new BatchedGenerator(hierarchicalStep(params, config, ops), spec, batch), close: () => ops.destroy() };
+  return { source: new BatchedGenerator(new StepModel(params, model, ops, batch), spec), close: () => ops.destroy() };
 }

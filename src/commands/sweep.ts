@@ -13,6 +13,7 @@ import { resultsMarkdown, resultsSvg, type RunResult } from '../sweep/results.ts
 import { parse, stringOption, UsageError, type OptionSpec } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
 import { chooseEngine } from './engine-choice.ts';
+import { describeModel } from './model-options.ts';
 import { trainCommand, type TrainSummary } from './train.ts';
 
 export const SWEEP_HELP = `makemore sweep — train the runs of a grid file in sequence and tabulate them
@@ -71,7 +72,7 @@ async function runOne(run: GridRun, dir: string): Promise<{ status: number; resu
   const result: RunResult = {
     name: run.name,
     options: run.options,
-    config: summary.config as unknown as Record<string, unknown>,
+    model: `${describeModel(summary.model)}; receptive field ${summary.spec.receptiveField}`,
     parameters: summary.parameters,
     steps: summary.state.step,
     seconds: summary.state.seconds,
@@ -87,7 +88,7 @@ async function runOne(run: GridRun, dir: string): Promise<{ status: number; resu
 async function splitLosses(file: string, options: GridRun['options']): Promise<{ train: number; test: number }> {
   const checkpoint = loadCheckpoint(file);
   const data = loadDataset(String(options.data ?? DEFAULT_DATA), checkpoint.vocab);
-  const choice = await chooseEngine('conv', checkpoint.params, checkpoint.config, [], { backend: options.backend, threads: options.threads });
+  const choice = await chooseEngine('conv', checkpoint.params, checkpoint.spec, [], { backend: options.backend, threads: options.threads });
   try {
     return { train: choice.engine.evaluate(data.words.train).loss, test: choice.engine.evaluate(data.words.test).loss };
   } finally {

@@ -5,7 +5,9 @@ import { DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/o
 import type { EngineName } from '../train/engines.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
 import { choiceOption, intOption, numberOption, stringOption, UsageError } from './args.ts';
-import { modelSettings, type ModelSettings } from './model-options.ts';
+import { MODEL_OPTIONS, modelChoice, modelSpec, type ModelChoice } from './model-options.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
+import { legacyRunModel } from '../presets/legacy.ts';
 import { DEFAULT_DATA } from './dataset.ts';
 
 export interface RunSettings {
@@ -15,7 +17,8 @@ export interface RunSettings {
   /** A time budget in minutes (train --minutes), or null. */
   minutes: number | null;
   batch: number;
-  model: ModelSettings;
+  /** As given: a preset and its options, or a spec file (the model itself is the checkpoint's spec). */
+  model: ModelChoice;
   optimizer: OptimizerConfig;
   evalEvery: number;
   evalWords: number; // dev words each evaluation uses (the first of the shuffled dev split); 0: all
@@ -36,7 +39,7 @@ export function settingsFrom(v: Record<string, unknown>): RunSettings {
     steps,
     minutes: v.minutes === undefined ? null : numberOption(v, 'minutes', 0),
     batch: intOption(v, 'batch', 32, 2, MAX_POSITIONS),
-    model: modelSettings(v),
+    model: modelChoice(v),
     optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
     evalEvery: intOption(v, 'eval-every', Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(steps / 20))),
     evalWords: intOption(v, 'eval-words', DEFAULT_EVAL_WORDS, 0),
@@ -52,18 +55,17 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   seed: (s) => s.seed,
   optimizer: (s) => s.optimizer.name,
   'weight-decay': (s) => s.optimizer.weightDecay,
-  model: (s) => ('channels' in s.model ? 'wavenet' : 'lecture'),
-  'n-embd': (s) => s.model.nEmbd,
-  'n-hidden': (s) => ('nHidden' in s.model ? s.model.nHidden : undefined),
-  layers: (s) => ('nLayers' in s.model ? s.model.nLayers : s.model.layers),
-  kernel: (s) => ('nHidden' in s.model ? (s.model.kernel ?? 2) : undefined),
-  channels: (s) => ('channels' in s.model ? s.model.channels : undefined),
-  'skip-channels': (s) => ('channels' in s.model ? s.model.skipChannels : undefined),
-  stacks: (s) => ('channels' in s.model ? s.model.stacks : undefined),
-  dropout: (s) => ('channels' in s.model ? s.model.dropout : undefined),
-  norm: (s) => ('channels' in s.model ? s.model.norm : undefined),
   'eval-words': (s) => s.evalWords, // the best model is chosen on these words
 };
+
+/** A resumed run keeps its model: model options given again must describe the same spec. */
+export function checkResumedModel(v: Record<string, unknown>, spec: ResolvedSpec): void {
+  const given = Object.keys(MODEL_OPTIONS).filter((name) => v[name] !== undefined);
+  if (given.length === 0) return;
+  if (JSON.stringify(modelSpec(modelChoice(v), spec.spec.vocabSize).spec) !== JSON.stringify(spec.spec)) {
+    throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: a different model from the run being resumed's; leave ${given.length > 1 ? 'them' : 'it'} out, or start a new --out`);
+  }
+}
 
 /** The resumed run's settings: --steps (beyond `step`, where the run stands), --lr and --eval-every apply from here on. */
 export function resumedSettings(stored: RunSettings, v: Record<string, unknown>, step: number): RunSettings {
@@ -79,8 +81,10 @@ export function resumedSettings(stored: RunSettings, v: Record<string, unknown>,
       v.steps === undefined ? `the run has finished (step ${step} of ${steps}): give --steps N with N > ${step} to extend it` : `--steps ${steps} does not extend the run, which is at step ${step}: give a larger --steps`,
     );
   }
+  const model = 'preset' in stored.model || 'specFile' in stored.model ? stored.model : legacyRunModel(stored.model as Record<string, unknown>);
   return {
     ...stored,
+    model,
     steps,
     minutes: v.minutes === undefined ? (stored.minutes ?? null) : given.minutes,
     optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },

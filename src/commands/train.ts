@@ -5,21 +5,23 @@
 import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
 import type { ParamSet } from '../params.ts';
-import type { AnyModelConfig } from '../wavenet-params.ts';
+import { initParams } from '../spec/init.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
+import { referenceOps } from '../engine/reference-ops.ts';
+import { StepModel } from '../models/step.ts';
 import { Optimizer } from '../train/optimizer.ts';
 import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
 import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
-import { generatorFor } from '../generate/for-model.ts';
+import { BatchedGenerator } from '../generate/batched.ts';
 import { plainSpec } from '../generate/candidates.ts';
 import { firstNames } from '../generate/selection.ts';
-import { oneAtATimeSource } from '../generate/one-at-a-time.ts';
 import { intOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
-import { initModel, MODEL_HELP, MODEL_OPTIONS } from './model-options.ts';
+import { MODEL_HELP, MODEL_OPTIONS, modelSpec, type ModelChoice } from './model-options.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits, type Dataset } from './dataset.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine, type EngineChoice } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
-import { DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
+import { checkResumedModel, DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
 import { checkStepFits } from './limits.ts';
 import { StopSignals } from './stop-signals.ts';
 
@@ -28,7 +30,8 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
   --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --out DIR            the run's directory (default out): ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};
                        a directory holding another run is refused unless --resume or --force
-  --engine conv|tree   conv: whole words per batch on gpu.js kernels (default); tree: the lecture's 32 random windows
+  --engine conv|tree   conv: whole words per batch on the conv engine (default); tree: the lecture's random windows
+                       (the lecture preset only)
   --steps N            optimisation steps (default 3000)
   --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
                        comes at 75% of the time instead of the steps
@@ -74,7 +77,7 @@ interface OpenRun {
   out: string;
   settings: RunSettings;
   data: Dataset;
-  cfg: AnyModelConfig;
+  spec: ResolvedSpec;
   params: ParamSet;
   best: ParamSet | null;
   rng: PythonRandom;
@@ -90,7 +93,8 @@ interface OpenRun {
 export interface TrainSummary {
   state: TrainState;
   parameters: number;
-  config: AnyModelConfig;
+  spec: ResolvedSpec;
+  model: ModelChoice;
 }
 
 /** Exit status; `done` (the sweep's) gets the run's summary. */
@@ -106,7 +110,7 @@ export async function trainCommand(argv: string[], done?: (summary: TrainSummary
   const run = await (v.resume ? openResumed(v, out) : openNew(v, out));
   try {
     const status = await trainRun(run, samples);
-    done?.({ state: run.state, parameters: run.params.count(), config: run.cfg });
+    done?.({ state: run.state, parameters: run.params.count(), spec: run.spec, model: run.settings.model });
     return status;
   } finally {
     run.choice.close();
@@ -116,11 +120,14 @@ export async function trainCommand(argv: string[], done?: (summary: TrainSummary
 
 async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun> {
   const settings = settingsFrom(v);
-  const data = trainingData(settings);
-  const cfg = { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig;
+  const data = loadDataset(settings.data);
+  requireSplits(data, ['train', 'val'], 'training');
+  const spec = modelSpec(settings.model, data.vocab.size);
+  checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
+  warnShortField(spec, data.words.train, settings.data);
   const rng = new PythonRandom(settings.seed);
-  const params = initModel(cfg, rng);
-  const choice = await chooseEngine(settings.engine, params, cfg, data.words.train, v, { batch: settings.batch, file: settings.data });
+  const params = initParams(spec, rng);
+  const choice = await chooseEngine(settings.engine, params, spec, data.words.train, v, { batch: settings.batch, file: settings.data });
   let claim: RunClaim;
   try {
     claim = claimRunDirectory(out, v.force ? 'replace' : 'new');
@@ -129,7 +136,7 @@ async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun
     throw e;
   }
   const start = claim.replaced.length > 0 ? `new run, replacing ${claim.replaced.join(', ')} in ${out}` : 'new run';
-  return { out, settings, data, cfg, params, best: null, rng, state: newTrainState(), moments: new Map(), choice, claim, savedStep: null, start };
+  return { out, settings, data, spec, params, best: null, rng, state: newTrainState(), moments: new Map(), choice, claim, savedStep: null, start };
 }
 
 async function openResumed(v: Record<string, unknown>, out: string): Promise<OpenRun> {
@@ -138,35 +145,38 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
     const point = loadResume(out);
     const { checkpoint } = point;
     // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
-    if (point.best) exportModel(out, point.best, checkpoint.vocab, checkpoint.config);
+    const { spec } = checkpoint;
+    if (point.best) exportModel(out, point.best, checkpoint.vocab, spec.spec, checkpoint.config);
+    checkResumedModel(v, spec);
     const settings = resumedSettings(checkpoint.config.run as RunSettings, v, point.state.step);
-    const data = trainingData(settings);
+    const data = loadDataset(settings.data);
+    requireSplits(data, ['train', 'val'], 'training');
     if (checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
+    checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
     const rng = new PythonRandom(settings.seed);
     rng.setState(point.rngState);
-    const choice = await chooseEngine(settings.engine, checkpoint.params, checkpoint.config, data.words.train, v, { batch: settings.batch, file: settings.data });
+    const choice = await chooseEngine(settings.engine, checkpoint.params, spec, data.words.train, v, { batch: settings.batch, file: settings.data });
     const start = `resuming ${join(out, RESUME_FILE)} at step ${point.state.step}`;
-    return { out, settings, data, cfg: checkpoint.config, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
+    return { out, settings, data, spec, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
   } catch (e) {
     claim.release();
     throw e;
   }
 }
 
-/** The data file, with enough items to train on, and batches that fit. */
-function trainingData(settings: RunSettings): Dataset {
-  const data = loadDataset(settings.data);
-  requireSplits(data, ['train', 'val'], 'training');
-  checkStepFits(settings.engine, { vocabSize: data.vocab.size, ...settings.model } as AnyModelConfig, settings.batch, data.words.train, settings.data);
-  return data;
+/** A logit that cannot see a whole item is a model that cannot learn where long items end: said once, on stderr. */
+function warnShortField(spec: ResolvedSpec, words: number[][], file: string): void {
+  const longest = words.reduce((n, w) => Math.max(n, w.length), 0);
+  if (spec.receptiveField > longest) return;
+  process.stderr.write(`warning: the model's receptive field is ${spec.receptiveField} characters, but the longest item in ${file} has ${longest} (and its end '.'): the model sees only part of it\n`);
 }
 
 /** Trains to the end or to a stop signal; the exit status (0, or 130/143 when a signal stopped it). */
 async function trainRun(run: OpenRun, samples: number): Promise<number> {
-  const { out, settings, data, cfg, params, rng, state, choice } = run;
+  const { out, settings, data, spec, params, rng, state, choice } = run;
   const optimizer = new Optimizer(settings.optimizer, choice.ops);
   optimizer.restore(run.moments);
-  const stored = { ...cfg, run: settings };
+  const stored = { run: settings };
   const dev = settings.evalWords > 0 ? data.words.val.slice(0, settings.evalWords) : data.words.val;
   const progress = new Progress(settings.steps, state.step, settings.minutes === null ? Infinity : settings.minutes * 60 - state.seconds);
   progress.log(
@@ -191,7 +201,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
         if (isBest) best = params.clone();
       },
       onCheckpoint: (s) => {
-        saveRun(out, { params, best, vocab: data.vocab, settings: stored, state: s, rng, optimizer });
+        saveRun(out, { params, best, vocab: data.vocab, spec: spec.spec, settings: stored, state: s, rng, optimizer });
         savedStep = s.step;
       },
       shouldStop: () => signals.stopped,
@@ -205,7 +215,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
     progress.end();
   }
   report(out, state, settings, signals.stopped);
-  if (!signals.stopped) printSamples(params, cfg, data.vocab.chars, samples, settings.seed);
+  if (!signals.stopped) printSamples(params, spec, data.vocab.chars, samples, settings.seed);
   return signals.exitStatus;
 }
 
@@ -221,10 +231,10 @@ function report(out: string, state: TrainState, settings: RunSettings, stopped: 
 }
 
 /** A name cut at SAMPLE_LENGTH characters ends in '…'. */
-function printSamples(params: ParamSet, cfg: AnyModelConfig, chars: string[], count: number, seed: number): void {
+function printSamples(params: ParamSet, spec: ResolvedSpec, chars: string[], count: number, seed: number): void {
   if (count === 0) return;
-  // the training ops are closed by now: a few names, one at a time, from the model's cached generator
-  const generator = oneAtATimeSource(generatorFor(params, cfg, 'cached'), { ...plainSpec(seed), maxChars: SAMPLE_LENGTH });
+  // the training ops are closed by now: a few names on the reference ops, from a copy of the parameters
+  const generator = new BatchedGenerator(new StepModel(params.clone(), spec, referenceOps, count), { ...plainSpec(seed), maxChars: SAMPLE_LENGTH });
   const names = firstNames(generator, count).map((name) => name.map((i) => chars[i]).join('') + (name.length === SAMPLE_LENGTH ? '…' : ''));
   process.stdout.write(`samples: ${names.join(', ')}\n`);
 }

@@ -18,6 +18,7 @@ import { tensor, type Tensor } from '../tensor.ts';
 import type { ParamSet } from '../params.ts';
 import type { Vocab } from '../data/vocab.ts';
 import type { PythonRandom } from '../rng.ts';
+import type { ModelSpec } from '../spec/types.ts';
 import type { Optimizer } from '../train/optimizer.ts';
 import type { TrainState } from '../train/trainer.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
@@ -38,6 +39,7 @@ export interface RunSnapshot {
   params: ParamSet;
   best: ParamSet | null; // the parameters at the best evaluation so far; null before the first
   vocab: Vocab;
+  spec: ModelSpec;
   settings: Record<string, unknown>; // the run's options, compared on resume; also model.safetensors' config
   state: TrainState;
   rng: PythonRandom;
@@ -48,7 +50,7 @@ export interface RunSnapshot {
 export function saveRun(dir: string, snap: RunSnapshot): void {
   const { losses: _inHistoryTensor, ...state } = snap.state;
   const trainState = { ...state, rng: snap.rng.getState() };
-  const model = checkpointToSafetensors({ params: snap.params, vocab: snap.vocab, config: snap.settings, trainState });
+  const model = checkpointToSafetensors({ params: snap.params, vocab: snap.vocab, spec: snap.spec, config: snap.settings, trainState });
   const tensors = new Map(model.tensors);
   for (const [name, { m, v }] of snap.optimizer.moments) {
     tensors.set(`optimizer.m.${name}`, tensor([m.length], m));
@@ -57,13 +59,13 @@ export function saveRun(dir: string, snap: RunSnapshot): void {
   for (const [name, t] of snap.best?.tensors ?? []) tensors.set(BEST_PREFIX + name, t);
   tensors.set(HISTORY, tensor([snap.state.losses.length], snap.state.losses));
   writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, model.metadata));
-  if (snap.best) exportModel(dir, snap.best, snap.vocab, snap.settings);
+  if (snap.best) exportModel(dir, snap.best, snap.vocab, snap.spec, snap.settings);
   saveLossPlot(dir, snap.state);
 }
 
 /** model.safetensors from the run's best parameters. */
-export function exportModel(dir: string, best: ParamSet, vocab: Vocab, settings: Record<string, unknown>): void {
-  saveCheckpoint(join(dir, MODEL_FILE), { params: best, vocab, config: settings });
+export function exportModel(dir: string, best: ParamSet, vocab: Vocab, spec: ModelSpec, settings: Record<string, unknown>): void {
+  saveCheckpoint(join(dir, MODEL_FILE), { params: best, vocab, spec, config: settings });
 }
 
 export interface ResumePoint {
@@ -107,7 +109,8 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
     const [m, v] = MOMENT_PREFIXES.map((p) => extra.get(p + name));
     if (m && v) moments.set(name, { m: m.data, v: v.data });
   }
-  const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: { vocab: metadata.vocab, config: metadata.config } }, `${file} (${BEST_PREFIX}*)`).params : null;
+  const { train_state: _, ...modelMetadata } = metadata;
+  const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: modelMetadata }, `${file} (${BEST_PREFIX}*)`).params : null;
   return { checkpoint, best: bestParams, state, rngState: rng, moments };
 }
 

@@ -1,25 +1,19 @@
-// The conv form: a parameter set run as causal Conv1d layers over whole words, every position in one
-// pass (layout: kernels/layout.ts), on any backend's ops. The network is a composition of layers
-// (conv-net.ts: the lecture's hierarchical model; wavenet.ts: WaveNet).
+// The conv form: a spec's stack run as causal Conv1d layers over whole words, every position in one
+// pass (layout: kernels/layout.ts), on any backend's ops.
 //
 // Training-mode BatchNorm normalises over the P nodes of the batch: one node per (word, position).
-// The tree form's batch instead holds every window's own copy of its 2^(n−k−1) layer-k nodes, so
-// nodes shared by several windows (and the all-'.' node at each word's start) count once here but
-// several times there: the statistics differ, and agree in eval mode, where both use the buffers.
+// The lecture's tree form's batch instead holds every window's own copy of its 2^(n−k−1) layer-k
+// nodes, so nodes shared by several windows (and the all-'.' node at each word's start) count once
+// here but several times there: the statistics differ, and agree in eval mode, where both use the
+// buffers.
 
 import type { ConvOps } from '../engine/ops.ts';
 import type { Mode } from '../layers/layer.ts';
 import type { Grads, ParamSet } from '../params.ts';
 import type { PackedBatch } from '../data/packed-batch.ts';
-import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
-import { hierarchicalNet, type ConvNet } from './conv-net.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
 import type { Pass } from './conv-layers/layer.ts';
-import { waveNetNet } from './wavenet.ts';
-
-export interface ConvOptions {
-  /** Leave BatchNorm out of the lecture's model (as the tree form's `batchNorm: false`), for equivalence tests without it. */
-  batchNorm?: boolean;
-}
+import { buildNet, type ConvNet } from './build.ts';
 
 /** Per-pass options of {@link ConvModel.loss} and {@link ConvModel.lossAndGrad}. */
 export interface LossOptions {
@@ -30,20 +24,19 @@ export interface LossOptions {
 }
 
 /**
- * The conv form of a model: the lecture's hierarchical model (the same {@link ParamSet} as
- * {@link TreeModel}, whose logits it equals in eval mode) or WaveNet, run over whole words (a
- * {@link PackedBatch}) on the given ops: every position's logits in one pass, each node computed once.
+ * A spec's model run over whole words (a {@link PackedBatch}) on the given ops: every position's
+ * logits in one pass, each node computed once. For the lecture preset it reads the same
+ * {@link ParamSet} as the tree form, whose logits it equals in eval mode.
  */
 export class ConvModel {
   private readonly net: ConvNet;
 
   constructor(
     readonly params: ParamSet,
-    readonly cfg: AnyModelConfig,
+    readonly spec: ResolvedSpec,
     readonly ops: ConvOps,
-    options: ConvOptions = {},
   ) {
-    this.net = isWaveNet(cfg) ? waveNetNet(params, cfg) : hierarchicalNet(params, cfg, options);
+    this.net = buildNet(spec, params);
   }
 
   /** Batch of P positions → logits (P, V), every word's every target in one pass. */
@@ -55,7 +48,7 @@ export class ConvModel {
   // batch → the body's output (P, H); starts a pass
   private hidden(batch: PackedBatch, mode: Mode, seed?: number) {
     this.ops.beginPass();
-    const pass: Pass = { ops: this.ops, batch, mode, seed };
+    const pass: Pass = { ops: this.ops, batch, mode, seed, skips: [], skipGrad: null };
     return { pass, top: this.net.body.forward(this.net.embedding.forward(pass), pass) };
   }
 

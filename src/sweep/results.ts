@@ -7,8 +7,8 @@ import { scatterChart } from '../plot/svg.ts';
 export interface RunResult {
   name: string;
   options: Record<string, string | number | true>;
-  /** The model's sizes (its checkpoint's config). */
-  config: Record<string, unknown>;
+  /** The model: its preset and options, or its spec file; and its receptive field. */
+  model: string;
   parameters: number;
   steps: number;
   seconds: number;
@@ -17,13 +17,6 @@ export interface RunResult {
   bestStep: number;
   train: number;
   test: number;
-}
-
-const SIZE_KEYS = ['nEmbd', 'nHidden', 'nLayers', 'kernel', 'channels', 'skipChannels', 'layers', 'stacks', 'dropout', 'norm'];
-
-function describeConfig(config: Record<string, unknown>): string {
-  const arch = config.architecture === 'wavenet' ? 'wavenet' : 'lecture';
-  return `${arch} ${SIZE_KEYS.filter((k) => k in config).map((k) => `${k} ${config[k]}`).join(', ')}`;
 }
 
 function minutes(seconds: number): string {
@@ -35,7 +28,7 @@ export function resultsMarkdown(results: RunResult[]): string {
   const best = Math.min(...results.map((r) => r.dev));
   const rows = results.map((r, i) => {
     const dev = r.dev.toFixed(4);
-    return `| ${i + 1} | ${r.name} | ${describeConfig(r.config)} | ${r.parameters.toLocaleString('en-US')} | ${r.steps.toLocaleString('en-US')} | ${minutes(r.seconds)} | ${r.dev === best ? `**${dev}**` : dev} (${r.bestStep.toLocaleString('en-US')}) | ${r.train.toFixed(4)} | ${r.test.toFixed(4)} |`;
+    return `| ${i + 1} | ${r.name} | ${r.model} | ${r.parameters.toLocaleString('en-US')} | ${r.steps.toLocaleString('en-US')} | ${minutes(r.seconds)} | ${r.dev === best ? `**${dev}**` : dev} (${r.bestStep.toLocaleString('en-US')}) | ${r.train.toFixed(4)} | ${r.test.toFixed(4)} |`;
   });
   return ['| # | run | model | parameters | steps | wall time | best dev (step) | train | test |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }

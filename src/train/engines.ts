@@ -1,10 +1,10 @@
 // The two ways to train one parameter set: the conv engine over whole words, and the tree form
 // with the lecture's protocol (random windows). Both expose the same step/evaluate pair.
 
-import { passBytesPerPosition } from './pass-bytes.ts';
+import { passBytesPerPosition } from '../spec/cost.ts';
+import type { ResolvedSpec } from '../spec/resolve.ts';
 import type { PythonRandom } from '../rng.ts';
 import { blockSize, type Grads, type ModelConfig, type ParamSet } from '../params.ts';
-import { isWaveNet, type AnyModelConfig } from '../wavenet-params.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import { ConvModel } from '../models/conv.ts';
 import { TreeModel } from '../models/tree.ts';
@@ -40,13 +40,13 @@ const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
  * The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. The
  * parameters move into the ops' memory (their values unchanged), where the ops read them in place.
  */
-export function convEngine(params: ParamSet, cfg: AnyModelConfig, ops: ConvOps, trainWords: number[][]): Engine {
+export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, trainWords: number[][]): Engine {
   params.moveTo(ops.allocate);
-  const model = new ConvModel(params, cfg, ops);
+  const model = new ConvModel(params, spec, ops);
   // dropout's masks are seeded from the run's generator, so that a resumed run repeats them
-  const dropout = isWaveNet(cfg) && cfg.dropout > 0;
+  const { dropout } = spec;
   // an evaluation batch's forward pass must fit the backend's arena (the wasm backend's 1 GiB)
-  const evalPositions = Math.min(MAX_POSITIONS, Math.floor(ops.limits.passBytes / passBytesPerPosition(cfg, 'eval')));
+  const evalPositions = Math.min(MAX_POSITIONS, Math.floor(ops.limits.passBytes / passBytesPerPosition(spec, 'eval')));
   return {
     name: 'conv',
     newGrads: () => params.zeroGrads(ops.allocate),

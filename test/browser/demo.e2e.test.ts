@@ -83,7 +83,7 @@ describe('the demo page [webgl2]', () => {
     cli('train', '--steps', '3', '--batch', '4', '--eval-every', '3', '--out', out);
     await page.setInputFiles('#load', join(out, 'model.safetensors'));
     await page.waitForSelector('#model-status:not(:empty)');
-    expect(await text('#model-status')).toMatch(/^loaded model\.safetensors: 24-dim embeddings, 3 layers of 128, 76,579 parameters/);
+    expect(await text('#model-status')).toMatch(/^loaded model\.safetensors: 24-dim embeddings, 9 layers, receptive field 8, 76,579 parameters/);
     await page.fill('#temperature', '0.5');
     await page.click('#sample');
     const names = await page.$$eval('#samples li', (items) => items.map((i) => i.textContent ?? ''));

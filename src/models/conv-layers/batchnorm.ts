@@ -1,13 +1,15 @@
 // BatchNorm over the packed batch's P nodes (training: the batch's statistics, which also move the
-// running buffers; eval: the buffers), as the lecture's BatchNorm1d over its flattened nodes.
+// running buffers; eval and generation: the buffers), as the lecture's BatchNorm1d over its
+// flattened nodes.
 
 import type { BatchStats } from '../../engine/ops.ts';
 import { BN_EPS, updateRunning } from '../../layers/batchnorm1d.ts';
 import type { Grads, ParamSet } from '../../params.ts';
-import { gradOf, type ConvLayer, type Pass } from './layer.ts';
+import { tensorName, type LayerKind } from './kind.ts';
+import { gradOf, PointwiseLayer, type Pass, type StepPass } from './layer.ts';
 
 // x (P, C) → y (P, C); `{prefix}.weight|bias|running_mean|running_var` (C)
-export class BatchNorm implements ConvLayer {
+export class BatchNorm extends PointwiseLayer {
   private input: Float32Array | null = null;
   private stats: BatchStats | null = null;
 
@@ -15,7 +17,9 @@ export class BatchNorm implements ConvLayer {
     private readonly params: ParamSet,
     readonly prefix: string,
     readonly C: number,
-  ) {}
+  ) {
+    super();
+  }
 
   tensor(name: string): Float32Array {
     return this.params.get(`${this.prefix}.${name}`).data;
@@ -29,9 +33,13 @@ export class BatchNorm implements ConvLayer {
       updateRunning(this.tensor('running_var'), batch.variance);
       this.stats = batch;
     } else {
-      this.stats = { mean: this.tensor('running_mean'), variance: this.tensor('running_var') };
+      this.stats = this.running();
     }
     return this.stats;
+  }
+
+  private running(): BatchStats {
+    return { mean: this.tensor('running_mean'), variance: this.tensor('running_var') };
   }
 
   forward(x: Float32Array, pass: Pass): Float32Array {
@@ -46,6 +54,11 @@ export class BatchNorm implements ConvLayer {
     return pass.ops.bnBackward(dy, this.input!, mean, variance, this.tensor('weight'), BN_EPS, pass.mode === 'train', s, ...this.paramGrads(grads));
   }
 
+  step(x: Float32Array, pass: StepPass): Float32Array {
+    const { mean, variance } = this.running();
+    return pass.ops.bnForward(x, mean, variance, this.tensor('weight'), this.tensor('bias'), BN_EPS, { P: pass.rows, C: this.C });
+  }
+
   /** dγ, dβ buffers. */
   paramGrads(grads: Grads): [Float32Array, Float32Array] {
     return [gradOf(grads, `${this.prefix}.weight`), gradOf(grads, `${this.prefix}.bias`)];
@@ -56,3 +69,18 @@ export class BatchNorm implements ConvLayer {
     return { input: this.input!, ...this.stats! };
   }
 }
+
+export const batchnormKind: LayerKind = {
+  help: "BatchNorm over the batch's positions (running statistics in eval and generation)",
+  fields: {},
+  size: (layer, C) => ({
+    cOut: C,
+    tensors: [
+      { name: tensorName(layer, 'weight'), shape: [C], init: 'ones' },
+      { name: tensorName(layer, 'bias'), shape: [C], init: 'zeros' },
+      { name: tensorName(layer, 'running_mean'), shape: [C], init: 'zeros', buffer: true },
+      { name: tensorName(layer, 'running_var'), shape: [C], init: 'ones', buffer: true },
+    ],
+  }),
+  build: (layer, ctx) => new BatchNorm(ctx.params, layer.name, layer.cOut),
+};

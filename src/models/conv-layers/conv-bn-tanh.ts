@@ -1,12 +1,13 @@
-// One layer of the lecture's model, conv → BatchNorm → tanh, on the fused ops: the conv returns its
-// output's batch statistics, BatchNorm and tanh run as one op each way. Same result as the three
-// layers in sequence (the ops' compositions are exactly that), a pass fewer over the activations.
+// conv (no bias) → BatchNorm → tanh, wherever a spec has them in a row (the lecture's layer), on the
+// fused ops: the conv returns its output's batch statistics, BatchNorm and tanh run as one op each
+// way. Same result as the three layers in sequence (the ops' compositions are exactly that), a pass
+// fewer over the activations.
 
 import { BN_EPS } from '../../layers/batchnorm1d.ts';
 import type { Grads } from '../../params.ts';
 import type { BatchNorm } from './batchnorm.ts';
 import type { CausalConv } from './causal-conv.ts';
-import type { ConvLayer, Pass } from './layer.ts';
+import type { ConvLayer, Pass, StepPass, StepQueue } from './layer.ts';
 
 // x (P, Cin) → tanh(BN(conv(x))) (P, H)
 export class ConvBnTanh implements ConvLayer {
@@ -31,5 +32,15 @@ export class ConvBnTanh implements ConvLayer {
     const s = { P: pass.batch.positions, C: this.bn.C };
     const dh = pass.ops.tanhBnBackward(this.output!, dy, input, mean, variance, this.bn.tensor('weight'), BN_EPS, pass.mode === 'train', s, ...this.bn.paramGrads(grads));
     return this.conv.backward(dh, pass, grads);
+  }
+
+  step(x: Float32Array, pass: StepPass): Float32Array {
+    const y = this.conv.step(x, pass);
+    const bn = (name: string) => this.bn.tensor(name);
+    return pass.ops.bnTanhForward(y, bn('running_mean'), bn('running_var'), bn('weight'), bn('bias'), BN_EPS, { P: pass.rows, C: this.bn.C });
+  }
+
+  queues(): StepQueue[] {
+    return this.conv.queues();
   }
 }

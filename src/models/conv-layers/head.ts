@@ -1,7 +1,7 @@
 // The output layer and the loss: logits = x·W + b, softmax cross-entropy against the batch's targets.
 
 import type { Grads, ParamSet } from '../../params.ts';
-import { gradOf, type Pass } from './layer.ts';
+import { gradOf, type Pass, type StepPass } from './layer.ts';
 
 // x (P, H) → logits (P, V); `{prefix}.weight` (H, V), `{prefix}.bias` (V)
 export class HeadCrossEntropy {
@@ -20,6 +20,11 @@ export class HeadCrossEntropy {
 
   logits(x: Float32Array, pass: Pass): Float32Array {
     return pass.ops.headForward(x, this.tensor('weight'), this.tensor('bias'), { P: pass.batch.positions, H: this.H, V: this.V });
+  }
+
+  // x (B, H) → logits (B, V)
+  step(x: Float32Array, pass: StepPass): Float32Array {
+    return pass.ops.headForward(x, this.tensor('weight'), this.tensor('bias'), { P: pass.rows, H: this.H, V: this.V });
   }
 
   /** Σ_p weight[p]·(−log softmax(logits_p)[target_p]) and its gradient with respect to the logits. */

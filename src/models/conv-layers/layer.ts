@@ -1,6 +1,8 @@
-// The conv form's layers: forward/backward pairs over ConvOps on a whole packed batch (layout:
-// kernels/layout.ts). `forward` keeps what `backward` needs; `backward` adds parameter gradients
-// into `grads` (+=) and returns the input's gradient. A layer instance runs once per pass.
+// The conv form's layers, each written once in three forms over ConvOps (layout: kernels/layout.ts):
+// `forward` over a whole packed batch (every position of every word, one pass) keeps what `backward`
+// needs; `backward` adds parameter gradients into `grads` (+=) and returns the input's gradient;
+// `step` advances B sequences by one position (Fast WaveNet: a conv keeps a queue of its past inputs).
+// A layer kind (kind.ts) says how a spec's layer of that type is checked, sized and built.
 
 import type { ConvOps } from '../../engine/ops.ts';
 import type { Mode } from '../../layers/layer.ts';
@@ -14,12 +16,41 @@ export interface Pass {
   readonly mode: Mode;
   /** Seeds the dropout masks of a training pass; without it dropout is off. */
   readonly seed?: number;
+  /** Outputs of the skip connections since the last skip sum (forward), and the sum's gradient (backward). */
+  skips: Float32Array[];
+  skipGrad: Float32Array | null;
 }
 
-/** One layer: (P, Cin) → (P, Cout) and back. */
+/** What every layer of one generation step shares: B rows, row r at position t[r] of its sequence. */
+export interface StepPass {
+  readonly ops: ConvOps;
+  readonly rows: number;
+  /** (B) each row's position: how many characters it has been fed before this one. */
+  readonly t: Int32Array;
+  /** (B) 0, 1, …, B − 1: every row a sequence of its own, for ops that take word starts. */
+  readonly starts: Int32Array;
+  /** The step that fills every queue with its input over an all-'.' context (one row). */
+  readonly priming: boolean;
+  skips: Float32Array[];
+}
+
+/** One layer: (P, Cin) → (P, Cout) and back; (B, Cin) → (B, Cout) one position on. */
 export interface ConvLayer {
   forward(x: Float32Array, pass: Pass): Float32Array;
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array;
+  step(x: Float32Array, pass: StepPass): Float32Array;
+  /** The queues of past inputs the layer (and those inside it) keep for `step`. */
+  queues(): StepQueue[];
+}
+
+/** A conv's per-row queue of its past inputs, for the generator to start and move rows. */
+export interface StepQueue {
+  /** Room for `rows` sequences. */
+  reserve(rows: number): void;
+  /** Row r starts a new sequence: its past is all '.'. */
+  start(r: number): void;
+  /** Row `from`'s queue moves to row `to`. */
+  move(from: number, to: number): void;
 }
 
 /** The gradient buffer of parameter `name` (an error if the caller gave none). */
@@ -27,4 +58,15 @@ export function gradOf(grads: Grads, name: string): Float32Array {
   const g = grads.get(name);
   if (!g) throw new Error(`no gradient slot for ${name}`);
   return g.data;
+}
+
+/** A layer that keeps no queue and does the same at one position as over the whole batch. */
+export abstract class PointwiseLayer implements ConvLayer {
+  abstract forward(x: Float32Array, pass: Pass): Float32Array;
+  abstract backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array;
+  abstract step(x: Float32Array, pass: StepPass): Float32Array;
+
+  queues(): StepQueue[] {
+    return [];
+  }
 }

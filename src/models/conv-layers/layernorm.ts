@@ -2,19 +2,22 @@
 // training and eval, and independent of the rest of the batch), then scaled and shifted.
 
 import type { Grads, ParamSet } from '../../params.ts';
-import { gradOf, type ConvLayer, type Pass } from './layer.ts';
+import { tensorName, type LayerKind } from './kind.ts';
+import { gradOf, PointwiseLayer, type Pass, type StepPass } from './layer.ts';
 
 export const LN_EPS = 1e-5;
 
 // x (P, C) → y (P, C); `{prefix}.weight|bias` (C)
-export class LayerNorm implements ConvLayer {
+export class LayerNorm extends PointwiseLayer {
   private input: Float32Array | null = null;
 
   constructor(
     private readonly params: ParamSet,
     private readonly prefix: string,
     readonly C: number,
-  ) {}
+  ) {
+    super();
+  }
 
   private tensor(name: string): Float32Array {
     return this.params.get(`${this.prefix}.${name}`).data;
@@ -29,4 +32,21 @@ export class LayerNorm implements ConvLayer {
     const s = { P: pass.batch.positions, C: this.C };
     return pass.ops.lnBackward(dy, this.input!, this.tensor('weight'), LN_EPS, s, gradOf(grads, `${this.prefix}.weight`), gradOf(grads, `${this.prefix}.bias`));
   }
+
+  step(x: Float32Array, pass: StepPass): Float32Array {
+    return pass.ops.lnForward(x, this.tensor('weight'), this.tensor('bias'), LN_EPS, { P: pass.rows, C: this.C });
+  }
 }
+
+export const layernormKind: LayerKind = {
+  help: "LayerNorm over each position's channels",
+  fields: {},
+  size: (layer, C) => ({
+    cOut: C,
+    tensors: [
+      { name: tensorName(layer, 'weight'), shape: [C], init: 'ones' },
+      { name: tensorName(layer, 'bias'), shape: [C], init: 'zeros' },
+    ],
+  }),
+  build: (layer, ctx) => new LayerNorm(ctx.params, layer.name, layer.cOut),
+};

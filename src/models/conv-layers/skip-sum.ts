@@ -1,29 +1,47 @@
-// WaveNet's residual stack and its skip connections: the layers run in sequence on the residual path,
-// and the stack's output is the sum of every layer's skip output.
+// The sum of the skip connections (skip.ts) since the previous skip sum: it replaces the stream,
+// whose own value goes no further (its gradient is zero).
 
-import type { Grads } from '../../params.ts';
-import type { ConvLayer, Pass } from './layer.ts';
-import type { WaveNetLayer } from './wavenet-layer.ts';
+import type { LayerKind } from './kind.ts';
+import { PointwiseLayer, type Pass, type StepPass } from './layer.ts';
 
-// x (P, C) → Σ_l skip_l (P, S)
-export class SkipSum implements ConvLayer {
-  constructor(private readonly layers: WaveNetLayer[]) {}
+// x (P, C) → Σ skips (P, S)
+export class SkipSum extends PointwiseLayer {
+  private zeros: Float32Array | null = null;
+  private inputLength = 0;
 
   forward(x: Float32Array, pass: Pass): Float32Array {
-    let residual: Float32Array | null = x;
-    let sum: Float32Array | null = null;
-    for (const layer of this.layers) {
-      const out = layer.forward(residual!, pass);
-      residual = out.x;
-      sum = sum ? pass.ops.add(sum, out.skip) : out.skip;
-    }
-    return sum!;
+    this.inputLength = x.length;
+    return sum(pass.skips.splice(0), pass);
   }
 
-  // the sum hands dy to every layer's skip output unchanged
-  backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
-    let dx: Float32Array | null = null;
-    for (let i = this.layers.length - 1; i >= 0; i--) dx = this.layers[i].backward(dx, dy, pass, grads);
-    return dx!;
+  backward(dy: Float32Array, pass: Pass): Float32Array {
+    pass.skipGrad = dy;
+    if (!this.zeros || this.zeros.length < this.inputLength) this.zeros = pass.ops.allocate(this.inputLength);
+    return this.zeros.subarray(0, this.inputLength);
+  }
+
+  step(_: Float32Array, pass: StepPass): Float32Array {
+    return sum(pass.skips.splice(0), pass);
   }
 }
+
+function sum(skips: Float32Array[], pass: Pass | StepPass): Float32Array {
+  return skips.reduce((total, s) => pass.ops.add(total, s));
+}
+
+export const skipSumKind: LayerKind = {
+  help: 'the sum of the skips since the last skipSum, in place of x',
+  fields: {},
+  size(_, __, r) {
+    if (r.skipWidths.length === 0) r.fail(null, 'a skipSum needs a skip before it');
+    const cOut = r.skipWidths[0];
+    r.skipWidths.length = 0;
+    return { cOut };
+  },
+  build: () => new SkipSum(),
+  extent(_, __, walk) {
+    const e = Math.max(...walk.skips);
+    walk.skips.length = 0;
+    return e;
+  },
+};

@@ -1,0 +1,48 @@
+// A skip connection (WaveNet, van den Oord et al. 2016, §2.4): the body's output joins the sum that
+// the next skip sum (skip-sum.ts) hands on; the input passes through unchanged.
+
+import type { Grads } from '../../params.ts';
+import type { LayerKind } from './kind.ts';
+import type { ConvLayer, Pass, StepPass, StepQueue } from './layer.ts';
+
+// x (P, C) → x (P, C); body(x) (P, S) to the skip sum
+export class Skip implements ConvLayer {
+  constructor(private readonly body: ConvLayer) {}
+
+  forward(x: Float32Array, pass: Pass): Float32Array {
+    pass.skips.push(this.body.forward(x, pass));
+    return x;
+  }
+
+  // the sum hands its gradient to every skip unchanged
+  backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
+    return pass.ops.add(dy, this.body.backward(pass.skipGrad!, pass, grads));
+  }
+
+  step(x: Float32Array, pass: StepPass): Float32Array {
+    pass.skips.push(this.body.step(x, pass));
+    return x;
+  }
+
+  queues(): StepQueue[] {
+    return this.body.queues();
+  }
+}
+
+export const skipKind: LayerKind = {
+  help: "passes x on; body(x) joins the next skipSum's sum",
+  fields: { body: { type: 'layers', help: 'the layers on the skip path' } },
+  size(layer, cIn, r) {
+    const body = r.body('body', layer.fields.body as never, cIn);
+    if (body.length === 0) r.fail('body', 'a skip needs at least one layer in its body');
+    const width = body[body.length - 1].cOut;
+    if (r.skipWidths.length > 0 && r.skipWidths[0] !== width) r.fail('body', `its output width ${width} differs from the earlier skips' ${r.skipWidths[0]}: skips are summed`);
+    r.skipWidths.push(width);
+    return { cOut: cIn, body };
+  },
+  build: (layer, ctx) => new Skip(ctx.body(layer.body)),
+  extent(layer, e, walk) {
+    walk.skips.push(walk.body(layer.body, e));
+    return e;
+  },
+};

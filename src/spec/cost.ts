@@ -1,0 +1,31 @@
+// What a spec's model costs, read from the spec once: parameters, the bytes one pass of the conv
+// engine keeps per position (what a backend's per-pass arena must fit), and the widest row one
+// kernel call reads. Calibrated on the wasm backend (1,000 words, 8,000 positions): a training pass
+// kept ~3.2 floats per channel of every layer's output (the lecture model 28 bytes per hidden unit
+// and layer, WaveNet with LayerNorm and dropout 112 per channel and layer), a forward pass ~0.7,
+// plus the embedding, the head's logits and their gradients.
+
+import { numel } from '../tensor.ts';
+import { everyLayer, type ResolvedSpec } from './resolve.ts';
+
+const TRAIN_FLOATS_PER_CHANNEL = 3.2;
+const EVAL_FLOATS_PER_CHANNEL = 0.7;
+
+/** Trainable elements (running statistics left out), as `ParamSet.count()`. */
+export function parameterCount(spec: ResolvedSpec): number {
+  return spec.tensors.filter((t) => !t.buffer).reduce((n, t) => n + numel(t.shape), 0);
+}
+
+/** Bytes of results a training (forward and backward) or evaluation (forward) pass keeps per position. */
+export function passBytesPerPosition(spec: ResolvedSpec, mode: 'train' | 'eval'): number {
+  const channels = everyLayer(spec.layers).reduce((n, l) => n + (l.body.length > 0 ? 0 : l.cOut), 0);
+  const ends = 4 * (2 * spec.spec.embedding + 4 * spec.spec.vocabSize);
+  return Math.ceil(ends + 4 * channels * (mode === 'train' ? TRAIN_FLOATS_PER_CHANNEL : EVAL_FLOATS_PER_CHANNEL));
+}
+
+/** The widest row one kernel call reads (floats per position): what fits a call's exact index range. */
+export function widestRow(spec: ResolvedSpec): number {
+  // a conv's calls read K taps of its input, and its backward K rows of its output's gradient
+  const layers = everyLayer(spec.layers).map((l) => (typeof l.fields.kernel === 'number' ? l.fields.kernel : 1) * Math.max(l.cIn, l.cOut));
+  return Math.max(spec.spec.embedding, spec.spec.vocabSize, spec.width, ...layers);
+}

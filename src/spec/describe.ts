@@ -1,0 +1,34 @@
+// A spec as a table for people (`makemore info`, `train`'s first lines): each layer with its path,
+// what it does, its widths and its parameters, bodies indented; then the receptive field.
+
+import { numel } from '../tensor.ts';
+import type { ResolvedLayer } from '../models/conv-layers/kind.ts';
+import { EMBEDDING, HEAD, type ResolvedSpec } from './resolve.ts';
+
+/** One line per layer (bodies indented), the embedding first and the head last. */
+export function describeLayers(spec: ResolvedSpec): string[] {
+  const count = (names: string[]) => spec.tensors.filter((t) => names.includes(t.name) && !t.buffer).reduce((n, t) => n + numel(t.shape), 0);
+  const row = (indent: number, path: string, what: string, widths: string, parameters: number) =>
+    `${' '.repeat(indent)}${path.padEnd(24 - indent)} ${what.padEnd(34)} ${widths.padEnd(12)} ${parameters > 0 ? parameters.toLocaleString('en-US') : ''}`.trimEnd();
+  const lines: string[] = [];
+  const walk = (layers: readonly ResolvedLayer[], indent: number) => {
+    for (const l of layers) {
+      lines.push(row(indent, l.path, summary(l), l.cIn === l.cOut ? String(l.cIn) : `${l.cIn} → ${l.cOut}`, count(l.tensors.map((t) => t.name))));
+      walk(l.body, indent + 2);
+    }
+  };
+  const { vocabSize: V, embedding: E } = spec.spec;
+  lines.push(row(0, 'embedding', `embedding (${EMBEDDING})`, `${V} → ${E}`, count([EMBEDDING])));
+  walk(spec.layers, 0);
+  lines.push(row(0, 'head', 'linear to the vocabulary', `${spec.width} → ${V}`, count([`${HEAD}.weight`, `${HEAD}.bias`])));
+  return lines;
+}
+
+// e.g. "conv K=2 d=4, no bias (conv.2)"
+function summary(l: ResolvedLayer): string {
+  const fields = Object.entries(l.fields)
+    .filter(([key, value]) => key !== 'out' && key !== 'body' && value !== undefined)
+    .map(([key, value]) => (typeof value === 'boolean' ? (value ? key : `no ${key}`) : `${key} ${value}`));
+  const named = l.name === l.path ? '' : ` (${l.name})`;
+  return `${l.type}${fields.length > 0 ? ` ${fields.join(', ')}` : ''}${named}`;
+}
