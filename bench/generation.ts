@@ -8,8 +8,9 @@ import type { ConvOps } from '../src/engine/ops.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { TreeModel } from '../src/models/tree.ts';
-import { hierarchicalStep } from '../src/models/hierarchical-step.ts';
+import { StepModel } from '../src/models/step.ts';
+import { ConvModel } from '../src/models/conv.ts';
+import { referenceOps } from '../src/engine/reference-ops.ts';
 import { BatchedGenerator } from '../src/generate/batched.ts';
 import { naiveSource } from '../src/generate/naive.ts';
 import { DEFAULT_MAX_CHARS, plainSpec, type CandidateSource } from '../src/generate/candidates.ts';
@@ -38,7 +39,7 @@ export async function generationWeights(fx: Fixture, backend: ConvBackend, budge
 /** The lecture model after `steps` AdamW steps of 64 words on `ops` (values in plain arrays). */
 function trainedWeights(fx: Fixture, ops: ConvOps, steps: number): ParamSet {
   const params = freshParams(fx.cfg);
-  const engine = convEngine(params, fx.cfg, ops, fx.train);
+  const engine = convEngine(params, fx.spec, ops, fx.train);
   const grads = engine.newGrads();
   const optimizer = new Optimizer({ name: 'adamw', lr: 0.003, decayAt: 1, weightDecay: 0.01 }, ops);
   const rng = new PythonRandom(SEED);
@@ -52,19 +53,19 @@ function trainedWeights(fx: Fixture, ops: ConvOps, steps: number): ParamSet {
 
 /** batched/<backend> and, unless `batchedOnly`, one-at-a-time/<backend>: the batched generator on `ops` at GENERATION_BATCH rows and at 1. */
 export async function cachedRates(weights: ParamSet, fx: Fixture, ops: ConvOps, backend: string, budgets: Budgets, batchedOnly: boolean): Promise<Record<string, Rate>> {
-  const generator = (batch: number) => new BatchedGenerator(hierarchicalStep(weights.clone(), fx.cfg, ops), plainSpec(SEED), batch);
+  const generator = (batch: number) => new BatchedGenerator(new StepModel(weights.clone(), fx.spec, ops, batch), plainSpec(SEED));
   const rates: Record<string, Rate> = { [`batched/${backend}`]: await rate(generator(GENERATION_BATCH), budgets.generationNames, budgets.generation) };
   if (!batchedOnly) rates[`one-at-a-time/${backend}`] = await rate(generator(1), NAMES_PER_SINGLE_CALL, budgets.generation);
   return rates;
 }
 
 export async function naiveRate(weights: ParamSet, fx: Fixture, budget: Budget): Promise<Rate> {
-  return rate(naiveSource(TreeModel.hierarchical(weights.clone(), fx.cfg), plainSpec(SEED)), NAMES_PER_SINGLE_CALL, budget);
+  return rate(naiveSource(new ConvModel(weights.clone(), fx.spec, referenceOps), plainSpec(SEED)), NAMES_PER_SINGLE_CALL, budget);
 }
 
 /** Mean characters per name (the final '.' not counted): the same weights should give PyTorch's. */
 function meanNameChars(weights: ParamSet, fx: Fixture, ops: ConvOps, count: number): number {
-  const names = firstNames(new BatchedGenerator(hierarchicalStep(weights.clone(), fx.cfg, ops), plainSpec(SEED + 1), GENERATION_BATCH), count);
+  const names = firstNames(new BatchedGenerator(new StepModel(weights.clone(), fx.spec, ops, GENERATION_BATCH), plainSpec(SEED + 1)), count);
   return names.reduce((sum, n) => sum + n.length, 0) / names.length;
 }
 

@@ -55,19 +55,19 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     const { ops, close } = await backend.open();
     try {
       log(`${key}: training`);
-      train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train);
+      train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), budgets.train);
       // the plain-JS backends are baselines, minutes a measurement at 64 words
       if (backend.name !== 'reference' && backend.name !== 'cpu') {
         log(`${key}: training, ${LARGE_BATCH} words a step`);
-        train[key + LARGE_BATCH_SUFFIX] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), budgets.train, LARGE_BATCH);
+        train[key + LARGE_BATCH_SUFFIX] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), budgets.train, LARGE_BATCH);
       }
       if (backend.name.startsWith('wasm')) {
         log(`${key}: per-op step profile`);
         const ms = new Map<string, number>();
-        stepMsByOp[key] = stepProfile(convUnderTest(freshParams(fx.cfg), fx.cfg, timeOps(ops, ms), fx.train), ms, budgets.profileSteps);
+        stepMsByOp[key] = stepProfile(convUnderTest(freshParams(fx.cfg), fx.spec, timeOps(ops, ms), fx.train), ms, budgets.profileSteps);
       }
       log(`${key}: forward`);
-      forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.cfg, ops, fx.train), forwardWords, budgets.forward);
+      forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), forwardWords, budgets.forward);
       log(`${key}: kernels`);
       kernelGflopsBy[backend.name] = await kernelGflops(ops, cases, budgets.kernel);
       log(`${key}: generation`);

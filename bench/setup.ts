@@ -3,7 +3,9 @@
 
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/commands/dataset.ts';
-import { initHierarchical, LECTURE_CONFIG, type ModelConfig, type ParamSet } from '../src/params.ts';
+import type { ModelConfig, ParamSet } from '../src/params.ts';
+import { initLecture, LECTURE_CONFIG, lectureSpec } from '../src/presets/lecture.ts';
+import { resolveSpec, type ResolvedSpec } from '../src/spec/resolve.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { sampleWords } from '../src/train/batches.ts';
 import type { PackedBatch } from '../src/data/packed-batch.ts';
@@ -23,17 +25,20 @@ const NAMES = fileURLToPath(new URL('../data/names.txt', import.meta.url));
 
 export interface Fixture {
   cfg: ModelConfig;
+  /** The lecture preset's spec for cfg. */
+  spec: ResolvedSpec;
   train: number[][];
   val: number[][];
 }
 
 export function loadFixture(): Fixture {
   const data = loadDataset(NAMES);
-  return { cfg: { vocabSize: data.vocab.size, ...LECTURE_CONFIG }, train: data.words.train, val: data.words.val };
+  const cfg = { vocabSize: data.vocab.size, ...LECTURE_CONFIG };
+  return { cfg, spec: resolveSpec(lectureSpec(cfg)), train: data.words.train, val: data.words.val };
 }
 
 export function freshParams(cfg: ModelConfig): ParamSet {
-  return initHierarchical(cfg, new PythonRandom(SEED));
+  return initLecture(cfg, new PythonRandom(SEED));
 }
 
 /** One real training batch of the conv engine: its P sets the kernels' shapes. */

@@ -55,7 +55,7 @@ async function oursToDev(fx: Fixture, target: number, threads: number): Promise<
   let reached: { seconds: number; step: number; loss: number } | null = null;
   const t0 = performance.now();
   try {
-    const state = await train(convEngine(params, fx.cfg, ops, fx.train), params, optimizer, rng, fx.val, { steps: RECIPE.steps, batchSize: RECIPE.batch, optimizer: RECIPE.optimizer, evalEvery: RECIPE.evalEvery }, newTrainState(), {
+    const state = await train(convEngine(params, fx.spec, ops, fx.train), params, optimizer, rng, fx.val, { steps: RECIPE.steps, batchSize: RECIPE.batch, optimizer: RECIPE.optimizer, evalEvery: RECIPE.evalEvery }, newTrainState(), {
       onEval: (point) => {
         if (point.loss <= target && !reached) reached = { seconds: (performance.now() - t0) / 1000, step: point.step, loss: point.loss };
       },

@@ -4,6 +4,7 @@
 import { PythonRandom } from '../src/rng.ts';
 import { zeroGrads, type ModelConfig, type ParamSet } from '../src/params.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
+import type { ResolvedSpec } from '../src/spec/resolve.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import { convEngine, treeEngine, type Engine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
@@ -18,8 +19,8 @@ export interface EngineUnderTest {
   ops: ConvOps;
 }
 
-export function convUnderTest(params: ParamSet, cfg: ModelConfig, ops: ConvOps, train: number[][]): EngineUnderTest {
-  return { engine: convEngine(params, cfg, ops, train), params, ops };
+export function convUnderTest(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, train: number[][]): EngineUnderTest {
+  return { engine: convEngine(params, spec, ops, train), params, ops };
 }
 
 /** The tree form is plain TypeScript; its updates run on the reference ops, as `train --engine tree` does. */

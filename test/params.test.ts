@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../src/rng.ts';
-import { initFlat, initHierarchical, inferConfig, LECTURE_CONFIG } from '../src/params.ts';
+import { initFlat } from '../src/params.ts';
+import { inferLecture, initLecture as initHierarchical, LECTURE_CONFIG } from '../src/presets/lecture.ts';
+import { legacySpec } from '../src/presets/legacy.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
+import { paramsFromTensors } from '../src/spec/init.ts';
 
 const rng = () => new PythonRandom(42);
 
@@ -29,8 +33,11 @@ describe('the lecture performance log, built from the same layers', () => {
 
   it('infers the configuration from the shapes alone, and names a wrong shape', () => {
     const params = initHierarchical({ vocabSize: 27, ...LECTURE_CONFIG }, rng());
-    expect(inferConfig(params)).toEqual({ vocabSize: 27, ...LECTURE_CONFIG });
+    expect(inferLecture(params.tensors)).toEqual({ vocabSize: 27, ...LECTURE_CONFIG });
     params.get('conv.2.weight').shape = [255, 128];
-    expect(() => inferConfig(params)).toThrow('tensor conv.2.weight has shape [255,128], expected [256,128]');
+    const fail = (problem: string): never => {
+      throw new Error(problem);
+    };
+    expect(() => paramsFromTensors(resolveSpec(legacySpec({}, params.tensors, 27, fail)), params.tensors, fail)).toThrow('tensor conv.2.weight has shape [255,128], expected [256,128]');
   });
 });

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { reference, referenceParams } from './fixture.ts';
 import { maxRelError } from './kernels-harness.ts';
 import { TreeModel } from '../src/models/tree.ts';
-import { inferConfig } from '../src/params.ts';
+import { inferLecture } from '../src/presets/lecture.ts';
 
 // float32 storage against float64 truth: max abs error ≤ 1e-5 × the tensor's largest magnitude.
 const TOL = 1e-5;
 
 function setup() {
   const params = referenceParams();
-  const cfg = inferConfig(params);
+  const cfg = inferLecture(params.tensors);
   const model = TreeModel.hierarchical(params, cfg);
   const x = reference.X.flat();
   const y = reference.Y;

@@ -15,6 +15,7 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 const EXAMPLE = join(REPO, 'examples/use-as-library.ts');
+const CUSTOM_STACK = join(REPO, 'examples/custom-stack.ts');
 
 let work: string; // the temporary directory: the tarball and the consumer project
 let project: string; // the consumer project
@@ -45,6 +46,7 @@ beforeAll(() => {
   installed = join(project, 'node_modules', PKG.name);
   cpSync(join(REPO, 'test/tarball/consumer'), project, { recursive: true });
   cpSync(EXAMPLE, join(project, 'use-as-library.ts'));
+  cpSync(CUSTOM_STACK, join(project, 'custom-stack.ts'));
 });
 
 afterAll(() => {
@@ -82,7 +84,7 @@ describe('in plain Node, without a loader', () => {
         target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', skipLibCheck: false,
         types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')],
       },
-      files: ['use-as-library.ts', 'library-smoke.ts'],
+      files: ['use-as-library.ts', 'library-smoke.ts', 'custom-stack.ts'],
     }));
     ok(run(process.execPath, [TSC, '-p', 'tsconfig.json'], project));
     exampleOutput = ok(run(process.execPath, ['out/use-as-library.js'], project));
@@ -92,6 +94,17 @@ describe('in plain Node, without a loader', () => {
     expect(losses[1]).toBeLessThan(Math.log(27) - 0.5); // well below a uniform guess over 27 characters
     expect(exampleOutput).toMatch(/samples: [a-z]+(, [a-z]+){9}\n/);
     expect(existsSync(join(project, 'model.safetensors'))).toBe(true);
+  });
+
+  it('a stack of your own (examples/custom-stack.ts) trains, saves, loads and samples; the command samples the same names', () => {
+    const output = ok(run(process.execPath, ['out/custom-stack.js'], project));
+    expect(output).toContain('receptive field 27');
+    const losses = [...output.matchAll(/dev loss (\d+\.\d+)/g)].map((m) => Number(m[1]));
+    expect(losses).toHaveLength(2);
+    expect(losses[1]).toBeLessThan(Math.log(27) - 0.5);
+    const names = output.match(/samples: (.*)\n/)![1].split(', ');
+    const cli = JSON.parse(ok(run(join(project, 'node_modules/.bin/makemore'), ['sample', '--checkpoint', 'custom.safetensors', '--seed', '42', '--num', '10', '--min-len', '0', '--json'], project)));
+    expect(cli.samples).toEqual(names);
   });
 
   it('the installed makemore command reads that checkpoint and agrees with the library', () => {

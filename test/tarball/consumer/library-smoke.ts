@@ -2,23 +2,24 @@
 // lecture's model, a checkpoint, a few words evaluated by both forms, names sampled with a seed.
 //   node library-smoke.js CHECKPOINT SEED COUNT      prints one JSON object
 import {
-  LECTURE_CONFIG, PythonRandom, initHierarchical, loadCheckpoint, TreeModel, ConvModel, referenceOps, buildWindows, packWords,
-  BatchedGenerator, hierarchicalStep, plainSpec, firstNames, InputError, isWaveNet,
+  LECTURE_CONFIG, PythonRandom, initLecture, asLecture, loadCheckpoint, TreeModel, ConvModel, StepModel, referenceOps, buildWindows, packWords,
+  BatchedGenerator, plainSpec, firstNames, InputError,
 } from 'makemore-wavenet';
 
 const [file, seed, count] = process.argv.slice(2);
 
-const lecture = initHierarchical({ vocabSize: 27, ...LECTURE_CONFIG }, new PythonRandom(42));
+const lecture = initLecture({ vocabSize: 27, ...LECTURE_CONFIG }, new PythonRandom(42));
 
-const { params, config, vocab } = loadCheckpoint(file);
-if (isWaveNet(config)) throw new Error(`${file} holds a WaveNet; this consumer runs the lecture's model`);
+const { params, spec, vocab } = loadCheckpoint(file);
+const config = asLecture(spec.spec);
+if (!config) throw new Error(`${file} holds another model than the lecture's; this consumer runs the tree form too`);
 const words = ['emma', 'olivia', 'zoe'].map((w) => vocab.encode(w));
 const tree = TreeModel.hierarchical(params, config);
 const windows = buildWindows(words, tree.blockSize);
 const treeLoss = tree.loss(windows.x, windows.y, 'eval');
-const convLoss = new ConvModel(params, config, referenceOps).loss(packWords(words), 'eval');
+const convLoss = new ConvModel(params, spec, referenceOps).loss(packWords(words), 'eval');
 
-const generator = new BatchedGenerator(hierarchicalStep(params, config, referenceOps), plainSpec(Number(seed)), Number(count));
+const generator = new BatchedGenerator(new StepModel(params, spec, referenceOps, Number(count)), plainSpec(Number(seed)));
 const names = firstNames(generator, Number(count)).map((chars) => vocab.decode(chars));
 
 // the error class the package exports is the one its loader throws
