@@ -22,6 +22,7 @@ import { formatDuration, Progress } from './progress.ts';
 import { DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
 import { checkStepFits } from './limits.ts';
 import { StopSignals } from './stop-signals.ts';
+import { noteUnverified } from './checksum-note.ts';
 
 export const TRAIN_HELP = `makemore train — train a model on a file of names (one per line)
 
@@ -137,6 +138,7 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
   try {
     const point = loadResume(out);
     const { checkpoint } = point;
+    if (!point.verified) noteUnverified(join(out, RESUME_FILE));
     // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
     if (point.best) exportModel(out, point.best, checkpoint.vocab, checkpoint.config);
     const settings = resumedSettings(checkpoint.config.run as RunSettings, v, point.state.step);

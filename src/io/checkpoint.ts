@@ -10,6 +10,7 @@ import { expectedShapes, inferConfig, kernelOf, ParamSet, type ModelConfig } fro
 import { NORMS, waveNetShapes, type AnyModelConfig, type WaveNetConfig } from '../wavenet-params.ts';
 import type { Tensor } from '../tensor.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
+import { tensorChecksums, verifyTensorChecksums } from './tensor-checksum.ts';
 
 /** What a checkpoint holds, for {@link encodeCheckpoint}. */
 export interface CheckpointContents {
@@ -62,7 +63,7 @@ export function checkpointToSafetensors(contents: CheckpointContents): Safetenso
 }
 
 function checkpointMetadata({ params, vocab, config, trainState }: CheckpointContents): Safetensors {
-  const metadata: Record<string, string> = { vocab: vocab.chars.join('') };
+  const metadata: Record<string, string> = { vocab: vocab.chars.join(''), ...tensorChecksums(params.tensors) };
   if (config !== undefined) metadata.config = JSON.stringify(config);
   if (trainState !== undefined) {
     const json = JSON.stringify(trainState);
@@ -82,6 +83,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LoadedCheckpo
 
 /** A model checkpoint from decoded safetensors contents (the run directory's resume file adds its own tensors to these). */
 export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, file: string): LoadedCheckpoint {
+  verifyTensorChecksums(tensors, metadata, file);
   const fail = (problem: string): never => {
     throw new InputError(file, problem);
   };
