@@ -30,7 +30,7 @@ export const TRAIN_HELP = `makemore train — train a model on a file of names (
   --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --out DIR            the run's directory (default out): ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};
                        a directory holding another run is refused unless --resume or --force
-  --engine conv|tree   conv: whole words per batch on gpu.js kernels (default); tree: the lecture's 32 random windows
+  --engine conv|tree   conv: whole words per batch on the --backend's kernels (default); tree: the lecture's 32 random windows
   --steps N            optimisation steps (default 3000)
   --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
                        comes at 75% of the time instead of the steps
