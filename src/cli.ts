@@ -1,8 +1,8 @@
 // The `makemore` command: parse, call, print. Errors in the user's input (files, options) print
 // one clear line and exit 2; anything else is a bug and keeps its stack.
 
-import { readFileSync } from 'node:fs';
 import { InputError } from './errors.ts';
+import { packageVersion } from './package-files.ts';
 import { UsageError } from './commands/args.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/eval.ts';
@@ -23,7 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void 
   sweep: sweepCommand,
 };
 
-const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on gpu.js
+const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on WebAssembly SIMD kernels (or gpu.js)
 
 usage: makemore <command> [options]     (makemore <command> --help for its options)
        makemore --version
@@ -44,8 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-V') {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    process.stdout.write(`makemore ${pkg.version}\n`);
+    process.stdout.write(`makemore ${packageVersion()}\n`);
     return 0;
   }
   const run = COMMANDS[command];

@@ -42,7 +42,8 @@ export { selectBackend, describeBackend, type BackendChoice, type Backend, type 
 // training
 export { convEngine, treeEngine, type Engine, type LossResult } from './train/engines.ts';
 export { Optimizer, type OptimizerConfig } from './train/optimizer.ts';
-export { train, newTrainState, NonFiniteLossError, type TrainOptions, type TrainState, type TrainHooks, type EvalPoint, type StepInfo } from './train/trainer.ts';
+export { train, newTrainState, type TrainOptions, type TrainState, type TrainHooks, type EvalPoint, type StepInfo } from './train/trainer.ts';
+export { DivergenceError, NonFiniteLossError, DEFAULT_DIVERGENCE_FACTOR } from './train/divergence.ts';
 
 // generation
 export { BatchedGenerator } from './generate/batched.ts';

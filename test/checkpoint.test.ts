@@ -12,6 +12,7 @@ import { PythonRandom } from '../src/rng.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
 import { initWaveNet, type WaveNetConfig } from '../src/wavenet-params.ts';
 import { reference } from './fixture.ts';
+import { createHash } from 'node:crypto';
 import { buildSafetensors, f64Bytes } from './safetensors-bytes.ts';
 
 const CFG: ModelConfig = { vocabSize: 5, nEmbd: 3, nHidden: 4, nLayers: 2 };
@@ -73,7 +74,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, config: CFG, trainState: { step: 3 } });
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-    expect(header.__metadata__).toEqual({ vocab: '.abéz', config: JSON.stringify(CFG), train_state: '{"step":3}' });
+    expect(header.__metadata__).toEqual({ vocab: '.abéz', config: JSON.stringify(CFG), train_state: '{"step":3}', tensor_sha256: expect.any(String) });
     expect(Object.keys(header).filter((k) => k !== '__metadata__').sort()).toEqual([...model(1).tensors.keys()].sort());
   });
 
@@ -189,6 +190,59 @@ describe('checkpoint errors name the file and the problem', () => {
     saveCheckpoint(file, { params: model(1), vocab: VOCAB });
     writeFileSync(file, readFileSync(file).subarray(0, 100));
     expect(inputError(() => loadCheckpoint(file)).message).toMatch(new RegExp(`^${file}: not a valid safetensors file: header length \\d+ exceeds`));
+  });
+});
+
+describe('tensor checksums', () => {
+  const FILE = 'runs/model.safetensors';
+
+  /** The file's header and where its data begins. */
+  function header(bytes: Uint8Array): { json: Record<string, { data_offsets: [number, number] }> & { __metadata__: Record<string, string> }; dataStart: number } {
+    const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    return { json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))), dataStart: 8 + length };
+  }
+
+  it("records the SHA-256 of every tensor's bytes as the file stores them", () => {
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const { json, dataStart } = header(bytes);
+    const sums = JSON.parse(json.__metadata__.tensor_sha256);
+    expect(Object.keys(sums).sort()).toEqual([...model(1).tensors.keys()].sort());
+    for (const [name, sum] of Object.entries(sums)) {
+      const [begin, end] = json[name].data_offsets;
+      expect(sum, name).toBe(createHash('sha256').update(bytes.subarray(dataStart + begin, dataStart + end)).digest('hex'));
+    }
+  });
+
+  it('refuses a file whose tensor bytes changed after it was written, naming the tensor', () => {
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const { json, dataStart } = header(bytes);
+    bytes[dataStart + json['head.weight'].data_offsets[0]] ^= 1; // the lowest mantissa bit: still a plausible, finite weight
+    const err = inputError(() => decodeCheckpoint(bytes, FILE));
+    expect(err.message).toBe(`${FILE}: tensor head.weight does not match its checksum: its bytes changed after the file was written (a damaged disk or copy); use another copy`);
+  });
+
+  it('refuses a tensor added without a checksum, and loads a file that records none', () => {
+    const { tensors, metadata } = checkpointParts();
+    tensors.set('bn.2.weight', tensor([4]));
+    expect(inputError(() => decodeCheckpoint(encodeSafetensors(tensors, metadata), FILE)).message).toMatch(/tensor bn\.2\.weight has no checksum in the 'tensor_sha256' metadata/);
+    const { tensor_sha256: _, ...unverified } = metadata;
+    expectSameParams(decodeCheckpoint(encodeSafetensors(model(1).tensors, unverified), FILE).params, model(1));
+  });
+
+  function checkpointParts() {
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const { json } = header(bytes);
+    return { tensors: new Map(model(1).tensors), metadata: json.__metadata__ };
+  }
+});
+
+describe('a file that is not a safetensors checkpoint is named as what it is', () => {
+  it.each([
+    ['a JSON file', new TextEncoder().encode(JSON.stringify({ vocab: '.ab', weights: [1, 2, 3] }, null, 2)), 'is a JSON file, not a safetensors checkpoint'],
+    ['a text file', new TextEncoder().encode('emma\nolivia\nava\n'), 'is a text file, not a safetensors checkpoint'],
+    ['an empty file', new Uint8Array(0), 'is empty, not a safetensors checkpoint'],
+  ])('%s', (_, bytes, problem) => {
+    expect(inputError(() => decodeCheckpoint(bytes, 'model.json')).message).toBe(`model.json: ${problem}`);
   });
 });
 

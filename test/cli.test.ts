@@ -9,6 +9,8 @@ import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.ts';
 import { probeMode } from '../src/backend.ts';
 
 const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
+/** The same from any working directory: tsx found from here, not from there. */
+const CLI_ANYWHERE = ['--import', import.meta.resolve('tsx'), ...CLI.slice(2)];
 const NAMES = new URL('../data/names.txt', import.meta.url).pathname;
 const SMALL_MODEL = ['--n-embd', '6', '--n-hidden', '10', '--layers', '3'];
 
@@ -17,23 +19,28 @@ function makemore(...args: string[]) {
 }
 
 function makemoreWith(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu', ...env }, timeout: 60_000 });
+  // no timeout: a loaded machine is slow, not stuck (vitest's own test timeout still applies)
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A `train` in the background, resolved once it has printed its first line (the run has begun). */
+/**
+ * A `train` in the background: `started` resolves once it has printed its first line (the run has
+ * begun), `stepped` once its progress shows a step done. Events, not a clock: however loaded the
+ * machine, the test waits for what it needs.
+ */
 function startTraining(...args: string[]) {
   const child = spawn(process.execPath, [...CLI, 'train', ...args], { env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = new Promise<void>((resolve) => {
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/new run|resuming/.test(stderr)) resolve();
+  const seen = (pattern: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => pattern.test(stderr) && resolve();
+      child.stderr.on('data', check);
+      void exited.then(() => resolve());
     });
-    void exited.then(() => resolve());
-  });
-  return { child, started, exited, stderr: () => stderr };
+  child.stderr.on('data', (d) => (stderr += d));
+  return { child, started: seen(/new run|resuming/), stepped: seen(/^step \d+\/\d+ \| /m), exited, stderr: () => stderr };
 }
 
 function expectOneLineError(r: ReturnType<typeof makemore>, message: RegExp): void {
@@ -49,12 +56,29 @@ function lossHistory(dir: string): number[] {
 let work: string;
 let data: string;
 
+/** The conv run's model as another tool would write it: no tensor checksums; `edit` changes its tensors. */
+function unverified(name: string, edit: (tensors: Map<string, { data: Float32Array }>) => void = () => {}): string {
+  const { tensors, metadata } = decodeSafetensors(readFileSync(join(work, 'run-conv', 'model.safetensors')), 'model');
+  const { tensor_sha256: _, ...rest } = metadata;
+  edit(tensors);
+  const file = join(work, name);
+  writeFileSync(file, encodeSafetensors(tensors, rest));
+  return file;
+}
+
 /** The conv run's model with one NaN in head.bias. */
 function withNaN(): string {
-  const { tensors, metadata } = decodeSafetensors(readFileSync(join(work, 'run-conv', 'model.safetensors')), 'model');
-  tensors.get('head.bias')!.data[3] = NaN;
-  const file = join(work, 'nan.safetensors');
-  writeFileSync(file, encodeSafetensors(tensors, metadata));
+  return unverified('nan.safetensors', (tensors) => (tensors.get('head.bias')!.data[3] = NaN));
+}
+
+/** The conv run's model with one bit flipped in head.weight's bytes (the lowest of a mantissa: a plausible weight still). */
+function flipped(): string {
+  const bytes = readFileSync(join(work, 'run-conv', 'model.safetensors'));
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const [begin] = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'))['head.weight'].data_offsets;
+  bytes[8 + headerLength + begin + 4] ^= 1;
+  const file = join(work, 'flipped.safetensors');
+  writeFileSync(file, bytes);
   return file;
 }
 
@@ -77,19 +101,21 @@ describe('makemore train, eval, sample, info', () => {
     expect(lossHistory(out)).toHaveLength(30);
   });
 
-  it('saves on Ctrl-C, exits 130, and resumes to exactly the loss curve of an uninterrupted run', async () => {
+  it('saves on Ctrl-C (evaluating first, so a model exists), exits 130, and resumes to exactly the loss curve of an uninterrupted run', async () => {
     const common = ['--data', data, '--steps', '2500', '--eval-every', '1000', ...SMALL_MODEL];
     const whole = join(work, 'whole');
     const out = join(work, 'interrupted');
     const run = startTraining('--out', out, ...common);
-    await run.started;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await run.stepped;
     run.child.kill('SIGINT');
     expect(await run.exited, run.stderr()).toBe(130);
     expect(run.stderr()).toContain('interrupted (SIGINT): saving the run');
     const steps = lossHistory(out).length;
     expect(steps).toBeGreaterThan(0);
-    expect(steps).toBeLessThan(2500);
+    expect(steps).toBeLessThan(1000); // before the first scheduled evaluation
+    expect(run.stderr()).toMatch(new RegExp(`^step ${steps}: dev loss \\d\\.\\d{4} \\(best, saved ${join(out, 'model.safetensors')}\\)$`, 'm'));
+    const sampled = makemore('sample', '--checkpoint', join(out, 'model.safetensors'), '--num', '3');
+    expect(sampled.code, sampled.stderr).toBe(0);
 
     const resumed = makemore('train', '--out', out, '--resume', ...common);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -179,6 +205,16 @@ describe('makemore train, eval, sample, info', () => {
     const r = makemore('--version');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`makemore ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  });
+
+  it('run from another directory, finds its version and trains on the names file it bundles, saying which', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mm-elsewhere-'));
+    const run = (...args: string[]) => spawnSync(process.execPath, [...CLI_ANYWHERE, ...args], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });
+    expect(run('--version').stdout).toMatch(/^makemore \d+\.\d+\.\d+\n$/);
+    const r = run('train', '--out', 'out', '--engine', 'tree', '--steps', '2', '--eval-words', '20', '--samples', '0', ...SMALL_MODEL);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`25626 train / 3203 dev words from ${NAMES}`);
+    expect(existsSync(join(elsewhere, 'out', 'model.safetensors'))).toBe(true);
   });
 
   it('finds a learning rate and draws the embeddings', () => {
@@ -349,6 +385,9 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['a WaveNet past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--channels', '1024', '--layers', '10', '--stacks', '4'], /--batch 32 with --channels 1024, --skip-channels 1024, --layers 10 and --stacks 4: a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
     ['a training pass past the wasm backend\'s arena', () => ['train', '--data', data, '--out', join(work, 'x'), '--backend', 'wasm', '--batch', '1500', '--n-hidden', '1024'], /--batch 1500: a training pass would hold about \d+\.\d GiB of results, over backend wasm( ×\d+)?'s 1\.0 GiB per pass; use --batch \d+ or less/],
     ['a checkpoint holding NaN', () => ['sample', '--checkpoint', withNaN()], /nan\.safetensors: tensor head\.bias holds NaN at index 3: not a usable model/],
+    ['eval of a checkpoint whose tensor bytes changed', () => ['eval', '--checkpoint', flipped(), '--data', data, '--json'], /^makemore eval: .*flipped\.safetensors: tensor head\.weight does not match its checksum: its bytes changed after the file was written/],
+    ['sample of a checkpoint whose tensor bytes changed', () => ['sample', '--checkpoint', flipped()], /^makemore sample: .*flipped\.safetensors: tensor head\.weight does not match its checksum/],
+    ['a JSON file as a checkpoint', () => (writeFileSync(join(work, 'model.json'), JSON.stringify({ vocab: '.ab', weights: [1, 2] })), ['sample', '--checkpoint', join(work, 'model.json')]), /model\.json: is a JSON file, not a safetensors checkpoint\n$/],
   ])('%s', (_, args, message) => {
     const r = makemore(...args());
     expect(r.code).toBe(2);
@@ -356,6 +395,14 @@ describe('bad input: a clear error that names the file and the problem', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(work, 'x')), 'nothing created before the input was checked').toBe(false);
+  });
+
+  it('loads a checkpoint without checksums (another tool\'s), saying once that it is unverified; --json stays the last line', () => {
+    const file = unverified('pytorch.safetensors');
+    const r = makemore('eval', '--checkpoint', file, '--data', data, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`makemore: note: ${file} records no tensor checksums (written by another tool or an older makemore): its data was loaded unverified\n`);
+    expect(JSON.parse(r.stdout.trimEnd().split('\n').at(-1)!).loss).toBeGreaterThan(1);
   });
 
   it('an unknown $MAKEMORE_BACKEND', () => {
@@ -377,6 +424,12 @@ describe('bad input: a clear error that names the file and the problem', () => {
     expect(r.stderr).toBe('makemore train: /proc/makemore-nope: cannot create directory /proc/makemore-nope: its parent does not accept new entries (--out)\n');
   });
 
+  it.runIf(process.platform === 'linux')('sample --out in a directory that takes no new files (/proc)', () => {
+    const r = makemore('sample', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--out', '/proc/makemore-names.txt');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('makemore sample: /proc/makemore-names.txt: cannot write: directory /proc does not accept new files\n');
+  });
+
   it.each([
     ['a --prefix character outside the vocabulary', ['--prefix', 'k!'], /--prefix "k!": character "!" is not in the model's vocabulary/],
     ['a --prefix as long as --max-length', ['--prefix', 'anna', '--max-length', '4'], /--prefix has 4 characters: it must be shorter than --max-length \(4\)/],
@@ -395,7 +448,20 @@ describe('bad input: a clear error that names the file and the problem', () => {
     copyFileSync(join(out, 'model.safetensors'), join(work, 'good.safetensors'));
     const r = makemore('train', '--data', data, '--out', out, '--steps', '400', '--eval-every', '200', '--engine', 'tree', '--resume', '--lr', '1e30', ...SMALL_MODEL);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/training loss became (NaN|Infinity) at step \d+; stopped, .*resume\.safetensors holds step 10/);
+    expect(r.stderr).toMatch(/training loss (became (NaN|Infinity)|diverged) at step \d+.*; stopped, .*resume\.safetensors holds step 10/);
     expect(readFileSync(join(out, 'model.safetensors'))).toEqual(readFileSync(join(work, 'good.safetensors')));
+  });
+
+  it.each([
+    ['AdamW at lr 1 (the lecture model)', ['--optimizer', 'adamw', '--lr', '1']],
+    // on the wasm backend the loss stays finite (about 1e10), which the NaN check alone let through as a "best" model
+    ['SGD at lr 1e9', ['--optimizer', 'sgd', '--lr', '1e9', '--backend', 'wasm', '--threads', '1']],
+  ])('stops a diverging run, %s, within its first steps: exit 2, nothing saved as "best"', (_, args) => {
+    const out = join(work, `diverging-${args[1]}`);
+    const r = makemore('train', '--data', data, '--out', out, '--steps', '60', '--eval-every', '30', ...args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^makemore train: training loss (diverged at step \d: its moving average \d+\.\d{4} is over 2× its lowest, 3\.\d{4}|became (NaN|Infinity) at step \d); stopped, the last saved checkpoint is kept \(nothing was saved yet; try a lower --lr/);
+    expect(r.stderr).not.toMatch(/dev loss|best/);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
   });
 });

@@ -48,4 +48,10 @@ describe('Progress', () => {
     expect(out.written.at(-1)).toMatch(/^step 3\/3 \| ETA 0m00s \| loss 2\.5000 \| [\d,]+ targets\/s\n$/);
     expect(out.written.join('')).not.toMatch(/[\r█]/);
   });
+
+  it('draws the first step at once, off a terminal too, so a reader knows the run has begun', () => {
+    const out = recorder(false);
+    new Progress(3000, 0, Infinity, out).update(1, 3.3, 100);
+    expect(out.written).toEqual([expect.stringMatching(/^step 1\/3000 \| ETA /)]);
+  });
 });

@@ -5,8 +5,10 @@ import { Vocab } from '../data/vocab.ts';
 import { encodeSplit } from '../data/encoded-split.ts';
 import { splitSizes, type Split, type SplitName } from '../data/split.ts';
 import { InputError } from '../errors.ts';
+import { bundledNamesFile } from '../package-files.ts';
 
-export const DEFAULT_DATA = 'data/names.txt';
+/** --data by default: the names file the package bundles, wherever the command is run from. */
+export const DEFAULT_DATA = bundledNamesFile();
 
 export interface Dataset {
   file: string;

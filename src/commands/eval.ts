@@ -13,7 +13,7 @@ export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint o
   --data FILE          (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --split train|val|test  (default val)
   --engine conv|tree   (default conv; both give the same loss)
-${BACKEND_HELP}  --json               print one JSON object: {"split", "loss", "targets", "words", "engine", "checkpoint"}
+${BACKEND_HELP}  --json               print one JSON object: {"split", "loss", "targets", "words", "data", "engine", "checkpoint"}
 `;
 
 const OPTIONS: OptionSpec = {
@@ -37,8 +37,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.spec, [], v);
   try {
     const { loss, targets } = choice.engine.evaluate(words);
-    const result = { split, loss, targets, words: words.length, engine: engineName, checkpoint: file };
-    process.stdout.write(v.json ? `${JSON.stringify(result)}\n` : `${split} loss ${loss.toFixed(4)} over ${targets} targets (${words.length} words), ${choice.description}\n`);
+    const result = { split, loss, targets, words: words.length, data: data.file, engine: engineName, checkpoint: file };
+    process.stdout.write(v.json ? `${JSON.stringify(result)}\n` : `${split} loss ${loss.toFixed(4)} over ${targets} targets (${words.length} words of ${data.file}), ${choice.description}\n`);
   } finally {
     choice.close();
   }

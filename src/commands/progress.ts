@@ -1,6 +1,7 @@
 // Progress on stderr. On a terminal: one line redrawn in place, cut to the terminal's width (a line
 // wider than the terminal wraps, and '\r' returns only to its last row, so every redraw would leave
-// a new line behind). Elsewhere (a log file, a pipe): a plain line every 10 s.
+// a new line behind). Elsewhere (a log file, a pipe): a plain line after the first step (the run is
+// going), then every 10 s.
 
 const BAR_WIDTH = 24;
 const MIN_BAR_WIDTH = 8; // narrower than this a bar says nothing: drop it
@@ -15,7 +16,7 @@ export interface ProgressStream {
 
 export class Progress {
   private readonly startedAt = performance.now();
-  private lastDraw = 0;
+  private lastDraw = -Infinity; // the first step is drawn at once
   private targets = 0;
 
   constructor(
@@ -43,7 +44,7 @@ export class Progress {
   /** Prints a line above the bar. */
   log(message: string): void {
     this.out.write(this.out.isTTY ? `\r\x1b[K${message}\n` : `${message}\n`);
-    this.lastDraw = 0;
+    this.lastDraw = -Infinity;
   }
 
   end(): void {

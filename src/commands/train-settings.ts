@@ -2,6 +2,7 @@
 // which options the run takes from the command line and which must match the stored run.
 
 import { DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
+import { DEFAULT_DIVERGENCE_FACTOR } from '../train/divergence.ts';
 import type { EngineName } from '../train/engines.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
 import { choiceOption, intOption, numberOption, stringOption, UsageError } from './args.ts';
@@ -23,6 +24,8 @@ export interface RunSettings {
   evalEvery: number;
   evalWords: number; // dev words each evaluation uses (the first of the shuffled dev split); 0: all
   seed: number;
+  /** --divergence-factor (0: off); a run saved by an older release has none, and takes the default. */
+  divergenceFactor: number;
 }
 
 const MAX_STEPS = 10_000_000; // the per-step loss history alone is 120 MB by then
@@ -44,6 +47,7 @@ export function settingsFrom(v: Record<string, unknown>): RunSettings {
     evalEvery: intOption(v, 'eval-every', Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(steps / 20))),
     evalWords: intOption(v, 'eval-words', DEFAULT_EVAL_WORDS, 0),
     seed: intOption(v, 'seed', 42, 0),
+    divergenceFactor: numberOption(v, 'divergence-factor', DEFAULT_DIVERGENCE_FACTOR, (n) => n === 0 || n > 1),
   };
 }
 
@@ -67,7 +71,7 @@ export function checkResumedModel(v: Record<string, unknown>, spec: ResolvedSpec
   }
 }
 
-/** The resumed run's settings: --steps (beyond `step`, where the run stands), --lr and --eval-every apply from here on. */
+/** The resumed run's settings: --steps (beyond `step`, where the run stands), --lr, --eval-every and --divergence-factor apply from here on. */
 export function resumedSettings(stored: RunSettings, v: Record<string, unknown>, step: number): RunSettings {
   const given = settingsFrom(v);
   for (const [name, value] of Object.entries(FIXED_ON_RESUME)) {
@@ -89,5 +93,6 @@ export function resumedSettings(stored: RunSettings, v: Record<string, unknown>,
     minutes: v.minutes === undefined ? (stored.minutes ?? null) : given.minutes,
     optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },
     evalEvery: v['eval-every'] === undefined ? stored.evalEvery : given.evalEvery,
+    divergenceFactor: v['divergence-factor'] === undefined ? (stored.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR) : given.divergenceFactor,
   };
 }

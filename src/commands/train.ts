@@ -10,7 +10,8 @@ import type { ResolvedSpec } from '../spec/resolve.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import { StepModel } from '../models/step.ts';
 import { Optimizer } from '../train/optimizer.ts';
-import { newTrainState, NonFiniteLossError, train, type TrainState } from '../train/trainer.ts';
+import { newTrainState, train, type EvalPoint, type TrainState } from '../train/trainer.ts';
+import { DEFAULT_DIVERGENCE_FACTOR, DivergenceError } from '../train/divergence.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
 import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
 import { BatchedGenerator } from '../generate/batched.ts';
@@ -24,14 +25,15 @@ import { formatDuration, Progress } from './progress.ts';
 import { checkResumedModel, DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
 import { checkStepFits } from './limits.ts';
 import { StopSignals } from './stop-signals.ts';
+import { noteUnverified } from './checksum-note.ts';
 
 export const TRAIN_HELP = `makemore train — train a model on a file of names (one per line)
 
   --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
   --out DIR            the run's directory (default out): ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};
                        a directory holding another run is refused unless --resume or --force
-  --engine conv|tree   conv: whole words per batch on the conv engine (default); tree: the lecture's random windows
-                       (the lecture preset only)
+  --engine conv|tree   conv: whole words per batch on the --backend's kernels (default); tree: the lecture's random
+                       windows (the lecture preset only)
   --steps N            optimisation steps (default 3000)
   --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
                        comes at 75% of the time instead of the steps
@@ -42,12 +44,16 @@ ${MODEL_HELP}  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, t
   --eval-every N       dev evaluation and checkpoint interval (default steps/20, at least 100; the last step always)
   --eval-words N       dev words each evaluation uses: the first N of the shuffled dev split (default ${DEFAULT_EVAL_WORDS}; 0: all)
   --seed N             initialisation and batches (default 42)
+  --divergence-factor X  stop (exit 2) when the training loss's moving average passes X times its lowest,
+                       or a dev loss X times the first training loss (default ${DEFAULT_DIVERGENCE_FACTOR}; 0: only a NaN
+                       or infinite loss stops the run)
 ${BACKEND_HELP}  --resume             continue the run in --out exactly where it stopped; --steps (to extend it), --lr and
                        --eval-every apply from there on, every other run option must match or be left out
   --force              replace the run in --out (its ${MODEL_FILE}, ${RESUME_FILE} and ${LOSS_PLOT_FILE} are deleted)
   --samples N          names to print at the end (default 10)
 
-  Ctrl-C or SIGTERM saves the run and exits with status 130 or 143; a second one quits at once.
+  Ctrl-C or SIGTERM saves the run (evaluating it first if it never was, so that ${MODEL_FILE} exists) and
+  exits with status 130 or 143; a second one quits at once.
 `;
 
 const OPTIONS: OptionSpec = {
@@ -64,6 +70,7 @@ const OPTIONS: OptionSpec = {
   'eval-every': { type: 'string' },
   'eval-words': { type: 'string' },
   seed: { type: 'string' },
+  'divergence-factor': { type: 'string' },
   ...BACKEND_OPTIONS,
   resume: { type: 'boolean' },
   force: { type: 'boolean' },
@@ -144,6 +151,7 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
   try {
     const point = loadResume(out);
     const { checkpoint } = point;
+    if (!point.verified) noteUnverified(join(out, RESUME_FILE));
     // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
     const { spec } = checkpoint;
     if (point.best) exportModel(out, point.best, checkpoint.vocab, spec.spec, checkpoint.config);
@@ -186,6 +194,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
 
   let best = run.best;
   let savedStep = run.savedStep;
+  let evaluated: { point: EvalPoint; isBest: boolean } | null = null; // reported once saved
   const signals = new StopSignals(
     (signal) => progress.log(`interrupted (${signal}): saving the run, then stopping (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now)`),
     (status) => {
@@ -193,23 +202,41 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
       process.exit(status);
     },
   );
+  const trainOptions = {
+    steps: settings.steps,
+    batchSize: settings.batch,
+    optimizer: settings.optimizer,
+    evalEvery: settings.evalEvery,
+    maxSeconds: settings.minutes === null ? undefined : settings.minutes * 60,
+    divergenceFactor: settings.divergenceFactor,
+  };
   try {
-    await train(choice.engine, params, optimizer, rng, dev, { steps: settings.steps, batchSize: settings.batch, optimizer: settings.optimizer, evalEvery: settings.evalEvery, maxSeconds: settings.minutes === null ? undefined : settings.minutes * 60 }, state, {
+    await train(choice.engine, params, optimizer, rng, dev, trainOptions, state, {
       onStep: (s) => progress.update(s.step, s.loss, s.targets),
       onEval: (point, isBest) => {
-        progress.log(`step ${point.step}: dev loss ${point.loss.toFixed(4)}${isBest ? ` (best, saved ${join(out, MODEL_FILE)})` : ''}`);
+        evaluated = { point, isBest };
         if (isBest) best = params.clone();
       },
       onCheckpoint: (s) => {
-        saveRun(out, { params, best, vocab: data.vocab, spec: spec.spec, settings: stored, state: s, rng, optimizer });
+        const line = evaluated && `step ${evaluated.point.step}: dev loss ${evaluated.point.loss.toFixed(4)}`;
+        const isBest = evaluated?.isBest ?? false;
+        evaluated = null;
+        try {
+          saveRun(out, { params, best, vocab: data.vocab, spec: spec.spec, settings: stored, state: s, rng, optimizer });
+        } catch (e) {
+          if (line) progress.log(`${line}${isBest ? ' (best; not saved)' : ''}`);
+          throw e;
+        }
         savedStep = s.step;
+        // "saved" only now that every file of the commit is renamed into place
+        if (line) progress.log(`${line}${isBest ? ` (best, saved ${join(out, MODEL_FILE)})` : ''}`);
       },
       shouldStop: () => signals.stopped,
     });
   } catch (e) {
-    if (!(e instanceof NonFiniteLossError)) throw e;
+    if (!(e instanceof DivergenceError)) throw e;
     const saved = savedStep === null ? 'nothing was saved yet' : `${join(out, RESUME_FILE)} holds step ${savedStep}`;
-    throw new UsageError(`${e.message} (${saved}; try a lower --lr)`);
+    throw new UsageError(`${e.message} (${saved}; try a lower --lr${settings.divergenceFactor > 0 && Number.isFinite(e.loss) ? ', or a larger --divergence-factor' : ''})`);
   } finally {
     signals.dispose();
     progress.end();

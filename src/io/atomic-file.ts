@@ -1,13 +1,13 @@
 // Atomic file replacement: write a temporary file beside the target, fsync it, rename it over the
 // target, fsync the directory. A crash at any point leaves the old file or the new one, never half.
 
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
 
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempFileFor(file);
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx');
@@ -23,12 +23,39 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
     } catch {
       // Never created, or already renamed: nothing to clean up.
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new InputError(file, `cannot write: directory ${dirname(file)} does not exist`);
-    if (err.code === 'EISDIR') throw new InputError(file, 'is a directory: cannot write a file in its place');
-    throw new InputError(file, `cannot write: ${err.message}`);
+    throw writeError(file, e as NodeJS.ErrnoException);
   }
   syncDirectory(dirname(file));
+}
+
+/**
+ * Checks, by creating and removing a temporary file beside it, that `file` could be written now:
+ * for a command that works a long time before it writes (sample --out), so that it fails first.
+ */
+export function checkWritable(file: string): void {
+  const temp = tempFileFor(file);
+  try {
+    closeSync(openSync(temp, 'wx'));
+    unlinkSync(temp);
+  } catch (e) {
+    throw writeError(file, e as NodeJS.ErrnoException);
+  }
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(file, 'is a directory: cannot write a file in its place');
+}
+
+function tempFileFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** The failure in the user's terms. ENOENT: the directory is missing, or (Linux's /proc, /sys) takes no new files. */
+function writeError(file: string, err: NodeJS.ErrnoException): InputError {
+  const dir = dirname(file);
+  if (err.code === 'ENOENT') {
+    const exists = statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return new InputError(file, exists ? `cannot write: directory ${dir} does not accept new files` : `cannot write: directory ${dir} does not exist`);
+  }
+  if (err.code === 'EISDIR') return new InputError(file, 'is a directory: cannot write a file in its place');
+  return new InputError(file, `cannot write: ${err.message}`);
 }
 
 /** Makes the rename itself durable. Some platforms (Windows) cannot open a directory: skip there. */

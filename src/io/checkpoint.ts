@@ -14,6 +14,7 @@ import { paramsFromTensors } from '../spec/init.ts';
 import { resolveSpec, type ResolvedSpec } from '../spec/resolve.ts';
 import { SpecError, type ModelSpec } from '../spec/types.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
+import { tensorChecksums, verifyTensorChecksums } from './tensor-checksum.ts';
 
 /** What a checkpoint holds, for {@link encodeCheckpoint}. */
 export interface CheckpointContents {
@@ -54,7 +55,7 @@ export function checkpointToSafetensors({ params, vocab, spec, config, trainStat
   if (nonFinite) refuse(nonFinite);
   if (spec.vocabSize !== vocab.size) refuse(`the vocabulary has ${vocab.size} characters but the spec says vocabSize ${spec.vocabSize}`);
   paramsFromTensors(resolveSpec(spec), params.tensors, refuse);
-  const metadata: Record<string, string> = { vocab: vocab.chars.join(''), spec: JSON.stringify(spec) };
+  const metadata: Record<string, string> = { vocab: vocab.chars.join(''), spec: JSON.stringify(spec), ...tensorChecksums(params.tensors) };
   if (config !== undefined) metadata.config = JSON.stringify(config);
   if (trainState !== undefined) {
     const json = JSON.stringify(trainState);
@@ -75,6 +76,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): LoadedCheckpo
 
 /** A model checkpoint from decoded safetensors contents (the run directory's resume file adds its own tensors to these). */
 export function checkpointFromSafetensors({ tensors, metadata }: Safetensors, file: string): LoadedCheckpoint {
+  verifyTensorChecksums(tensors, metadata, file);
   const fail = (problem: string): never => {
     throw new InputError(file, problem);
   };

@@ -26,6 +26,7 @@ import { checkpointFromSafetensors, checkpointToSafetensors, type LoadedCheckpoi
 import { readCheckpointFile, saveCheckpoint } from './checkpoint-file.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { lossChart } from '../plot/loss-chart.ts';
+import { CHECKSUM_KEY, hasTensorChecksums, tensorChecksums, verifyTensorChecksums } from './tensor-checksum.ts';
 
 export const MODEL_FILE = 'model.safetensors';
 export const RESUME_FILE = 'resume.safetensors';
@@ -58,7 +59,7 @@ export function saveRun(dir: string, snap: RunSnapshot): void {
   }
   for (const [name, t] of snap.best?.tensors ?? []) tensors.set(BEST_PREFIX + name, t);
   tensors.set(HISTORY, tensor([snap.state.losses.length], snap.state.losses));
-  writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, model.metadata));
+  writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, { ...model.metadata, ...tensorChecksums(tensors) }));
   if (snap.best) exportModel(dir, snap.best, snap.vocab, snap.spec, snap.settings);
   saveLossPlot(dir, snap.state);
 }
@@ -74,6 +75,8 @@ export interface ResumePoint {
   state: TrainState;
   rngState: ReturnType<PythonRandom['getState']>;
   moments: Map<string, { m: Float32Array; v: Float32Array }>;
+  /** Whether the file recorded its tensors' checksums (and so was verified); an older release's did not. */
+  verified: boolean;
 }
 
 export function loadResume(dir: string): ResumePoint {
@@ -88,6 +91,7 @@ export function isResumeFile(contents: Safetensors): boolean {
 }
 
 export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: string): ResumePoint {
+  verifyTensorChecksums(tensors, metadata, file); // all of them: the moments, history and best.* too
   const model = new Map<string, Tensor>();
   const best = new Map<string, Tensor>();
   const extra = new Map<string, Tensor>();
@@ -109,9 +113,10 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
     const [m, v] = MOMENT_PREFIXES.map((p) => extra.get(p + name));
     if (m && v) moments.set(name, { m: m.data, v: v.data });
   }
-  const { train_state: _, ...modelMetadata } = metadata;
+  // best.* were verified with the rest above, under their prefixed names
+  const { train_state: _, [CHECKSUM_KEY]: __, ...modelMetadata } = metadata;
   const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: modelMetadata }, `${file} (${BEST_PREFIX}*)`).params : null;
-  return { checkpoint, best: bestParams, state, rngState: rng, moments };
+  return { checkpoint, best: bestParams, state, rngState: rng, moments, verified: hasTensorChecksums(metadata) };
 }
 
 /** The lecture's loss picture (src/plot/loss-chart.ts) as loss.svg. */

@@ -5,6 +5,7 @@
 
 import { InputError } from '../errors.ts';
 import { numel, type Tensor } from '../tensor.ts';
+import { notSafetensorsKind } from './file-kind.ts';
 
 export interface Safetensors {
   tensors: Map<string, Tensor>;
@@ -60,6 +61,8 @@ interface Entry {
 
 /** Reads F32, F64, F16 and BF16 tensors into float32; `file` names the source in every InputError. */
 export function decodeSafetensors(bytes: Uint8Array, file: string): Safetensors {
+  const kind = notSafetensorsKind(bytes);
+  if (kind !== undefined) throw new InputError(file, `is ${kind}, not a safetensors checkpoint`);
   const fail = (problem: string): never => {
     throw new InputError(file, `not a valid safetensors file: ${problem}`);
   };

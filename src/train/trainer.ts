@@ -6,6 +6,7 @@ import type { PythonRandom } from '../rng.ts';
 import type { ParamSet } from '../params.ts';
 import type { Engine } from './engines.ts';
 import { learningRate, Optimizer, timedLearningRate, type OptimizerConfig } from './optimizer.ts';
+import { DEFAULT_DIVERGENCE_FACTOR, DivergenceWatch } from './divergence.ts';
 
 /** How long and how to train. */
 export interface TrainOptions {
@@ -22,6 +23,12 @@ export interface TrainOptions {
    * learning rate then decays at `decayAt` of the budget instead of the steps (not repeatable to the bit).
    */
   maxSeconds?: number;
+  /**
+   * Stop with a {@link DivergenceError} when the training loss's moving average exceeds this many
+   * times its lowest, or a dev loss this many times the first training loss (default 2; 0: only a
+   * non-finite loss stops the run). See divergence.ts.
+   */
+  divergenceFactor?: number;
 }
 
 /** One dev evaluation. */
@@ -59,18 +66,10 @@ export interface TrainHooks {
   onStep?(info: StepInfo): void;
   /** After each dev evaluation; `isBest` when it is the lowest so far (save the model then). */
   onEval?(point: EvalPoint, isBest: boolean): void;
-  /** When the state is worth saving for a resume: after each evaluation, and when stopped early. */
+  /** When the state is worth saving for a resume: after each evaluation, and when stopped early (evaluated first if it never was). */
   onCheckpoint?(state: TrainState): void;
   /** Polled between steps (Ctrl-C): stop, checkpoint, return. */
   shouldStop?(): boolean;
-}
-
-/** Thrown by {@link train} when a step's loss is NaN or infinite (lower the learning rate). */
-export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, readonly loss: number, which: 'training' | 'dev' = 'training') {
-    super(`${which} loss became ${loss} at step ${step}; stopped, the last saved checkpoint is kept`);
-    this.name = 'NonFiniteLossError';
-  }
 }
 
 /** The state of a run that has not started. */
@@ -84,7 +83,9 @@ const YIELD_EVERY_MS = 100;
 /**
  * Trains `params` with `engine` until `opts.steps` steps are done, continuing from `state` (which
  * it updates and returns), evaluating on `devWords` every `opts.evalEvery` steps. Yields to the
- * event loop every 100 ms, so a browser page stays responsive and Ctrl-C is heard.
+ * event loop every 100 ms, so a browser page stays responsive and Ctrl-C is heard. A diverging
+ * loss (see {@link TrainOptions.divergenceFactor}) throws a {@link DivergenceError} before that
+ * step's update, so no diverged state is evaluated, checkpointed or made the best.
  */
 export async function train(
   engine: Engine,
@@ -97,6 +98,7 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainState> {
   const grads = engine.newGrads();
+  const watch = new DivergenceWatch(opts.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR, state.losses);
   let clock = performance.now();
   const tick = () => {
     const now = performance.now();
@@ -110,13 +112,19 @@ export async function train(
       yielded = performance.now();
     }
     if (hooks.shouldStop?.()) {
+      // a run stopped before its first evaluation still leaves a best model to sample from
+      if (state.best === null && state.step > 0) {
+        evaluate(engine, devWords, state, watch);
+        const point = state.evals[state.evals.length - 1];
+        hooks.onEval?.(point, point === state.best);
+      }
       tick();
       hooks.onCheckpoint?.(state);
       return state;
     }
     for (const g of grads.values()) g.data.fill(0);
     const { loss, targets } = engine.step(rng, opts.batchSize, grads);
-    if (!Number.isFinite(loss)) throw new NonFiniteLossError(state.step + 1, loss);
+    watch.step(state.step + 1, loss);
     const elapsed = state.seconds + (performance.now() - clock) / 1000;
     const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : timedLearningRate(opts.optimizer, elapsed, opts.maxSeconds);
     optimizer.step(params, grads, lr, state.step);
@@ -125,7 +133,7 @@ export async function train(
     hooks.onStep?.({ step: state.step, loss, lr, targets });
     const outOfTime = opts.maxSeconds !== undefined && elapsed >= opts.maxSeconds;
     if (state.step % opts.evalEvery === 0 || state.step === opts.steps || outOfTime) {
-      evaluate(engine, devWords, state);
+      evaluate(engine, devWords, state, watch);
       tick();
       const point = state.evals[state.evals.length - 1];
       hooks.onEval?.(point, point === state.best);
@@ -136,10 +144,10 @@ export async function train(
   return state;
 }
 
-function evaluate(engine: Engine, devWords: number[][], state: TrainState): void {
+function evaluate(engine: Engine, devWords: number[][], state: TrainState, watch: DivergenceWatch): void {
   const point = { step: state.step, loss: engine.evaluate(devWords).loss };
-  // the step's loss was finite but its update was not: these parameters must not become the best model
-  if (!Number.isFinite(point.loss)) throw new NonFiniteLossError(state.step, point.loss, 'dev');
+  // the step's loss was fine but its update was not: these parameters must not become the best model
+  watch.dev(state.step, point.loss);
   state.evals.push(point);
   if (state.best === null || point.loss < state.best.loss) state.best = point;
 }

@@ -118,6 +118,17 @@ describe('in plain Node, without a loader', () => {
     expect(missing.stderr).toBe('makemore sample: nope.safetensors: no such file\n');
   });
 
+  it('the installed command and npx print the version, and train from an empty directory on the bundled names', () => {
+    expect(ok(run(join(project, 'node_modules/.bin/makemore'), ['--version'], project))).toBe(`makemore ${PKG.version}\n`);
+    expect(ok(run('npx', ['--no-install', 'makemore', '--version'], project))).toBe(`makemore ${PKG.version}\n`);
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    const trained = run(join(project, 'node_modules/.bin/makemore'), ['train', '--engine', 'tree', '--steps', '2', '--eval-words', '20', '--samples', '0', '--n-embd', '4', '--n-hidden', '8'], empty);
+    ok(trained);
+    expect(trained.stderr).toContain(`25626 train / 3203 dev words from ${join(installed, 'data/names.txt')}`);
+    expect(existsSync(join(empty, 'out/model.safetensors'))).toBe(true);
+  });
+
   it('a consumer builds the lecture model, loads the checkpoint, evaluates words and samples the names the command samples', () => {
     const smoke = JSON.parse(ok(run(process.execPath, ['out/library-smoke.js', 'model.safetensors', '7', '5'], project)));
     expect(smoke.lectureParams).toBe(76_579);
