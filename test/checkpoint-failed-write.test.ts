@@ -12,7 +12,7 @@ import { newTrainState } from '../src/train/trainer.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import { InputError } from '../src/errors.ts';
 import { Vocab } from '../src/data/vocab.ts';
-import { initHierarchical } from '../src/params.ts';
+import { initLecture as initHierarchical, lectureSpec } from '../src/presets/lecture.ts';
 import { PythonRandom } from '../src/rng.ts';
 
 const diskFull = vi.hoisted(() => ({ armed: false, okWrites: 0, calls: 0 }));
@@ -41,13 +41,13 @@ describe('a checkpoint write that fails partway', () => {
     const dir = mkdtempSync(join(tmpdir(), 'checkpoint-fail-'));
     dirs.push(dir);
     const file = join(dir, 'model.safetensors');
-    saveCheckpoint(file, { params: initHierarchical(cfg, new PythonRandom(1)), vocab, trainState: { step: 1 } });
+    saveCheckpoint(file, { params: initHierarchical(cfg, new PythonRandom(1)), vocab, spec: lectureSpec(cfg), trainState: { step: 1 } });
     const before = readFileSync(file);
 
     diskFull.armed = true;
     let caught: unknown;
     try {
-      saveCheckpoint(file, { params: initHierarchical(cfg, new PythonRandom(2)), vocab, trainState: { step: 2 } });
+      saveCheckpoint(file, { params: initHierarchical(cfg, new PythonRandom(2)), vocab, spec: lectureSpec(cfg), trainState: { step: 2 } });
     } catch (e) {
       caught = e;
     }
@@ -71,7 +71,7 @@ describe('a run commit cut short between the resume file and the model', () => {
     const snapshot = (seed: number, step: number) => {
       const best = initHierarchical(cfg, new PythonRandom(seed));
       const state = { ...newTrainState(), step, losses: new Array(step).fill(1), best: { step, loss: 1 / seed } };
-      return { params: best, best, vocab, settings: { ...cfg }, state, rng, optimizer };
+      return { params: best, best, vocab, spec: lectureSpec(cfg), settings: { ...cfg }, state, rng, optimizer };
     };
     saveRun(dir, snapshot(1, 1));
     const firstModel = readFileSync(join(dir, 'model.safetensors'));
@@ -89,7 +89,7 @@ describe('a run commit cut short between the resume file and the model', () => {
     const second = initHierarchical(cfg, new PythonRandom(2));
     expect(point.best!.tensors).toEqual(second.tensors);
 
-    exportModel(dir, point.best!, point.checkpoint.vocab, point.checkpoint.config);
+    exportModel(dir, point.best!, point.checkpoint.vocab, point.checkpoint.spec.spec, point.checkpoint.config);
     expect(loadCheckpoint(join(dir, 'model.safetensors')).params.tensors).toEqual(second.tensors);
   });
 });

@@ -7,15 +7,19 @@ import { loadCheckpoint, saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { encodeSafetensors } from '../src/io/safetensors.ts';
 import { InputError } from '../src/errors.ts';
 import { Vocab } from '../src/data/vocab.ts';
-import { initHierarchical, type ModelConfig, type ParamSet } from '../src/params.ts';
+import type { ModelConfig, ParamSet } from '../src/params.ts';
+import { initLecture as initHierarchical, lectureSpec } from '../src/presets/lecture.ts';
+import { waveNetSpec, type WaveNetConfig } from '../src/presets/wavenet.ts';
+import { initParams } from '../src/spec/init.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { tensor, type Tensor } from '../src/tensor.ts';
-import { initWaveNet, type WaveNetConfig } from '../src/wavenet-params.ts';
 import { reference } from './fixture.ts';
 import { createHash } from 'node:crypto';
 import { buildSafetensors, f64Bytes } from './safetensors-bytes.ts';
 
 const CFG: ModelConfig = { vocabSize: 5, nEmbd: 3, nHidden: 4, nLayers: 2 };
+const SPEC = lectureSpec(CFG);
 const VOCAB = new Vocab(['.', 'a', 'b', 'é', 'z']);
 
 function model(seed: number): ParamSet {
@@ -57,12 +61,13 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const rng = new PythonRandom(7);
     rng.random();
     const file = join(dir, 'model.safetensors');
-    saveCheckpoint(file, { params, vocab: VOCAB, config: { ...CFG, learningRate: 0.1 }, trainState: { step: 1234, rng: rng.getState() } });
+    saveCheckpoint(file, { params, vocab: VOCAB, spec: SPEC, config: { learningRate: 0.1 }, trainState: { step: 1234, rng: rng.getState() } });
 
     const loaded = loadCheckpoint(file);
     expectSameParams(loaded.params, params);
     expect(loaded.vocab.chars).toEqual(VOCAB.chars);
-    expect(loaded.config).toEqual({ ...CFG, learningRate: 0.1 });
+    expect(loaded.spec.spec).toEqual(SPEC);
+    expect(loaded.config).toEqual({ learningRate: 0.1 });
     const state = loaded.trainState as { step: number; rng: ReturnType<PythonRandom['getState']> };
     expect(state.step).toBe(1234);
     const resumed = new PythonRandom(0);
@@ -70,19 +75,19 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect([resumed.random(), resumed.gauss()]).toEqual([rng.random(), rng.gauss()]);
   });
 
-  it('stores the vocabulary as one string, structured metadata as JSON', () => {
-    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, config: CFG, trainState: { step: 3 } });
+  it('stores the vocabulary as one string, the spec and other structured metadata as JSON', () => {
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: SPEC, config: { run: 1 }, trainState: { step: 3 } });
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-    expect(header.__metadata__).toEqual({ vocab: '.abéz', config: JSON.stringify(CFG), train_state: '{"step":3}', tensor_sha256: expect.any(String) });
+    expect(header.__metadata__).toEqual({ vocab: '.abéz', spec: JSON.stringify(SPEC), config: '{"run":1}', train_state: '{"step":3}', tensor_sha256: expect.any(String) });
     expect(Object.keys(header).filter((k) => k !== '__metadata__').sort()).toEqual([...model(1).tensors.keys()].sort());
   });
 
   it('replaces an existing checkpoint atomically and leaves no temporary file', () => {
     const file = join(dir, 'model.safetensors');
-    saveCheckpoint(file, { params: model(1), vocab: VOCAB, trainState: { step: 1 } });
+    saveCheckpoint(file, { params: model(1), vocab: VOCAB, spec: SPEC, trainState: { step: 1 } });
     const newer = model(2);
-    saveCheckpoint(file, { params: newer, vocab: VOCAB, trainState: { step: 2 } });
+    saveCheckpoint(file, { params: newer, vocab: VOCAB, spec: SPEC, trainState: { step: 2 } });
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
     const loaded = loadCheckpoint(file);
     expectSameParams(loaded.params, newer);
@@ -91,20 +96,18 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('reports a missing directory as an InputError and creates nothing', () => {
     const file = join(dir, 'no-such-dir', 'model.safetensors');
-    const err = inputError(() => saveCheckpoint(file, { params: model(1), vocab: VOCAB }));
+    const err = inputError(() => saveCheckpoint(file, { params: model(1), vocab: VOCAB, spec: SPEC }));
     expect(err.message).toBe(`${file}: cannot write: directory ${join(dir, 'no-such-dir')} does not exist`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('refuses to write a checkpoint that could not be loaded', () => {
     const small = new Vocab(['.', 'a']);
-    expect(() => encodeCheckpoint({ params: model(1), vocab: small })).toThrow(/vocabulary has 2 characters but embedding.weight has 5 rows/);
-    expect(() => encodeCheckpoint({ params: model(1), vocab: VOCAB, config: { ...CFG, nHidden: 64 } })).toThrow(
-      /config says nHidden = 64 but the tensor shapes give 4/,
-    );
+    expect(() => encodeCheckpoint({ params: model(1), vocab: small, spec: SPEC })).toThrow(/vocabulary has 2 characters but the spec says vocabSize 5/);
+    expect(() => encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: lectureSpec({ ...CFG, nHidden: 64 }) })).toThrow(/tensor conv\.0\.weight has shape \[6,4\], expected \[6,64\]/);
     const diverged = model(1);
     diverged.get('conv.0.weight').data[5] = Infinity;
-    expect(() => encodeCheckpoint({ params: diverged, vocab: VOCAB })).toThrow(/tensor conv\.0\.weight holds Infinity at index 5/);
+    expect(() => encodeCheckpoint({ params: diverged, vocab: VOCAB, spec: SPEC })).toThrow(/tensor conv\.0\.weight holds Infinity at index 5/);
   });
 });
 
@@ -112,7 +115,7 @@ describe('loading a checkpoint that holds only tensors and vocab', () => {
   it('infers every size from the shapes and registers running stats as buffers', () => {
     const params = model(3);
     const loaded = decodeCheckpoint(encodeSafetensors(params.tensors, { vocab: VOCAB.chars.join('') }), 'plain.safetensors');
-    expect(loaded.config).toEqual(CFG);
+    expect(loaded.spec.spec).toEqual(SPEC);
     expect(loaded.trainState).toBeUndefined();
     expect([...loaded.params.buffers].sort()).toEqual(['bn.0.running_mean', 'bn.0.running_var', 'bn.1.running_mean', 'bn.1.running_var']);
     expect(loaded.params.count()).toBe(params.count());
@@ -126,7 +129,7 @@ describe('loading a checkpoint that holds only tensors and vocab', () => {
       { vocab: '.abcdefghijklmnopqrstuvwxyz' },
     );
     const loaded = decodeCheckpoint(file, 'lecture.safetensors');
-    expect(loaded.config).toEqual({ vocabSize: 27, nEmbd: reference.config.n_embd, nHidden: reference.config.n_hidden, nLayers: 3 });
+    expect(loaded.spec.spec).toEqual(lectureSpec({ vocabSize: 27, nEmbd: reference.config.n_embd, nHidden: reference.config.n_hidden, nLayers: 3 }));
     expect(loaded.vocab.encode('emma')).toEqual([5, 13, 13, 1]);
     for (const [name, t] of Object.entries(stored)) {
       expect(Array.from(loaded.params.get(name).data), name).toEqual(t.data.map(Math.fround));
@@ -155,7 +158,7 @@ describe('checkpoint errors name the file and the problem', () => {
     ['a missing running variance', () => withTensors((t) => t.delete('bn.1.running_var')), 'missing tensor bn.1.running_var (expected shape [4])'],
     ['a wrongly shaped tensor', () => withTensors((t) => t.set('conv.1.weight', tensor([8, 5]))), 'tensor conv.1.weight has shape [8,5], expected [8,4]'],
     ['a 1-D embedding', () => withTensors((t) => t.set('embedding.weight', tensor([15]))), 'tensor embedding.weight has shape [15], expected a matrix'],
-    ['an unexpected tensor', () => withTensors((t) => t.set('bn.2.weight', tensor([4]))), 'unexpected tensor bn.2.weight: not part of a 2-layer hierarchical model'],
+    ['an unexpected tensor', () => withTensors((t) => t.set('bn.2.weight', tensor([4]))), 'unexpected tensor bn.2.weight: not part of the model its spec describes'],
     [
       'a config that disagrees with the tensors',
       () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...CFG, nEmbd: 24 }) }),
@@ -165,7 +168,7 @@ describe('checkpoint errors name the file and the problem', () => {
     ['a config that is not an object', () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), config: '[3]' }), "the 'config' metadata is not a JSON object"],
     ['a training state that is not JSON', () => withTensors(() => {}, { vocab: VOCAB.chars.join(''), train_state: 'step=3' }), "the 'train_state' metadata is not valid JSON"],
     ['a NaN', () => withTensors((t) => t.set('bn.0.running_var', tensor([4], [1, 1, NaN, 1]))), 'tensor bn.0.running_var holds NaN at index 2: not a usable model'],
-    ['a truncated file', () => encodeCheckpoint({ params: model(1), vocab: VOCAB }).subarray(0, 300), 'not a valid safetensors file'],
+    ['a truncated file', () => encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: SPEC }).subarray(0, 300), 'not a valid safetensors file'],
   ];
 
   it.each(cases)('%s', (_, bytes, problem) => {
@@ -187,7 +190,7 @@ describe('checkpoint errors name the file and the problem', () => {
 
   it('a corrupt file on disk', () => {
     const file = join(dir, 'model.safetensors');
-    saveCheckpoint(file, { params: model(1), vocab: VOCAB });
+    saveCheckpoint(file, { params: model(1), vocab: VOCAB, spec: SPEC });
     writeFileSync(file, readFileSync(file).subarray(0, 100));
     expect(inputError(() => loadCheckpoint(file)).message).toMatch(new RegExp(`^${file}: not a valid safetensors file: header length \\d+ exceeds`));
   });
@@ -203,7 +206,7 @@ describe('tensor checksums', () => {
   }
 
   it("records the SHA-256 of every tensor's bytes as the file stores them", () => {
-    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: SPEC });
     const { json, dataStart } = header(bytes);
     const sums = JSON.parse(json.__metadata__.tensor_sha256);
     expect(Object.keys(sums).sort()).toEqual([...model(1).tensors.keys()].sort());
@@ -214,7 +217,7 @@ describe('tensor checksums', () => {
   });
 
   it('refuses a file whose tensor bytes changed after it was written, naming the tensor', () => {
-    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: SPEC });
     const { json, dataStart } = header(bytes);
     bytes[dataStart + json['head.weight'].data_offsets[0]] ^= 1; // the lowest mantissa bit: still a plausible, finite weight
     const err = inputError(() => decodeCheckpoint(bytes, FILE));
@@ -230,7 +233,7 @@ describe('tensor checksums', () => {
   });
 
   function checkpointParts() {
-    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB });
+    const bytes = encodeCheckpoint({ params: model(1), vocab: VOCAB, spec: SPEC });
     const { json } = header(bytes);
     return { tensors: new Map(model(1).tensors), metadata: json.__metadata__ };
   }
@@ -246,14 +249,17 @@ describe('a file that is not a safetensors checkpoint is named as what it is', (
   });
 });
 
-describe('WaveNet checkpoints', () => {
-  const WAVENET: WaveNetConfig = { architecture: 'wavenet', vocabSize: 5, nEmbd: 3, channels: 4, skipChannels: 6, layers: 2, stacks: 2, dropout: 0.1, norm: 'batchnorm' };
+describe('WaveNet checkpoints of release 0.1.0 (a config naming the architecture, no spec)', () => {
+  const WAVENET: WaveNetConfig = { vocabSize: 5, nEmbd: 3, channels: 4, skipChannels: 6, layers: 2, stacks: 2, dropout: 0.1, norm: 'batchnorm' };
+  const STORED = { architecture: 'wavenet', ...WAVENET };
+  const initWaveNet = (cfg: WaveNetConfig, rng: PythonRandom) => initParams(resolveSpec(waveNetSpec(cfg)), rng);
 
-  it('round-trip: the config names the architecture, so nothing else is needed to load one', () => {
+  it('load: the config names the architecture, so nothing else is needed', () => {
     const params = initWaveNet(WAVENET, new PythonRandom(3));
-    const loaded = decodeCheckpoint(encodeCheckpoint({ params, vocab: VOCAB, config: { ...WAVENET, run: { steps: 7 } } }), 'wn.safetensors');
+    const loaded = decodeCheckpoint(encodeSafetensors(params.tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...STORED, run: { steps: 7 } }) }), 'wn.safetensors');
     expectSameParams(loaded.params, params);
-    expect(loaded.config).toEqual({ ...WAVENET, run: { steps: 7 } });
+    expect(loaded.spec.spec).toEqual(waveNetSpec(WAVENET));
+    expect(loaded.config).toEqual({ ...STORED, run: { steps: 7 } });
     expect([...loaded.params.buffers]).toEqual([0, 1, 2, 3].flatMap((i) => [`layer.${i}.bn.running_mean`, `layer.${i}.bn.running_var`]));
   });
 
@@ -264,13 +270,13 @@ describe('WaveNet checkpoints', () => {
   ])('refuses %s, naming it', (_, edit, message) => {
     const tensors = new Map(initWaveNet(WAVENET, new PythonRandom(3)).tensors);
     edit(tensors);
-    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify(WAVENET) });
+    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify(STORED) });
     expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(message);
   });
 
   it('refuses a config it cannot build', () => {
     const tensors = initWaveNet(WAVENET, new PythonRandom(3)).tensors;
-    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...WAVENET, norm: 'layer' }) });
+    const bytes = encodeSafetensors(tensors, { vocab: VOCAB.chars.join(''), config: JSON.stringify({ ...STORED, norm: 'layer' }) });
     expect(inputError(() => decodeCheckpoint(bytes, 'wn.safetensors')).message).toMatch(/norm must be one of none, batchnorm, layernorm, got "layer"/);
   });
 });

@@ -42,7 +42,7 @@ describe('gpu.js ops within emulated limits (gpu.js cpu)', () => {
     const { ops, broken } = limitedOps();
     const ref = randomModel(3, 11, { nEmbd: 6, nHidden: 12 });
     const other = randomModel(3, 11, { nEmbd: 6, nHidden: 12 });
-    const [refModel, model] = [new ConvModel(ref.params, ref.cfg, referenceOps), new ConvModel(other.params, other.cfg, ops)];
+    const [refModel, model] = [new ConvModel(ref.params, ref.spec, referenceOps), new ConvModel(other.params, other.spec, ops)];
     for (const batch of batches) {
       const [refGrads, grads] = [ref.params.zeroGrads(), other.params.zeroGrads()];
       expect(model.lossAndGrad(batch, mode, grads)).toBeCloseTo(refModel.lossAndGrad(batch, mode, refGrads), 5);
@@ -57,7 +57,7 @@ describe('gpu.js ops within emulated limits (gpu.js cpu)', () => {
     const { ops, broken } = limitedOps();
     const sizes = { channels: 8, skipChannels: 12, layers: 3, stacks: 1, dropout: 0.2, norm };
     const [ref, other] = [randomWaveNet(13, sizes), randomWaveNet(13, sizes)];
-    const [refModel, model] = [new ConvModel(ref.params, ref.cfg, referenceOps), new ConvModel(other.params, other.cfg, ops)];
+    const [refModel, model] = [new ConvModel(ref.params, ref.spec, referenceOps), new ConvModel(other.params, other.spec, ops)];
     for (const [i, batch] of batches.entries()) {
       const [refGrads, grads] = [ref.params.zeroGrads(), other.params.zeroGrads()];
       expect(model.lossAndGrad(batch, 'train', grads, { seed: i })).toBeCloseTo(refModel.lossAndGrad(batch, 'train', refGrads, { seed: i }), 5);

@@ -21,8 +21,8 @@ describeBackends('conv model on each backend', (ops) => {
     const ref = randomModel(3, 11, SIZES);
     const other = randomModel(3, 11, SIZES);
     other.params.moveTo(ops().allocate); // where convEngine puts them
-    const refModel = new ConvModel(ref.params, ref.cfg, referenceOps);
-    const model = new ConvModel(other.params, other.cfg, ops());
+    const refModel = new ConvModel(ref.params, ref.spec, referenceOps);
+    const model = new ConvModel(other.params, other.spec, ops());
     for (const batch of batches) {
       const refGrads = ref.params.zeroGrads();
       const grads = other.params.zeroGrads(ops().allocate);
@@ -34,9 +34,9 @@ describeBackends('conv model on each backend', (ops) => {
 
   // the wasm threads claim pieces of each kernel in whatever order they get to them; sums are kept per piece
   it('is deterministic: the same batch twice gives bit-identical loss and gradients', () => {
-    const { params, cfg } = randomModel(3, 12, SIZES);
+    const { params, spec } = randomModel(3, 12, SIZES);
     params.moveTo(ops().allocate);
-    const model = new ConvModel(params, cfg, ops());
+    const model = new ConvModel(params, spec, ops());
     const run = () => {
       const grads = params.zeroGrads(ops().allocate);
       const loss = model.lossAndGrad(batches[1], 'eval', grads);
@@ -51,8 +51,8 @@ describeBackends('conv model on each backend', (ops) => {
     const ref = randomWaveNet(13, sizes);
     const other = randomWaveNet(13, sizes);
     other.params.moveTo(ops().allocate);
-    const refModel = new ConvModel(ref.params, ref.cfg, referenceOps);
-    const model = new ConvModel(other.params, other.cfg, ops());
+    const refModel = new ConvModel(ref.params, ref.spec, referenceOps);
+    const model = new ConvModel(other.params, other.spec, ops());
     for (const [i, batch] of batches.entries()) {
       const refGrads = ref.params.zeroGrads();
       const grads = other.params.zeroGrads(ops().allocate);

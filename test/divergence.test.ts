@@ -2,7 +2,7 @@
 // a run stopped before its first evaluation is evaluated then, so it has a best model to save.
 import { describe, expect, it } from 'vitest';
 import { PythonRandom } from '../src/rng.ts';
-import { initHierarchical, LECTURE_CONFIG } from '../src/params.ts';
+import { initLecture as initHierarchical, LECTURE_CONFIG } from '../src/presets/lecture.ts';
 import { newTrainState, train, type EvalPoint, type TrainOptions } from '../src/train/trainer.ts';
 import { DivergenceError, DivergenceWatch, NonFiniteLossError } from '../src/train/divergence.ts';
 import { Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomModel, split, vocab } from './equivalence-helpers.ts';
 import { TreeModel } from '../src/models/tree.ts';
+import { lectureSpec } from '../src/presets/lecture.ts';
+import { resolveSpec } from '../src/spec/resolve.ts';
 import { ConvModel } from '../src/models/conv.ts';
 import { describeBackends, maxRelError } from './kernels-harness.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
@@ -22,11 +24,13 @@ const words = [...split.val.slice(0, 5), 'christopherjames', 'al'].map((w) => vo
 
 function forms(nLayers: number, ops: ConvOps, options: { batchNorm?: boolean } = {}, kernel = 2) {
   const { params, cfg } = randomModel(nLayers, 1000 + nLayers, { nEmbd: 5, nHidden: 7, ...(kernel === 2 ? {} : { kernel }) });
+  const spec = resolveSpec(lectureSpec(cfg, options));
   return {
     params,
     cfg,
+    spec,
     tree: TreeModel.hierarchical(params, cfg, options),
-    conv: new ConvModel(params, cfg, ops, options),
+    conv: new ConvModel(params, spec, ops),
     batch: packWords(words),
     windows: buildWindows(words, blockSize(cfg)),
   };
@@ -78,7 +82,7 @@ describeBackends('conv ≡ tree', (ops) => describe.each([1, 2, 3, 4, 5])('with 
   it('evaluates each node once, where the tree evaluates 2^(n−k) per window', () => {
     const f = forms(nLayers, ops());
     const treeCounts = countTreeNodes(f.tree.net.layers, () => f.tree.forward(f.windows.x, 'eval'));
-    const convCounts = countConvNodes(f.conv, (ops) => new ConvModel(f.params, f.cfg, ops).forward(f.batch, 'eval'));
+    const convCounts = countConvNodes(f.conv, (ops) => new ConvModel(f.params, f.spec, ops).forward(f.batch, 'eval'));
     expect(treeCounts).toEqual(treeNodeCounts(f.windows.count, nLayers));
     expect(convCounts).toEqual(convNodeCounts(f.batch.positions, nLayers));
     expect(treeCounts[0] / convCounts[0]).toBe(2 ** nLayers);

@@ -109,10 +109,10 @@ describeBackends(
   'finite-difference gradient check of the conv model',
   (ops) => {
     it('in training mode (BatchNorm over all positions of the packed batch)', () => {
-      const { params, cfg } = randomModel(2, 11, { nEmbd: 3, nHidden: 4 });
+      const { params, spec } = randomModel(2, 11, { nEmbd: 3, nHidden: 4 });
       params.moveTo(ops().allocate);
       const batch = packWords(['ava', 'bo', 'zed'].map((w) => vocab.encode(w)));
-      const model = new ConvModel(params, cfg, ops());
+      const model = new ConvModel(params, spec, ops());
       const grads = params.zeroGrads(ops().allocate);
       const snapshot = params.clone();
       model.lossAndGrad(batch, 'train', grads);
@@ -125,12 +125,12 @@ describeBackends(
     });
 
     it.each(['none', 'batchnorm', 'layernorm'] as const)('WaveNet in training mode (norm %s, dropout with a fixed seed)', (norm) => {
-      const { params, cfg } = randomWaveNet(12, { nEmbd: 3, channels: 3, skipChannels: 4, layers: 2, stacks: 2, dropout: 0.25, norm });
+      const { params, spec } = randomWaveNet(12, { nEmbd: 3, channels: 3, skipChannels: 4, layers: 2, stacks: 2, dropout: 0.25, norm });
       // keep both ReLUs' inputs positive: a step across a kink is not a derivative (their own check: kernels-gate.test.ts)
       for (const [name, t] of params.tensors) if (/^(layer\.\d+\.skip|out)\.bias$/.test(name)) t.data.forEach((v, i, a) => (a[i] = v + 5));
       params.moveTo(ops().allocate);
       const batch = packWords(['ava', 'bo', 'zed'].map((w) => vocab.encode(w)));
-      const model = new ConvModel(params, cfg, ops());
+      const model = new ConvModel(params, spec, ops());
       const grads = params.zeroGrads(ops().allocate);
       const snapshot = params.clone();
       const seed = 1234;

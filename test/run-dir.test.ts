@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PythonRandom } from '../src/rng.ts';
-import { initHierarchical, type ParamSet } from '../src/params.ts';
+import type { ParamSet } from '../src/params.ts';
+import { initLecture as initHierarchical, lectureSpec } from '../src/presets/lecture.ts';
 import { loadCheckpoint } from '../src/io/checkpoint-file.ts';
 import { treeEngine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
@@ -38,7 +39,7 @@ describe('resume', () => {
       onEval: (_, isBest) => {
         if (isBest) best = first.params.clone();
       },
-      onCheckpoint: (state) => saveRun(dir, { params: first.params, best, vocab, settings: { cfg }, state, rng: first.rng, optimizer: first.optimizer }),
+      onCheckpoint: (state) => saveRun(dir, { params: first.params, best, vocab, spec: lectureSpec(cfg), settings: { cfg }, state, rng: first.rng, optimizer: first.optimizer }),
     });
 
     const point = loadResume(dir);

@@ -9,13 +9,13 @@ import { referenceOps } from '../src/engine/reference-ops.ts';
 import { randomModel, split, vocab } from './equivalence-helpers.ts';
 
 it('stops at the time budget with a dev evaluation there, the lr decaying at 75% of the time', async () => {
-  const { params, cfg } = randomModel(2, 5, { nEmbd: 3, nHidden: 4 });
+  const { params, spec } = randomModel(2, 5, { nEmbd: 3, nHidden: 4 });
   const words = split.train.slice(0, 200).map((w) => vocab.encode(w));
   const optimizer: OptimizerConfig = { name: 'sgd', lr: 0.1, decayAt: 0.75, weightDecay: 0 };
   const rates: number[] = [];
   const times: number[] = [];
   const started = performance.now();
-  const state = await train(convEngine(params, cfg, referenceOps, words), params, new Optimizer(optimizer, referenceOps), new PythonRandom(1), words.slice(0, 20), { steps: 1e9, batchSize: 4, optimizer, evalEvery: 1e9, maxSeconds: 0.5 }, newTrainState(), {
+  const state = await train(convEngine(params, spec, referenceOps, words), params, new Optimizer(optimizer, referenceOps), new PythonRandom(1), words.slice(0, 20), { steps: 1e9, batchSize: 4, optimizer, evalEvery: 1e9, maxSeconds: 0.5 }, newTrainState(), {
     onStep: (s) => {
       rates.push(s.lr);
       times.push((performance.now() - started) / 1000);

@@ -24,8 +24,8 @@ const devWords = split.val.slice(0, 40).map((w) => vocab.encode(w));
 
 async function run(ops: ConvOps) {
   // the lecture's sizes, so that the optimizer runs over its 32,768-element conv weights
-  const { params, cfg } = randomModel(3, 21, { nEmbd: 24, nHidden: 128 });
-  const engine = convEngine(params, cfg, ops, words);
+  const { params, spec } = randomModel(3, 21, { nEmbd: 24, nHidden: 128 });
+  const engine = convEngine(params, spec, ops, words);
   const state = await train(engine, params, new Optimizer(OPTIMIZER, ops), new PythonRandom(5), devWords, { steps: STEPS, batchSize: 12, optimizer: OPTIMIZER, evalEvery: STEPS }, newTrainState());
   return { params, state };
 }

@@ -9,7 +9,7 @@ import { ConvModel } from '../src/models/conv.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import { packWords, type PackedBatch } from '../src/data/packed-batch.ts';
-import { receptiveField, type WaveNetConfig } from '../src/wavenet-params.ts';
+import type { WaveNetConfig } from '../src/presets/wavenet.ts';
 import { describeBackends } from './kernels-harness.ts';
 
 const LOGIT_TOL = 1e-4; // max abs difference, float32
@@ -42,15 +42,15 @@ function countingOps(ops: ConvOps, rows: number[]): ConvOps {
 }
 
 describeBackends('WaveNet conv pass ≡ per-window forward', (ops) => describe.each(CONFIGS)('%s', (_, sizes) => {
-  const { params, cfg } = randomWaveNet(7, sizes);
-  const R = receptiveField(cfg);
+  const { params, cfg, spec } = randomWaveNet(7, sizes);
+  const R = spec.receptiveField;
   const batch = packWords(words);
 
   it('gives every position of every word the logits of its own window', () => {
     const convRows: number[] = [];
-    const logits = new ConvModel(params, cfg, countingOps(ops(), convRows)).forward(batch, 'eval').slice();
+    const logits = new ConvModel(params, spec, countingOps(ops(), convRows)).forward(batch, 'eval').slice();
     const windowRows: number[] = [];
-    const perWindow = new ConvModel(params, cfg, countingOps(referenceOps, windowRows));
+    const perWindow = new ConvModel(params, spec, countingOps(referenceOps, windowRows));
     const V = cfg.vocabSize;
     let worst = 0;
     for (let p = 0; p < batch.positions; p++) {
@@ -65,9 +65,9 @@ describeBackends('WaveNet conv pass ≡ per-window forward', (ops) => describe.e
 
   it('gives the sum of the windows’ gradients', () => {
     const grads = params.zeroGrads();
-    new ConvModel(params, cfg, ops()).lossAndGrad(batch, 'eval', grads);
+    new ConvModel(params, spec, ops()).lossAndGrad(batch, 'eval', grads);
     const summed = params.zeroGrads();
-    const perWindow = new ConvModel(params, cfg, referenceOps);
+    const perWindow = new ConvModel(params, spec, referenceOps);
     const weights = new Float32Array(R);
     weights[R - 1] = 1 / batch.positions; // each window's one target, in the batch's mean
     for (let p = 0; p < batch.positions; p++) perWindow.lossAndGrad(windowBatch(batch, p, R), 'eval', summed, { weights });

@@ -18,7 +18,7 @@ it.skipIf(!webasm.ok)(`gpu.js webasm keeps at most ${WEBASM_MEMORY_BUDGET} kerne
   const ops = createGpuOps('webasm');
   const ref = randomModel(3, 11, { nEmbd: 6, nHidden: 12 });
   const other = randomModel(3, 11, { nEmbd: 6, nHidden: 12 });
-  const [refModel, model] = [new ConvModel(ref.params, ref.cfg, referenceOps), new ConvModel(other.params, other.cfg, ops)];
+  const [refModel, model] = [new ConvModel(ref.params, ref.spec, referenceOps), new ConvModel(other.params, other.spec, ops)];
   let most = 0;
   for (let words = 2; words <= 80; words = Math.ceil(words * 1.35)) {
     const batch = packWords(split.val.slice(0, words).map((w) => vocab.encode(w)));

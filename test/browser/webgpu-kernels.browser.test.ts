@@ -29,8 +29,8 @@ async function recordKernels(): Promise<Call[]> {
       if (!calls.has(key)) calls.set(key, { spec: spec as unknown as KernelSpec<KernelConstants>, args: args.map((a) => (typeof a === 'number' ? a : a.slice())), result: result.slice() });
     },
   });
-  const { params, cfg } = randomModel(3, 7, { nEmbd: 24, nHidden: 128 });
-  const engine = convEngine(params, cfg, ops, split.train.slice(0, 200).map((w) => vocab.encode(w)));
+  const { params, spec } = randomModel(3, 7, { nEmbd: 24, nHidden: 128 });
+  const engine = convEngine(params, spec, ops, split.train.slice(0, 200).map((w) => vocab.encode(w)));
   const rng = new PythonRandom(3);
   for (const name of ['adamw', 'sgd'] as const) {
     const grads = engine.newGrads();
