@@ -7,6 +7,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.ts';
 import { probeMode } from '../src/backend.ts';
+import { lectureSpec } from '../src/presets/lecture.ts';
+import { waveNetSpec } from '../src/presets/wavenet.ts';
 
 const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
 /** The same from any working directory: tsx found from here, not from there. */
@@ -182,7 +184,8 @@ describe('makemore train, eval, sample, info', () => {
   it('describes a checkpoint, and a run\'s resume file', () => {
     const r = makemore('info', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--json');
     const info = JSON.parse(r.stdout);
-    expect(info.config).toEqual({ vocabSize: 27, nEmbd: 6, nHidden: 10, nLayers: 3, blockSize: 8 });
+    expect(info.spec).toEqual(lectureSpec({ vocabSize: 27, nEmbd: 6, nHidden: 10, nLayers: 3 }));
+    expect(info.receptiveField).toBe(8);
     expect(info.parameters).toBe(27 * 6 + 12 * 10 + 20 * 10 * 2 + 3 * 20 + 10 * 27 + 27);
     expect(info.resume).toBeNull();
     const resume = makemore('info', '--checkpoint', join(work, 'run-tree', 'resume.safetensors'));
@@ -322,8 +325,9 @@ describe('makemore with --model wavenet', () => {
     expect(r.stdout).toMatch(/samples: \w+/);
     const ckpt = join(out, 'model.safetensors');
     const info = JSON.parse(makemore('info', '--checkpoint', ckpt, '--json').stdout);
-    expect(info.config).toEqual({ architecture: 'wavenet', vocabSize: 27, nEmbd: 4, channels: 6, skipChannels: 8, layers: 2, stacks: 2, dropout: 0.1, norm: 'none', receptiveField: 7 });
-    expect(makemore('info', '--checkpoint', ckpt).stdout).toMatch(/WaveNet: .*4 gated residual layers \(2 stacks of dilations 1, 2\).*receptive field 7/);
+    expect(info.spec).toEqual(waveNetSpec({ vocabSize: 27, nEmbd: 4, channels: 6, skipChannels: 8, layers: 2, stacks: 2, dropout: 0.1, norm: 'none' }));
+    expect(info.receptiveField).toBe(7);
+    expect(makemore('info', '--checkpoint', ckpt).stdout).toMatch(/\nlayers\.4 +6 → 12 +156  conv kernel 2, dilation 2 \(layer\.3\.dilated\)\n[\s\S]*receptive field: 7 characters/);
     const evaluated = JSON.parse(makemore('eval', '--checkpoint', ckpt, '--data', data, '--json').stdout);
     expect(evaluated.loss).toBeGreaterThan(1);
     expect(evaluated.loss).toBeLessThan(3.3);
@@ -342,9 +346,9 @@ describe('makemore with --model wavenet', () => {
   });
 
   it.each([
-    ['a WaveNet size for the lecture model', ['--channels', '8'], /--channels applies to --model wavenet only/],
-    ['the tree engine', ['--model', 'wavenet', '--engine', 'tree'], /--engine tree runs the lecture model only/],
-    ['a dropout of 1', ['--model', 'wavenet', '--dropout', '1'], /--dropout: invalid value "1"/],
+    ['a WaveNet size for the lecture model', ['--channels', '8'], /--channels applies to --model wavenet, tcn, not lecture/],
+    ['the tree engine', ['--model', 'wavenet', '--engine', 'tree'], /--engine tree runs the lecture preset only/],
+    ['a dropout of 1', ['--model', 'wavenet', '--dropout', '1'], /--dropout must be a number ≥ 0 and < 1, got "1"/],
   ])('refuses %s', (_, args, message) => {
     const r = makemore('train', '--data', data, '--out', join(work, 'wn-bad'), '--steps', '1', ...args);
     expect(r.code).toBe(2);
@@ -378,11 +382,11 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['a negative learning rate', () => ['train', '--lr', '-0.1'], /--lr: invalid value "-0\.1"/],
     ['too many layers', () => ['train', '--layers', '40'], /--layers must be an integer from 1 to 10, got "40"/],
     ['a batch past the kernels\' cap', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '60000'], /--batch 60000: 60000 words of up to \d+ characters \(the longest in .*names\.txt\) make up to [\d,]+ positions, over the conv kernels' cap of 65,536; use --batch \d+ or less/],
-    ['a step past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '4000', '--n-hidden', '1024'], /--batch 4000 with --n-hidden 1024 and --layers 3: a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
+    ['a step past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '4000', '--n-hidden', '1024'], /--batch 4000 with this model \(4,277,923 parameters\): a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
     ['WaveNet channels past the bound', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--channels', '5000'], /--channels must be an integer from 1 to 1,024, got "5000"/],
     ['too many WaveNet layers', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--layers', '30'], /--layers must be an integer from 1 to 10, got "30"/],
     ['too many WaveNet stacks', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--stacks', '100'], /--stacks must be an integer from 1 to 8, got "100"/],
-    ['a WaveNet past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--channels', '1024', '--layers', '10', '--stacks', '4'], /--batch 32 with --channels 1024, --skip-channels 1024, --layers 10 and --stacks 4: a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
+    ['a WaveNet past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--model', 'wavenet', '--channels', '1024', '--layers', '10', '--stacks', '4'], /--batch 32 with this model \(251,876,003 parameters\): a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
     ['a training pass past the wasm backend\'s arena', () => ['train', '--data', data, '--out', join(work, 'x'), '--backend', 'wasm', '--batch', '1500', '--n-hidden', '1024'], /--batch 1500: a training pass would hold about \d+\.\d GiB of results, over backend wasm( ×\d+)?'s 1\.0 GiB per pass; use --batch \d+ or less/],
     ['a checkpoint holding NaN', () => ['sample', '--checkpoint', withNaN()], /nan\.safetensors: tensor head\.bias holds NaN at index 3: not a usable model/],
     ['eval of a checkpoint whose tensor bytes changed', () => ['eval', '--checkpoint', flipped(), '--data', data, '--json'], /^makemore eval: .*flipped\.safetensors: tensor head\.weight does not match its checksum: its bytes changed after the file was written/],

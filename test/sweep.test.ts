@@ -60,7 +60,7 @@ describe('makemore sweep', () => {
     }
     const table = readFileSync(join(out, 'results.md'), 'utf8');
     expect(table.split('\n').filter((l) => l.startsWith('| 1 ') || l.startsWith('| 2 '))).toHaveLength(2);
-    expect(table).toContain('wavenet nEmbd 4, channels 4');
+    expect(table).toContain('wavenet n-embd 4, channels 4');
     const svg = readFileSync(join(out, 'results.svg'), 'utf8');
     expect(svg).toMatch(/best dev loss against parameters[\s\S]*best dev loss against wall time/);
     const again = makemore('sweep', '--grid', grid, '--out', out);

@@ -62,12 +62,17 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   'eval-words': (s) => s.evalWords, // the best model is chosen on these words
 };
 
-/** A resumed run keeps its model: model options given again must describe the same spec. */
-export function checkResumedModel(v: Record<string, unknown>, spec: ResolvedSpec): void {
+/** A resumed run keeps its model: model options given again must be the run's (`stored`), or describe its spec. */
+export function checkResumedModel(v: Record<string, unknown>, stored: ModelChoice, spec: ResolvedSpec): void {
   const given = Object.keys(MODEL_OPTIONS).filter((name) => v[name] !== undefined);
   if (given.length === 0) return;
-  if (JSON.stringify(modelSpec(modelChoice(v), spec.spec.vocabSize).spec) !== JSON.stringify(spec.spec)) {
-    throw new UsageError(`${given.map((name) => `--${name}`).join(', ')}: a different model from the run being resumed's; leave ${given.length > 1 ? 'them' : 'it'} out, or start a new --out`);
+  const choice = modelChoice(v);
+  if ('preset' in choice && 'preset' in stored && choice.preset === stored.preset) {
+    const differs = given.find((name) => name !== 'model' && JSON.stringify(choice.options[name]) !== JSON.stringify(stored.options[name]));
+    if (differs) throw new UsageError(`--${differs} ${String(v[differs])} differs from the run being resumed (${String(stored.options[differs])}); leave it out, or start a new --out`);
+  }
+  if (JSON.stringify(modelSpec(choice, spec.spec.vocabSize).spec) !== JSON.stringify(spec.spec)) {
+    throw new UsageError(`${given.map((name) => `--${name} ${String(v[name])}`).join(', ')}: a different model from the run being resumed's; leave ${given.length > 1 ? 'them' : 'it'} out, or start a new --out`);
   }
 }
 

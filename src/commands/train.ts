@@ -131,7 +131,6 @@ async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun
   requireSplits(data, ['train', 'val'], 'training');
   const spec = modelSpec(settings.model, data.vocab.size);
   checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
-  warnShortField(spec, data.words.train, settings.data);
   const rng = new PythonRandom(settings.seed);
   const params = initParams(spec, rng);
   const choice = await chooseEngine(settings.engine, params, spec, data.words.train, v, { batch: settings.batch, file: settings.data });
@@ -155,8 +154,8 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
     // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
     const { spec } = checkpoint;
     if (point.best) exportModel(out, point.best, checkpoint.vocab, spec.spec, checkpoint.config);
-    checkResumedModel(v, spec);
     const settings = resumedSettings(checkpoint.config.run as RunSettings, v, point.state.step);
+    checkResumedModel(v, settings.model, spec);
     const data = loadDataset(settings.data);
     requireSplits(data, ['train', 'val'], 'training');
     if (checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
@@ -187,6 +186,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
   const stored = { run: settings };
   const dev = settings.evalWords > 0 ? data.words.val.slice(0, settings.evalWords) : data.words.val;
   const progress = new Progress(settings.steps, state.step, settings.minutes === null ? Infinity : settings.minutes * 60 - state.seconds);
+  warnShortField(spec, data.words.train, settings.data);
   progress.log(
     `${run.start}: ${params.count().toLocaleString('en-US')} parameters, ${data.words.train.length} train / ${data.words.val.length} dev words from ${settings.data} ` +
       `(evaluating on ${dev.length}); ${choice.description}`,

@@ -1,5 +1,5 @@
-// A spec as a table for people (`makemore info`, `train`'s first lines): each layer with its path,
-// what it does, its widths and its parameters, bodies indented; then the receptive field.
+// A spec as a table for people (`makemore info`): each layer with its path, its widths, its
+// parameters and what it does, bodies indented.
 
 import { numel } from '../tensor.ts';
 import type { ResolvedLayer } from '../models/conv-layers/kind.ts';
@@ -9,7 +9,7 @@ import { EMBEDDING, HEAD, type ResolvedSpec } from './resolve.ts';
 export function describeLayers(spec: ResolvedSpec): string[] {
   const count = (names: string[]) => spec.tensors.filter((t) => names.includes(t.name) && !t.buffer).reduce((n, t) => n + numel(t.shape), 0);
   const row = (indent: number, path: string, what: string, widths: string, parameters: number) =>
-    `${' '.repeat(indent)}${path.padEnd(24 - indent)} ${what.padEnd(34)} ${widths.padEnd(12)} ${parameters > 0 ? parameters.toLocaleString('en-US') : ''}`.trimEnd();
+    `${' '.repeat(indent)}${path.padEnd(Math.max(28 - indent, path.length))} ${widths.padEnd(9)} ${(parameters > 0 ? parameters.toLocaleString('en-US') : '').padStart(9)}  ${what}`;
   const lines: string[] = [];
   const walk = (layers: readonly ResolvedLayer[], indent: number) => {
     for (const l of layers) {
@@ -24,10 +24,10 @@ export function describeLayers(spec: ResolvedSpec): string[] {
   return lines;
 }
 
-// e.g. "conv K=2 d=4, no bias (conv.2)"
+// e.g. "conv kernel 2, dilation 4, no bias (conv.2)": the fields that differ from their defaults
 function summary(l: ResolvedLayer): string {
   const fields = Object.entries(l.fields)
-    .filter(([key, value]) => key !== 'out' && key !== 'body' && value !== undefined)
+    .filter(([key, value]) => key !== 'out' && key !== 'body' && (l.kind.fields[key] as { default?: unknown }).default !== value)
     .map(([key, value]) => (typeof value === 'boolean' ? (value ? key : `no ${key}`) : `${key} ${value}`));
   const named = l.name === l.path ? '' : ` (${l.name})`;
   return `${l.type}${fields.length > 0 ? ` ${fields.join(', ')}` : ''}${named}`;
