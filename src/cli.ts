@@ -11,6 +11,7 @@ import { infoCommand } from './commands/info.ts';
 import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { specCommand } from './commands/spec.ts';
 
 /** A command returns its exit status, or nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void 
   'lr-find': lrFindCommand,
   embeddings: embeddingsCommand,
   sweep: sweepCommand,
+  spec: specCommand,
 };
 
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on WebAssembly SIMD kernels (or gpu.js)
@@ -35,6 +37,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
   lr-find      the lecture's learning-rate sweep, plotted (lr-find.svg)
   embeddings   the learned character embeddings, plotted (embeddings.svg)
   sweep        train the runs of a grid file in sequence: results table and plot (resumable)
+  spec         a model's spec (a preset's, or a spec file's) as JSON, with its layers and receptive field
 `;
 
 export async function main(argv: string[]): Promise<number> {
