@@ -4,7 +4,7 @@
 
 import { LAYER_KINDS } from '../models/conv-layers/registry.ts';
 import type { Field, ResolvedLayer, TensorSpec } from '../models/conv-layers/kind.ts';
-import { SpecError, type LayerSpec, type ModelSpec } from './types.ts';
+import { MAX_SPEC_WIDTH, SpecError, type LayerSpec, type ModelSpec } from './types.ts';
 
 /** A spec ready to build: its layers sized, every tensor named, the receptive field known. */
 export interface ResolvedSpec {
@@ -22,8 +22,6 @@ export interface ResolvedSpec {
 
 export const EMBEDDING = 'embedding.weight';
 export const HEAD = 'head';
-/** Widths past this are far beyond what names need, and grow memory fast. */
-export const MAX_SPEC_WIDTH = 4096;
 const NAME = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 
 /** Checks and sizes `spec` (parsed JSON); throws a {@link SpecError} naming the layer and field at fault. */
@@ -33,8 +31,9 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
   const vocabSize = int(top.vocabSize, 'spec', 'vocabSize', 2, 65536);
   const embedding = int(top.embedding, 'spec', 'embedding', 1, MAX_SPEC_WIDTH);
   if (!Array.isArray(top.layers)) throw new SpecError('spec', 'layers', 'must be a list of layers');
-  const skipWidths: number[] = [];
-  const layers = resolveLayers(top.layers, 'layers', embedding, skipWidths);
+  const skips: Skips = [];
+  const layers = resolveLayers(top.layers, 'layers', embedding, skips);
+  if (skips.length > 0) throw new SpecError(skips[0].path, null, 'no skipSum after this skip sums its output');
   const width = layers.length > 0 ? layers[layers.length - 1].cOut : embedding;
   const tensors: TensorSpec[] = [
     { name: EMBEDDING, shape: [vocabSize, embedding], init: { normal: 1 } },
@@ -53,17 +52,20 @@ export function resolveSpec(spec: unknown): ResolvedSpec {
   };
 }
 
-function resolveLayers(specs: unknown[], path: string, cIn: number, skipWidths: number[]): ResolvedLayer[] {
+/** The skips since the last skip sum: their widths, and where they are for an error. */
+type Skips = { width: number; path: string }[];
+
+function resolveLayers(specs: unknown[], path: string, cIn: number, skips: Skips): ResolvedLayer[] {
   const out: ResolvedLayer[] = [];
   specs.forEach((raw, i) => {
-    const layer = resolveLayer(raw, `${path}.${i}`, cIn, skipWidths);
+    const layer = resolveLayer(raw, `${path}.${i}`, cIn, skips);
     out.push(layer);
     cIn = layer.cOut;
   });
   return out;
 }
 
-function resolveLayer(raw: unknown, path: string, cIn: number, skipWidths: number[]): ResolvedLayer {
+function resolveLayer(raw: unknown, path: string, cIn: number, skips: Skips): ResolvedLayer {
   const spec = object(raw, path);
   const type = spec.type;
   const kind = typeof type === 'string' && Object.hasOwn(LAYER_KINDS, type) ? LAYER_KINDS[type] : undefined;
@@ -82,8 +84,10 @@ function resolveLayer(raw: unknown, path: string, cIn: number, skipWidths: numbe
     fail: (field, problem) => {
       throw new SpecError(path, field, problem);
     },
-    body: (field, specs, width) => resolveLayers(specs, `${path}.${field}`, width, skipWidths),
-    skipWidths,
+    body: (field, specs, width) => resolveLayers(specs, `${path}.${field}`, width, skips),
+    addSkip: (width) => skips.push({ width, path }),
+    takeSkips: () => skips.splice(0).map((s) => s.width),
+    skipWidths: () => skips.map((s) => s.width),
   });
   if (sized.cOut > MAX_SPEC_WIDTH) throw new SpecError(path, null, `output width ${sized.cOut} is over ${MAX_SPEC_WIDTH}`);
   return { kind, type: type as string, path, name, fields, cIn, cOut: sized.cOut, tensors: sized.tensors ?? [], body: sized.body ?? [], reach: sized.reach ?? 0 };

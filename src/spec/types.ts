@@ -20,6 +20,9 @@ export interface ModelSpec {
   layers: LayerSpec[];
 }
 
+/** Widths past this are far beyond what names need, and grow memory fast. */
+export const MAX_SPEC_WIDTH = 4096;
+
 /** A spec that cannot be built: the message names the layer (its path) and the field. */
 export class SpecError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import type { Grads, ParamSet } from '../../params.ts';
 import { tensorName, type LayerKind } from './kind.ts';
 import { gradOf, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
 import { WeightNorm } from './weight-norm.ts';
+import { MAX_SPEC_WIDTH } from '../../spec/types.ts';
 
 /** Where a conv's tensors are and its sizes. */
 export interface ConvSpec {
@@ -137,7 +138,7 @@ class ConvQueue implements StepQueue {
 export const convKind: LayerKind = {
   help: 'causal conv: output t reads inputs t − (K−1)·d, …, t − d, t',
   fields: {
-    out: { type: 'int', min: 1, help: 'output channels' },
+    out: { type: 'int', min: 1, max: MAX_SPEC_WIDTH, help: 'output channels' },
     kernel: { type: 'int', min: 1, max: 64, default: 1, help: 'taps K' },
     dilation: { type: 'int', min: 1, max: 4096, default: 1, help: 'positions between taps d' },
     bias: { type: 'boolean', default: true, help: 'add a learned bias' },

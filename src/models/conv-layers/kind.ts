@@ -53,8 +53,12 @@ export interface Resolver {
   fail(field: string | null, problem: string): never;
   /** Resolves the layers of `field` (a list of specs) on input width cIn. */
   body(field: string, specs: LayerSpec[], cIn: number): ResolvedLayer[];
-  /** Width of the skip connections since the last skip sum (null: none yet); `add` one. */
-  readonly skipWidths: number[];
+  /** Widths of the skip connections since the last skip sum. */
+  skipWidths(): number[];
+  /** This layer is a skip of `width`: the next skip sum takes it. */
+  addSkip(width: number): void;
+  /** The skips' widths, which this layer (a skip sum) sums: none are pending after it. */
+  takeSkips(): number[];
 }
 
 /** What a kind works out for one layer of the spec. */

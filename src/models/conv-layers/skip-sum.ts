@@ -33,10 +33,9 @@ export const skipSumKind: LayerKind = {
   help: 'the sum of the skips since the last skipSum, in place of x',
   fields: {},
   size(_, __, r) {
-    if (r.skipWidths.length === 0) r.fail(null, 'a skipSum needs a skip before it');
-    const cOut = r.skipWidths[0];
-    r.skipWidths.length = 0;
-    return { cOut };
+    const widths = r.takeSkips();
+    if (widths.length === 0) r.fail(null, 'a skipSum needs a skip before it');
+    return { cOut: widths[0] };
   },
   build: () => new SkipSum(),
   extent(_, __, walk) {

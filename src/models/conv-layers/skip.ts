@@ -36,8 +36,9 @@ export const skipKind: LayerKind = {
     const body = r.body('body', layer.fields.body as never, cIn);
     if (body.length === 0) r.fail('body', 'a skip needs at least one layer in its body');
     const width = body[body.length - 1].cOut;
-    if (r.skipWidths.length > 0 && r.skipWidths[0] !== width) r.fail('body', `its output width ${width} differs from the earlier skips' ${r.skipWidths[0]}: skips are summed`);
-    r.skipWidths.push(width);
+    const earlier = r.skipWidths()[0];
+    if (earlier !== undefined && earlier !== width) r.fail('body', `its output width ${width} differs from the earlier skips' ${earlier}: skips are summed`);
+    r.addSkip(width);
     return { cOut: cIn, body };
   },
   build: (layer, ctx) => new Skip(ctx.body(layer.body)),
