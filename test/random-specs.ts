@@ -52,12 +52,17 @@ class SpecGenerator {
   // one or a few layers appended to `out`; returns the new width
   private block(width: number, depth: number, out: LayerSpec[]): number {
     const nested = depth < MAX_DEPTH;
-    const choices = ['conv', 'conv', 'gated', 'convBnTanh', 'norm', 'activation', 'dropout', ...(nested ? ['residual', 'residual', 'skip', 'skip'] : [])];
+    const choices = ['conv', 'conv', 'mix', 'gated', 'convBnTanh', 'norm', 'activation', 'dropout', ...(nested ? ['residual', 'residual', 'skip', 'skip'] : [])];
     if (this.pendingSkips !== null) choices.push('skipSum', 'skipSum');
     switch (this.pick(choices)) {
       case 'conv': {
         const w = this.width();
         out.push(this.conv(w));
+        return w;
+      }
+      case 'mix': {
+        const w = this.width();
+        out.push({ type: 'mix', out: w });
         return w;
       }
       case 'gated': {

@@ -7,6 +7,7 @@ import { dropoutKind } from './dropout.ts';
 import { gateKind } from './gate.ts';
 import type { LayerKind } from './kind.ts';
 import { layernormKind } from './layernorm.ts';
+import { mixKind } from './mix.ts';
 import { reluKind } from './relu.ts';
 import { residualKind } from './residual.ts';
 import { skipKind } from './skip.ts';
@@ -24,4 +25,5 @@ export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
   residual: residualKind,
   skip: skipKind,
   skipSum: skipSumKind,
+  mix: mixKind,
 };
