@@ -1,10 +1,11 @@
-// Names per second from one set of lecture-model weights, trained briefly here so that names end
+// Names per second from one set of weights of the bench's model, trained briefly here so that names end
 // at realistic lengths (random weights rarely draw '.'): the batched cached generator on each
-// backend, the same one name at a time, and the naive sampler (the whole tree per character, plain
-// TypeScript). PyTorch samples from the same weights (torch.ts). Every sampler cuts a name at MAX_NAME.
+// backend, the same one name at a time, and the naive sampler (the whole model per character, plain
+// TypeScript). PyTorch samples from the same weights (torch.ts; lecture preset only). Every sampler cuts a name at MAX_NAME.
 
 import { zeroGrads, type ParamSet } from '../src/params.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
+import type { ResolvedSpec } from '../src/spec/resolve.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { Optimizer } from '../src/train/optimizer.ts';
 import { PythonRandom } from '../src/rng.ts';
@@ -29,17 +30,17 @@ const NAMES_PER_SINGLE_CALL = 16;
 export async function generationWeights(fx: Fixture, backend: ConvBackend, budgets: Budgets): Promise<{ weights: ParamSet; meanChars: number }> {
   const { ops, close } = await backend.open();
   try {
-    const weights = trainedWeights(fx, ops, budgets.generationTrainSteps);
+    const weights = trainedWeights(fx.spec, fx.train, ops, budgets.generationTrainSteps);
     return { weights, meanChars: meanNameChars(weights, fx, ops, budgets.generationNames) };
   } finally {
     close();
   }
 }
 
-/** The lecture model after `steps` AdamW steps of 64 words on `ops` (values in plain arrays). */
-function trainedWeights(fx: Fixture, ops: ConvOps, steps: number): ParamSet {
-  const params = freshParams(fx.cfg);
-  const engine = convEngine(params, fx.spec, ops, fx.train);
+/** `spec`'s fresh parameters after `steps` AdamW steps of 64 words on `ops` (values in plain arrays): enough that names end at realistic lengths. */
+export function trainedWeights(spec: ResolvedSpec, words: number[][], ops: ConvOps, steps: number): ParamSet {
+  const params = freshParams(spec);
+  const engine = convEngine(params, spec, ops, words);
   const grads = engine.newGrads();
   const optimizer = new Optimizer({ name: 'adamw', lr: 0.003, decayAt: 1, weightDecay: 0.01 }, ops);
   const rng = new PythonRandom(SEED);

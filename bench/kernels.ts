@@ -1,10 +1,10 @@
 // GFLOP/s of the conv engine's hot kernels, called through the ops as the engine calls them
-// (transfers included), on the shapes of one real 32-word training batch: every conv layer's shape
-// in one call sequence, as a step runs them. Each kernel is also a list of plain matmuls of the same
+// (transfers included), on the shapes of one real 32-word training batch: every conv of the model's
+// spec (bias left out) in one call sequence, as a step runs them. Each kernel is also a list of plain matmuls of the same
 // sizes, which is what PyTorch is timed on for comparison.
 
 import { PythonRandom } from '../src/rng.ts';
-import type { ModelConfig } from '../src/params.ts';
+import { everyLayer, type ResolvedSpec } from '../src/spec/resolve.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import type { PackedBatch } from '../src/data/packed-batch.ts';
 import type { ConvShape } from '../kernels/conv1d.ts';
@@ -24,8 +24,6 @@ export interface KernelCase {
   run(ops: ConvOps): Promise<void>;
 }
 
-const KERNEL_SIZE = 2;
-
 export function flops(matmuls: Matmul[]): number {
   return matmuls.reduce((n, [m, k, p]) => n + 2 * m * k * p, 0);
 }
@@ -42,11 +40,12 @@ export function describeMatmuls(matmuls: Matmul[]): string {
   return groups.map((g) => (g.count > 1 ? `${g.count}×(${g.text})` : g.text)).join(' + ');
 }
 
-export function kernelCases(batch: PackedBatch, cfg: ModelConfig): KernelCase[] {
+export function kernelCases(batch: PackedBatch, spec: ResolvedSpec): KernelCase[] {
   const rng = new PythonRandom(SEED);
   const P = batch.positions;
-  const layers = Array.from({ length: cfg.nLayers }, (_, k) => convLayer(rng, P, k === 0 ? cfg.nEmbd : cfg.nHidden, cfg.nHidden, 2 ** k));
-  const head = { P, H: cfg.nHidden, V: cfg.vocabSize };
+  const convs = everyLayer(spec.layers).filter((l) => l.type === 'conv');
+  const layers = convs.map((l) => convLayer(rng, P, l.cIn, l.cOut, l.fields.kernel as number, l.fields.dilation as number));
+  const head = { P, H: spec.width, V: spec.spec.vocabSize };
   const h = random(rng, P * head.H);
   const hw = random(rng, head.H * head.V);
   const hb = random(rng, head.V);
@@ -91,9 +90,9 @@ interface ConvLayer {
   dw: Float32Array;
 }
 
-function convLayer(rng: PythonRandom, P: number, cIn: number, cOut: number, dilation: number): ConvLayer {
-  const rows = KERNEL_SIZE * cIn;
-  return { s: { P, cIn, cOut, K: KERNEL_SIZE, dilation }, rows, x: random(rng, P * cIn), w: random(rng, rows * cOut), dy: random(rng, P * cOut), dw: new Float32Array(rows * cOut) };
+function convLayer(rng: PythonRandom, P: number, cIn: number, cOut: number, K: number, dilation: number): ConvLayer {
+  const rows = K * cIn;
+  return { s: { P, cIn, cOut, K, dilation }, rows, x: random(rng, P * cIn), w: random(rng, rows * cOut), dy: random(rng, P * cOut), dw: new Float32Array(rows * cOut) };
 }
 
 function random(rng: PythonRandom, n: number): Float32Array {

@@ -1,10 +1,15 @@
-// What every section of the bench shares: the names data with the lecture's split, the lecture
-// model's sizes, and parameters from one fixed seed, so that every engine starts from the same weights.
+// What every section of the bench shares: the names data with the lecture's split, the model measured
+// (the lecture preset unless --model or --spec says otherwise), and parameters from one fixed seed, so
+// that every engine starts from the same weights.
 
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/commands/dataset.ts';
+import type { Vocab } from '../src/data/vocab.ts';
 import type { ModelConfig, ParamSet } from '../src/params.ts';
-import { initLecture, LECTURE_CONFIG, lectureSpec } from '../src/presets/lecture.ts';
+import { asLecture } from '../src/presets/lecture.ts';
+import { presetSpec } from '../src/presets/registry.ts';
+import { initParams } from '../src/spec/init.ts';
 import { resolveSpec, type ResolvedSpec } from '../src/spec/resolve.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { sampleWords } from '../src/train/batches.ts';
@@ -23,22 +28,50 @@ export const LR = 0.1;
 
 const NAMES = fileURLToPath(new URL('../data/names.txt', import.meta.url));
 
+/** A preset and its option values (parsed; the rest at their defaults), or a spec file (JSON, vocabSize optional). */
+export type ModelSelection = { preset: string; values: Record<string, unknown> } | { specFile: string };
+export const LECTURE: ModelSelection = { preset: 'lecture', values: {} };
+
 export interface Fixture {
-  cfg: ModelConfig;
-  /** The lecture preset's spec for cfg. */
+  /** What is measured, as the report names it: `lecture`, `wavenet channels 96, norm layernorm`, `spec FILE`. */
+  model: string;
   spec: ResolvedSpec;
+  /** The lecture preset's sizes when that is the model, else null: the tree form and PyTorch's training models exist for it only. */
+  lecture: ModelConfig | null;
+  vocab: Vocab;
   train: number[][];
   val: number[][];
 }
 
-export function loadFixture(): Fixture {
+export function loadFixture(model: ModelSelection = LECTURE): Fixture {
   const data = loadDataset(NAMES);
-  const cfg = { vocabSize: data.vocab.size, ...LECTURE_CONFIG };
-  return { cfg, spec: resolveSpec(lectureSpec(cfg)), train: data.words.train, val: data.words.val };
+  const spec = resolveSpec('preset' in model ? presetSpec(model.preset, model.values, data.vocab.size) : specFile(model.specFile, data.vocab.size));
+  return { model: describeSelection(model), spec, lecture: asLecture(spec.spec), vocab: data.vocab, train: data.words.train, val: data.words.val };
 }
 
-export function freshParams(cfg: ModelConfig): ParamSet {
-  return initLecture(cfg, new PythonRandom(SEED));
+/** The lecture preset's fixture, for the sections that compare with its tree form or PyTorch's lecture models. */
+export function lectureFixture(): Fixture & { lecture: ModelConfig } {
+  const fx = loadFixture(LECTURE);
+  return { ...fx, lecture: fx.lecture! };
+}
+
+export function describeSelection(model: ModelSelection): string {
+  if ('specFile' in model) return `spec ${model.specFile}`;
+  const values = Object.entries(model.values).map(([name, value]) => `${name} ${Array.isArray(value) ? value.join(',') : value}`);
+  return [model.preset, values.join(', ')].filter(Boolean).join(' ');
+}
+
+/** The spec in `file` for the data's vocabulary (which it may leave out). */
+function specFile(file: string, vocabSize: number): Record<string, unknown> {
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${file}: a spec is a JSON object ({"embedding": 24, "layers": [...]})`);
+  const stored = (json as Record<string, unknown>).vocabSize;
+  if (stored !== undefined && stored !== vocabSize) throw new Error(`${file}: vocabSize ${JSON.stringify(stored)}, but the names have ${vocabSize} characters ('.' included): leave vocabSize out`);
+  return { ...json, vocabSize };
+}
+
+export function freshParams(spec: ResolvedSpec): ParamSet {
+  return initParams(spec, new PythonRandom(SEED));
 }
 
 /** One real training batch of the conv engine: its P sets the kernels' shapes. */

@@ -14,7 +14,8 @@ import { Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { newTrainState, train } from '../src/train/trainer.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { findTorchPython } from './torch.ts';
-import { freshParams, LARGE_BATCH, loadFixture, SEED, type Fixture } from './setup.ts';
+import { freshParams, LARGE_BATCH, lectureFixture, SEED, type Fixture } from './setup.ts';
+import type { ModelConfig } from '../src/params.ts';
 
 const RECIPE = { steps: 8000, batch: LARGE_BATCH, evalEvery: 250, optimizer: { name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 } satisfies OptimizerConfig };
 
@@ -37,7 +38,7 @@ export interface TimeToDevReport {
 
 /** `threads` for both sides (default: the machine's cores). */
 export async function timeToDev(target: number, log: (line: string) => void, threads = os.cpus().length): Promise<TimeToDevReport> {
-  const fx = loadFixture();
+  const fx = lectureFixture();
   log(`ours: training to dev ${target}`);
   const ours = await oursToDev(fx, target, threads);
   log(`ours: ${ours.reached ? 'reached' : 'did not reach'} ${ours.dev_loss.toFixed(4)} at step ${ours.steps} in ${ours.seconds.toFixed(1)} s; torch: training`);
@@ -49,7 +50,7 @@ export async function timeToDev(target: number, log: (line: string) => void, thr
 async function oursToDev(fx: Fixture, target: number, threads: number): Promise<TimeToDevReport['ours']> {
   const choice = selectBackend();
   const ops = await openOps(choice, { threads, spawn: nodeWorkers });
-  const params = freshParams(fx.cfg);
+  const params = freshParams(fx.spec);
   const rng = new PythonRandom(SEED);
   const optimizer = new Optimizer(RECIPE.optimizer, ops);
   let reached: { seconds: number; step: number; loss: number } | null = null;
@@ -69,17 +70,17 @@ async function oursToDev(fx: Fixture, target: number, threads: number): Promise<
   }
 }
 
-function torchToDev(fx: Fixture, target: number, threads: number): TimeToDevReport['torch'] {
+function torchToDev(fx: Fixture & { lecture: ModelConfig }, target: number, threads: number): TimeToDevReport['torch'] {
   const found = findTorchPython();
   if (!found.ok) return { unavailable: found.reason };
-  const params = Object.fromEntries([...freshParams(fx.cfg).tensors].map(([name, t]) => [name, reshape(t.data, t.shape)]));
+  const params = Object.fromEntries([...freshParams(fx.spec).tensors].map(([name, t]) => [name, reshape(t.data, t.shape)]));
   const input = JSON.stringify({
     seed: SEED,
     threads,
-    vocab_size: fx.cfg.vocabSize,
-    n_embd: fx.cfg.nEmbd,
-    n_hidden: fx.cfg.nHidden,
-    n_layers: fx.cfg.nLayers,
+    vocab_size: fx.lecture.vocabSize,
+    n_embd: fx.lecture.nEmbd,
+    n_hidden: fx.lecture.nHidden,
+    n_layers: fx.lecture.nLayers,
     params,
     train: fx.train,
     dev: fx.val,

@@ -142,8 +142,12 @@ def conv_step(model, data, left, batch, lr):
 
 
 def load_lecture_weights(model, weights):
-    """Our checkpoint's tensors (name → {shape, data}) into tree_model's modules; Linear weights are (out, in) here."""
-    t = {name: torch.tensor(w["data"], dtype=torch.float32).view(w["shape"]) for name, w in weights.items()}
+    """Our checkpoint's tensors as name → {shape, data} (the bench's request) into tree_model's modules."""
+    lecture_from_tensors(model, {name: torch.tensor(w["data"], dtype=torch.float32).view(w["shape"]) for name, w in weights.items()})
+
+
+def lecture_from_tensors(model, t):
+    """Our checkpoint's tensors (name → tensor) into tree_model's modules; Linear weights are (out, in) here."""
     linears = [m for m in model if isinstance(m, nn.Linear)]
     norms = [m.bn for m in model if isinstance(m, BatchNormLast)]
     with torch.no_grad():
@@ -159,7 +163,8 @@ def load_lecture_weights(model, weights):
 
 @torch.no_grad()
 def lecture_loop(model, block, max_chars, count, g):
-    """`count` names, the lecture's loop, one at a time."""
+    """`count` names, the lecture's loop, one at a time; returns them and their characters (the final '.' not counted)."""
+    chars = 0
     for _ in range(count):
         context = [0] * block
         out = []
@@ -171,7 +176,8 @@ def lecture_loop(model, block, max_chars, count, g):
             out.append(ix)
             if ix == 0 or len(out) >= max_chars:
                 break
-    return count
+        chars += len(out) - (out[-1] == 0)
+    return count, chars
 
 
 @torch.no_grad()
@@ -201,7 +207,7 @@ def sampling_rates(model, block, gen, warmup, budget):
     g = torch.Generator().manual_seed(0)
 
     def loop():
-        return lecture_loop(model, block, gen["max_chars"], gen["names_per_single_call"], g)
+        return lecture_loop(model, block, gen["max_chars"], gen["names_per_single_call"], g)[0]
 
     def batched():
         return lecture_batched(model, block, gen["max_chars"], gen["batch"], gen["names_per_batched_call"], g)
