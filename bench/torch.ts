@@ -89,9 +89,9 @@ export function runTorch(req: TorchRequest): TorchOutcome {
 }
 
 /** The first candidate that imports torch, or why none did. */
-export function findTorchPython(): { ok: true; python: string } | { ok: false; reason: string } {
+export function findTorchPython(candidates: readonly string[] = PYTHON_CANDIDATES): { ok: true; python: string } | { ok: false; reason: string } {
   const reasons: string[] = [];
-  for (const python of PYTHON_CANDIDATES) {
+  for (const python of candidates) {
     const run = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
     if (!run.error && run.status === 0) return { ok: true, python };
     reasons.push(`${python}: ${failure(run)}`);

@@ -84,7 +84,10 @@ function resolveLayer(raw: unknown, path: string, cIn: number, skips: Skips): Re
     fail: (field, problem) => {
       throw new SpecError(path, field, problem);
     },
-    body: (field, specs, width) => resolveLayers(specs, `${path}.${field}`, width, skips),
+    body: (field, specs, width) => {
+      if (specs.length === 0) throw new SpecError(path, field, `a ${type} needs at least one layer in its ${field}`);
+      return resolveLayers(specs, `${path}.${field}`, width, skips);
+    },
     addSkip: (width) => skips.push({ width, path }),
     takeSkips: () => skips.splice(0).map((s) => s.width),
     skipWidths: () => skips.map((s) => s.width),

@@ -51,7 +51,7 @@ export interface ResolvedLayer {
 export interface Resolver {
   /** Stops with a one-line error naming this layer and `field`. */
   fail(field: string | null, problem: string): never;
-  /** Resolves the layers of `field` (a list of specs) on input width cIn. */
+  /** Resolves the layers of `field` (a list of specs, at least one) on input width cIn. */
   body(field: string, specs: LayerSpec[], cIn: number): ResolvedLayer[];
   /** Widths of the skip connections since the last skip sum. */
   skipWidths(): number[];

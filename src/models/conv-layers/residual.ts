@@ -38,7 +38,6 @@ export const residualKind: LayerKind = {
   fields: { body: { type: 'layers', help: 'the layers on the residual path' } },
   size(layer, cIn, r) {
     const body = r.body('body', layer.fields.body as never, cIn);
-    if (body.length === 0) r.fail('body', 'a residual needs at least one layer in its body');
     const cOut = body[body.length - 1].cOut;
     const tensors: TensorSpec[] =
       cOut === cIn

@@ -34,7 +34,6 @@ export const skipKind: LayerKind = {
   fields: { body: { type: 'layers', help: 'the layers on the skip path' } },
   size(layer, cIn, r) {
     const body = r.body('body', layer.fields.body as never, cIn);
-    if (body.length === 0) r.fail('body', 'a skip needs at least one layer in its body');
     const width = body[body.length - 1].cOut;
     const earlier = r.skipWidths()[0];
     if (earlier !== undefined && earlier !== width) r.fail('body', `its output width ${width} differs from the earlier skips' ${earlier}: skips are summed`);
