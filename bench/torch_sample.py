@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch_models import lecture_from_tensors, lecture_loop, tree_model
 
 LN_EPS = BN_EPS = 1e-5  # ours (src/models/conv-layers/layernorm.ts, layers/batchnorm1d.ts)
-NAMES_PER_CALL = 64  # names between checks of the time budget
+NAMES_PER_CALL = 16  # names between checks of the time budget
 
 
 def read_safetensors(path):

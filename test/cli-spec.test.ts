@@ -93,6 +93,14 @@ describe('every preset and a spec file, through every command', () => {
     expect(ok('info', '--checkpoint', ckpt)).toMatch(/^head +\d+ → 27 /m);
   });
 
+  it.each(MODELS)('%s: lr-find sweeps it and embeddings plots its characters', (name, options) => {
+    const out = join(work, `lr-${name.replace(' ', '-')}`);
+    expect(ok('lr-find', '--data', data, '--out', out, '--steps', '20', '--batch', '8', ...options)).toMatch(/suggested learning rate/);
+    expect(readFileSync(join(out, 'lr-find.svg'), 'utf8')).toMatch(/^<svg/);
+    const ckpt = join(work, `run-${name.replace(' ', '-')}`, 'model.safetensors');
+    expect(ok('embeddings', '--checkpoint', ckpt, '--out', join(out, 'embeddings.svg'))).toMatch(/wrote /);
+  });
+
   it('a spec file written out from a preset trains to the preset\u2019s losses, bit for bit', () => {
     const preset = ['--model', 'wavenet', '--n-embd', '4', '--channels', '6', '--layers', '2', '--stacks', '2', '--norm', 'batchnorm', '--dropout', '0.2'];
     const file = join(work, 'wavenet.json');

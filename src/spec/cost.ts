@@ -1,9 +1,11 @@
 // What a spec's model costs, read from the spec once: parameters, the bytes one pass of the conv
 // engine keeps per position (what a backend's per-pass arena must fit), and the widest row one
-// kernel call reads. Calibrated on the wasm backend (1,000 words, 8,000 positions): a training pass
-// kept ~3.2 floats per channel of every layer's output (the lecture model 28 bytes per hidden unit
-// and layer, WaveNet with LayerNorm and dropout 112 per channel and layer), a forward pass ~0.7,
-// plus the embedding, the head's logits and their gradients.
+// kernel call reads. Bytes per position are counted per channel of every layer's output, at rates
+// taken from the wasm backend's calibration of release 0.1.0 (1,000 words, 8,000 positions): a
+// training pass of the lecture model kept 28 bytes per hidden unit and layer (3 outputs: conv,
+// BatchNorm, tanh), WaveNet with LayerNorm and dropout 112 per channel and layer (~9 outputs), a
+// forward pass 6 and 24: about 3.2 and 0.7 floats per output channel, rounded up; plus the
+// embedding, the head's logits and their gradients.
 
 import { numel } from '../tensor.ts';
 import { everyLayer, type ResolvedSpec } from './resolve.ts';
