@@ -101,7 +101,7 @@ async function splitLosses(file: string, options: GridRun['options']): Promise<{
   // the run's own --backend and --threads (train has checked them)
   const backend = Object.fromEntries(Object.entries(options).filter(([key]) => Object.hasOwn(BACKEND_OPTIONS, key)));
   const parsed = parseCommand('sweep', trainArgs(backend), BACKEND_OPTIONS);
-  if (parsed.help) throw new Error('unreachable: no --help in a grid');
+  if (parsed.help) throw new Error('unreachable: a grid cannot hold help (grid.ts reserves it)');
   const choice = await chooseEngine('conv', checkpoint.params, checkpoint.spec, [], backendRequest(parsed.values, parsed.given));
   try {
     return { train: choice.engine.evaluate(data.words.train).loss, test: choice.engine.evaluate(data.words.test).loss };
