@@ -374,12 +374,12 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['an empty split at eval', () => (writeFileSync(join(work, 'three.txt'), 'ann\nbob\ncy\n'), ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', join(work, 'three.txt')]), /three\.txt: 3 items .* eval --split val needs val items/],
     ['one item for lr-find', () => (writeFileSync(join(work, 'one.txt'), 'ann\n'), ['lr-find', '--data', join(work, 'one.txt'), '--out', join(work, 'x')]), /one\.txt: 1 item .* lr-find needs train items \(at least 2 items/],
     ['a NUL byte in an item', () => (writeFileSync(join(work, 'nul.txt'), 'ann\nb\0b\n'), ['train', '--data', join(work, 'nul.txt'), '--out', join(work, 'x')]), /nul\.txt:2: control character U\+0000 in "b\\u0000b": items must be plain text/],
-    ['an unknown --backend', () => ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'foo'], /--backend: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu/],
+    ['an unknown --backend', () => ['eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data, '--backend', 'foo'], /--backend must be one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu, got "foo"/],
     ['--threads 0', () => ['train', '--data', data, '--out', join(work, 'x'), '--threads', '0'], /--threads must be an integer from 1 to 64, got "0"/],
-    ['an unknown --backend with the tree engine', () => ['train', '--data', data, '--out', join(work, 'x'), '--engine', 'tree', '--backend', 'foo'], /--backend: unknown backend "foo"/],
+    ['an unknown --backend with the tree engine', () => ['train', '--data', data, '--out', join(work, 'x'), '--engine', 'tree', '--backend', 'foo'], /--backend must be one of .*, got "foo"/],
     ['--out naming a file', () => ['train', '--data', data, '--out', data], /names\.txt: exists and is not a directory \(--out\)/],
     ['a negative number', () => ['train', '--steps', '-5'], /--steps must be an integer from 1 to 10,000,000, got "-5"/],
-    ['a negative learning rate', () => ['train', '--lr', '-0.1'], /--lr: invalid value "-0\.1"/],
+    ['a negative learning rate', () => ['train', '--lr', '-0.1'], /--lr must be a number > 0, got "-0\.1"/],
     ['too many layers', () => ['train', '--layers', '40'], /--layers must be an integer from 1 to 10, got "40"/],
     ['a batch past the kernels\' cap', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '60000'], /--batch 60000: 60000 words of up to \d+ characters \(the longest in .*names\.txt\) make up to [\d,]+ positions, over the conv kernels' cap of 65,536; use --batch \d+ or less/],
     ['a step past the memory limit', () => ['train', '--data', data, '--out', join(work, 'x'), '--batch', '4000', '--n-hidden', '1024'], /--batch 4000 with this model \(4,277,923 parameters\): a conv training step would hold about \d+\.\d GiB of activations and parameters, over the 2\.0 GiB limit/],
@@ -412,7 +412,7 @@ describe('bad input: a clear error that names the file and the problem', () => {
   it('an unknown $MAKEMORE_BACKEND', () => {
     const r = makemoreWith({ MAKEMORE_BACKEND: 'foo' }, 'eval', '--checkpoint', join(work, 'run-tree', 'model.safetensors'), '--data', data);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('makemore eval: MAKEMORE_BACKEND: unknown backend "foo": expected one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu\n');
+    expect(r.stderr).toBe('makemore eval: $MAKEMORE_BACKEND must be one of auto, wasm, cpu, webasm, headlessgl, webgl2, gpu, got "foo"\n');
   });
 
   const headless = probeMode('headlessgl');
@@ -439,7 +439,7 @@ describe('bad input: a clear error that names the file and the problem', () => {
     ['a --prefix as long as --max-length', ['--prefix', 'anna', '--max-length', '4'], /--prefix has 4 characters: it must be shorter than --max-length \(4\)/],
     ['--min-len over --max-len', ['--min-len', '5', '--max-len', '3'], /--min-len 5 is more than --max-len 3/],
     ['--top-k over the vocabulary', ['--top-k', '99'], /--top-k must be at most the vocabulary size \(27\)/],
-    ['a zero --temperature', ['--temperature', '0'], /--temperature: invalid value "0"/],
+    ['a zero --temperature', ['--temperature', '0'], /--temperature must be a number > 0, got "0"/],
     ['--batch with the naive generator', ['--generator', 'naive', '--batch', '4'], /--batch: only --generator cached/],
     ['--data without --new', ['--data', 'x.txt'], /--data names the file --new leaves out: give --new with it/],
     ['--max-tries under --num', ['--num', '50', '--max-tries', '10'], /--max-tries must be an integer ≥ 50/],

@@ -1,7 +1,9 @@
-// Option parsing shared by the commands: strict (an unknown option is an error), typed numbers with
-// bounds (sizes that could exhaust memory have a ceiling).
+// Option parsing shared by the commands: each command's options are a table (options/declare.ts);
+// parsing is strict (an unknown option is an error), and every value is read through its
+// declaration: typed, checked against its bounds, its default filled in.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { OptionError, readOption, type OptionTable, type OptionValues } from '../options/declare.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -10,56 +12,54 @@ export class UsageError extends Error {
   }
 }
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** A command line read against a table: `--help`, or every option's value and which were given on the command line. */
+export type Parsed<T extends OptionTable> = { help: true } | { help: false; values: OptionValues<T>; given: ReadonlySet<string> };
 
-export function parse(command: string, argv: string[], options: OptionSpec): Record<string, string | boolean | undefined> {
+/**
+ * `argv` read against `table`: an unknown option, a value that breaks its declaration (or an `env`
+ * variable's that does) is a UsageError; `--help` reads no values. An option given only through its
+ * `env` variable is not in `given`.
+ */
+export function parseCommand<T extends OptionTable>(command: string, argv: string[], table: T): Parsed<T> {
+  const options = Object.fromEntries(Object.entries(table).map(([name, d]) => [name, { type: d.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
+  let raw: Record<string, string | boolean | undefined>;
   try {
-    const args = joinNegativeValues(argv, options);
-    const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
-    return values as Record<string, string | boolean | undefined>;
+    const args = joinNegativeValues(argv, table);
+    raw = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (e) {
     throw new UsageError(`${(e as Error).message} (see makemore ${command} --help)`);
   }
+  if (raw.help) return { help: true };
+  const values: Record<string, unknown> = {};
+  for (const [name, decl] of Object.entries(table)) {
+    const env = 'env' in decl && decl.env && raw[name] === undefined ? processEnv(decl.env) : undefined;
+    values[name] = usage(() => (env === undefined ? readOption(name, decl, raw[name]) : readOption(name, decl, env, `$${(decl as { env: string }).env}`)));
+  }
+  return { help: false, values: values as OptionValues<T>, given: new Set(Object.keys(table).filter((name) => raw[name] !== undefined)) };
+}
+
+/** An OptionError (a declared option's value out of bounds) as the UsageError the command line reports. */
+export function usage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof OptionError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function processEnv(name: string): string | undefined {
+  return process.env[name] || undefined;
 }
 
 /** `--steps -5` → `--steps=-5`: parseArgs takes a leading '-' for an option, so the bound check could never say what is wrong. */
-function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+function joinNegativeValues(argv: string[], table: OptionTable): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
-    if (name !== undefined && options[name]?.type === 'string' && /^-[\d.]/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    const takesValue = name !== undefined && Object.hasOwn(table, name) && table[name].type !== 'boolean';
+    if (takesValue && /^-[\d.]/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
-}
-
-export function intOption(values: Record<string, unknown>, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max.toLocaleString('en-US')}`;
-    throw new UsageError(`--${name} must be an integer ${range}, got "${raw}"`);
-  }
-  return n;
-}
-
-export function numberOption(values: Record<string, unknown>, name: string, fallback: number, check: (n: number) => boolean = (n) => n > 0): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name}: invalid value "${raw}"`);
-  return n;
-}
-
-export function choiceOption<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[], fallback: T): T {
-  const raw = values[name] ?? fallback;
-  const found = choices.find((c) => c === raw);
-  if (!found) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got "${raw}"`);
-  return found;
-}
-
-export function stringOption(values: Record<string, unknown>, name: string, fallback: string): string {
-  const raw = values[name];
-  return typeof raw === 'string' ? raw : fallback;
 }

@@ -2,16 +2,17 @@
 // (plain TypeScript, the reference).
 
 import os from 'node:os';
-import { describeBackend, parseBackendMode, selectBackend, type BackendChoice } from '../backend.ts';
+import { BACKEND_ENV, BACKEND_MODES, describeBackend, selectBackend, type BackendChoice, type BackendMode } from '../backend.ts';
 import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
+import type { OptionTable, OptionValues } from '../options/declare.ts';
 import type { ParamSet } from '../params.ts';
 import { asLecture } from '../presets/lecture.ts';
 import type { ResolvedSpec } from '../spec/resolve.ts';
 import { convEngine, treeEngine, type Engine, type EngineName } from '../train/engines.ts';
-import { intOption, UsageError, type OptionSpec } from './args.ts';
+import { UsageError } from './args.ts';
 import { checkBackendFits } from './limits.ts';
 
 export interface EngineChoice {
@@ -21,17 +22,34 @@ export interface EngineChoice {
   close(): void;
 }
 
-/** --backend and --threads, shared by the commands that run the conv engine. */
-export const BACKEND_OPTIONS: OptionSpec = {
-  backend: { type: 'string' },
-  threads: { type: 'string' },
-};
+/** --engine, for the commands that train or evaluate (train, eval, lr-find). */
+export const ENGINE_OPTIONS = {
+  engine: {
+    type: 'choice',
+    choices: ['conv', 'tree'] as const satisfies readonly EngineName[],
+    default: 'conv',
+    help: "conv: whole words per batch on the --backend's kernels; tree: the lecture's random\nwindows (the lecture preset only)",
+  },
+} as const satisfies OptionTable;
 
 const MAX_THREADS = 64;
 
-export const BACKEND_HELP = `  --backend MODE       auto|wasm|cpu|webasm|headlessgl|webgl2|gpu for the conv engine (webgl2: in a browser) (default $MAKEMORE_BACKEND or auto)
-  --threads N          threads of the wasm backend (default: this machine's ${os.cpus().length} cores)
-`;
+/** --backend and --threads, for the commands that run the conv engine's ops (train, eval, lr-find, sample). */
+export const BACKEND_OPTIONS = {
+  backend: { type: 'choice', choices: BACKEND_MODES, default: 'auto', env: BACKEND_ENV, help: 'where the conv engine runs (auto: the fastest that works here;\nwebgl2: in a browser)' },
+  threads: { type: 'int', min: 1, max: MAX_THREADS, default: os.cpus().length, help: "threads of the wasm backend (this machine's cores)" },
+} as const satisfies OptionTable;
+
+/** The backend a command asks for: `backend` only when --backend was given (else selectBackend reads $MAKEMORE_BACKEND, or picks). */
+export interface BackendRequest {
+  backend: BackendMode | undefined;
+  threads: number;
+}
+
+/** The request in a command's parsed --backend and --threads. */
+export function backendRequest(values: OptionValues<typeof BACKEND_OPTIONS>, given: ReadonlySet<string>): BackendRequest {
+  return { backend: given.has('backend') ? values.backend : undefined, threads: values.threads };
+}
 
 /** `training`: the batch and data file a run will train on, checked against the backend's limits before any work. */
 export async function chooseEngine(
@@ -39,16 +57,15 @@ export async function chooseEngine(
   params: ParamSet,
   spec: ResolvedSpec,
   trainWords: number[][],
-  options: Record<string, unknown>,
+  request: BackendRequest,
   training?: { batch: number; file: string },
 ): Promise<EngineChoice> {
   if (name === 'tree') {
-    checkBackendOptions(options); // ignored by the tree form, but still checked
     const lecture = asLecture(spec.spec);
     if (!lecture) throw new UsageError('--engine tree runs the lecture preset only; every other model runs on the conv engine');
     return { engine: treeEngine(params, lecture, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
-  const { ops, description } = await openChosenOps(options);
+  const { ops, description } = await openChosenOps(request);
   try {
     if (training) checkBackendFits(ops.limits, ops.name, spec, training.batch, trainWords, training.file);
   } catch (e) {
@@ -58,20 +75,13 @@ export async function chooseEngine(
   return { engine: convEngine(params, spec, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
 }
 
-/** The ops of the backend --backend and --threads ask for, and a line saying which. */
-export async function openChosenOps(options: Record<string, unknown>): Promise<{ ops: OpenOps; description: string }> {
-  const threads = checkBackendOptions(options);
-  const choice = asUsageError((): BackendChoice => selectBackend(options.backend as string | undefined));
+/** The ops of the backend `request` asks for, and a line saying which. */
+export async function openChosenOps(request: BackendRequest): Promise<{ ops: OpenOps; description: string }> {
+  const { threads } = request;
+  const choice = asUsageError((): BackendChoice => selectBackend(request.backend));
   const ops = await openOps(choice, { threads, spawn: nodeWorkers });
   const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
   return { ops, description: `${describeBackend(choice)}${on}` };
-}
-
-/** A --backend that is no backend, or a --threads out of range, is the user's error; the threads. */
-function checkBackendOptions(options: Record<string, unknown>): number {
-  const backend = options.backend as string | undefined;
-  if (backend !== undefined) asUsageError(() => parseBackendMode(backend, '--backend'));
-  return intOption(options, 'threads', os.cpus().length, 1, MAX_THREADS);
 }
 
 /** selectBackend's errors are about the user's --backend or $MAKEMORE_BACKEND (unknown, or unavailable here): one line, exit 2. */

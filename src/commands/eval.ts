@@ -1,40 +1,41 @@
 // makemore eval: the mean loss of a checkpoint on one split of a data file.
 
-import { SPLIT_NAMES, type SplitName } from '../data/split.ts';
-import type { EngineName } from '../train/engines.ts';
-import { choiceOption, parse, stringOption, type OptionSpec } from './args.ts';
+import { SPLIT_NAMES } from '../data/split.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand } from './args.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits } from './dataset.ts';
-import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
-import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+import { BACKEND_OPTIONS, backendRequest, chooseEngine, ENGINE_OPTIONS } from './engine-choice.ts';
+import { CHECKPOINT_OPTIONS, checkpointFrom } from './checkpoint-options.ts';
 
-export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint on a split (eval-mode BatchNorm)
+const OWN_OPTIONS = {
+  ...CHECKPOINT_OPTIONS,
+  data: { type: 'string', arg: 'FILE', default: DEFAULT_DATA, help: 'split 80/10/10 as the lecture (seed 42)' },
+  split: { type: 'choice', choices: SPLIT_NAMES, default: 'val', help: 'the split to evaluate' },
+  ...ENGINE_OPTIONS,
+} as const satisfies OptionTable;
 
-  --checkpoint FILE    (default ${DEFAULT_CHECKPOINT}); a PyTorch-trained file with the same tensor names loads too
-  --data FILE          (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
-  --split train|val|test  (default val)
-  --engine conv|tree   (default conv; both give the same loss)
-${BACKEND_HELP}  --json               print one JSON object: {"split", "loss", "targets", "words", "data", "engine", "checkpoint"}
-`;
+const JSON_OPTION = {
+  json: { type: 'boolean', help: 'print one JSON object: {"split", "loss", "targets", "words", "data", "engine", "checkpoint"}' },
+} as const satisfies OptionTable;
 
-const OPTIONS: OptionSpec = {
-  checkpoint: { type: 'string' },
-  data: { type: 'string' },
-  split: { type: 'string' },
-  engine: { type: 'string' },
-  ...BACKEND_OPTIONS,
-  json: { type: 'boolean' },
-};
+/** Every option of `makemore eval`. */
+export const EVAL_OPTIONS = { ...OWN_OPTIONS, ...BACKEND_OPTIONS, ...JSON_OPTION } as const satisfies OptionTable;
+
+export const EVAL_HELP = `makemore eval — mean cross-entropy of a checkpoint on a split (eval-mode BatchNorm); either
+engine gives the same loss
+
+${optionsHelp(OWN_OPTIONS)}${optionsHelp(BACKEND_OPTIONS)}${optionsHelp(JSON_OPTION)}`;
 
 export async function evalCommand(argv: string[]): Promise<void> {
-  const v = parse('eval', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(EVAL_HELP);
-  const split = choiceOption<SplitName>(v, 'split', SPLIT_NAMES, 'val');
-  const engineName = choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv');
-  const { file, checkpoint } = checkpointFrom(v);
-  const data = loadDataset(stringOption(v, 'data', DEFAULT_DATA), checkpoint.vocab);
+  const parsed = parseCommand('eval', argv, EVAL_OPTIONS);
+  if (parsed.help) return void process.stdout.write(EVAL_HELP);
+  const { values: v, given } = parsed;
+  const { split, engine: engineName } = v;
+  const { file, checkpoint } = checkpointFrom(v.checkpoint);
+  const data = loadDataset(v.data, checkpoint.vocab);
   requireSplits(data, [split], `eval --split ${split}`);
   const words = data.words[split];
-  const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.spec, [], v);
+  const choice = await chooseEngine(engineName, checkpoint.params, checkpoint.spec, [], backendRequest(v, given));
   try {
     const { loss, targets } = choice.engine.evaluate(words);
     const result = { split, loss, targets, words: words.length, data: data.file, engine: engineName, checkpoint: file };

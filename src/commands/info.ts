@@ -1,22 +1,26 @@
 // makemore info: what a checkpoint holds.
 
-import { parse, type OptionSpec } from './args.ts';
-import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand } from './args.ts';
+import { CHECKPOINT_OPTIONS, checkpointFrom } from './checkpoint-options.ts';
 import { describeLayers } from '../spec/describe.ts';
 
-export const INFO_HELP = `makemore info — a checkpoint's model (its spec: layers, shapes, parameters, receptive field) and vocabulary
+/** Every option of `makemore info`. */
+export const INFO_OPTIONS = {
+  ...CHECKPOINT_OPTIONS,
+  json: { type: 'boolean', help: 'print one JSON object (the spec as train --spec reads it)' },
+} as const satisfies OptionTable;
 
-  --checkpoint FILE    (default ${DEFAULT_CHECKPOINT}); a run's resume.safetensors shows its latest
-                       parameters and where the run stands
-  --json               print one JSON object (the spec as train --spec reads it)
-`;
+export const INFO_HELP = `makemore info — a checkpoint's model (its spec: layers, shapes, parameters, receptive field) and
+vocabulary; a run's resume.safetensors also shows where the run stands
 
-const OPTIONS: OptionSpec = { checkpoint: { type: 'string' }, json: { type: 'boolean' } };
+${optionsHelp(INFO_OPTIONS)}`;
 
 export function infoCommand(argv: string[]): void {
-  const v = parse('info', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(INFO_HELP);
-  const { file, checkpoint } = checkpointFrom(v);
+  const parsed = parseCommand('info', argv, INFO_OPTIONS);
+  if (parsed.help) return void process.stdout.write(INFO_HELP);
+  const v = parsed.values;
+  const { file, checkpoint } = checkpointFrom(v.checkpoint);
   const { spec } = checkpoint;
   const info = {
     checkpoint: file,

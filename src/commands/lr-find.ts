@@ -5,56 +5,51 @@ import { join } from 'node:path';
 import { PythonRandom } from '../rng.ts';
 import { initParams } from '../spec/init.ts';
 import { Optimizer } from '../train/optimizer.ts';
-import type { EngineName } from '../train/engines.ts';
 import { lineChart } from '../plot/svg.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
 import { makeDirectory } from '../io/make-directory.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { choiceOption, intOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand, UsageError } from './args.ts';
 import { MODEL_HELP, MODEL_OPTIONS, modelChoice, modelSpec } from './model-options.ts';
 import { DEFAULT_DATA, loadDataset, requireSplits } from './dataset.ts';
-import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine } from './engine-choice.ts';
+import { BACKEND_OPTIONS, backendRequest, chooseEngine, ENGINE_OPTIONS } from './engine-choice.ts';
 import { checkStepFits } from './limits.ts';
 import { Progress } from './progress.ts';
-
-export const LR_FIND_HELP = `makemore lr-find — loss against learning rate over one sweep (writes lr-find.svg)
-
-  --data FILE          (default ${DEFAULT_DATA})
-  --out DIR            where lr-find.svg goes (default out)
-  --steps N            sweep length (default 1000)
-  --engine conv|tree   (default conv)   --batch N (default 32)   --seed N (default 42)
-${MODEL_HELP}${BACKEND_HELP}`;
-
-const OPTIONS: OptionSpec = {
-  data: { type: 'string' },
-  out: { type: 'string' },
-  steps: { type: 'string' },
-  engine: { type: 'string' },
-  batch: { type: 'string' },
-  seed: { type: 'string' },
-  ...MODEL_OPTIONS,
-  ...BACKEND_OPTIONS,
-};
 
 const MAX_STEPS = 1_000_000;
 const SMOOTHING = 0.05; // fraction of the sweep averaged around each point before taking the minimum
 
+const OWN_OPTIONS = {
+  data: { type: 'string', arg: 'FILE', default: DEFAULT_DATA, help: 'training text, one item per line (its training split is used)' },
+  out: { type: 'string', arg: 'DIR', default: 'out', help: 'where lr-find.svg goes' },
+  steps: { type: 'int', min: 2, max: MAX_STEPS, default: 1000, help: 'sweep length' },
+  ...ENGINE_OPTIONS,
+  batch: { type: 'int', min: 2, max: MAX_POSITIONS, default: 32, help: 'words per batch (conv) or windows per batch (tree)' },
+  seed: { type: 'int', min: 0, default: 42, help: 'initialisation and batches' },
+} as const satisfies OptionTable;
+
+/** Every option of `makemore lr-find`. */
+export const LR_FIND_OPTIONS = { ...OWN_OPTIONS, ...MODEL_OPTIONS, ...BACKEND_OPTIONS } as const satisfies OptionTable;
+
+export const LR_FIND_HELP = `makemore lr-find — loss against learning rate over one sweep of plain SGD at lr = 10^e, e from −3
+to 0 (writes lr-find.svg), and the learning rate where the smoothed loss is lowest
+
+${optionsHelp(OWN_OPTIONS)}${MODEL_HELP}${optionsHelp(BACKEND_OPTIONS)}`;
+
 export async function lrFindCommand(argv: string[]): Promise<void> {
-  const v = parse('lr-find', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(LR_FIND_HELP);
-  const steps = intOption(v, 'steps', 1000, 2, MAX_STEPS);
-  const batch = intOption(v, 'batch', 32, 2, MAX_POSITIONS);
-  const engineName = choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv');
-  const dataFile = stringOption(v, 'data', DEFAULT_DATA);
+  const parsed = parseCommand('lr-find', argv, LR_FIND_OPTIONS);
+  if (parsed.help) return void process.stdout.write(LR_FIND_HELP);
+  const { values: v, given } = parsed;
+  const { steps, batch, engine: engineName, data: dataFile, out } = v;
   const data = loadDataset(dataFile);
   requireSplits(data, ['train'], 'lr-find');
-  const spec = modelSpec(modelChoice(v), data.vocab.size);
+  const spec = modelSpec(modelChoice(v, given), data.vocab.size);
   checkStepFits(engineName, spec, batch, data.words.train, dataFile);
-  const out = stringOption(v, 'out', 'out');
   makeDirectory(out, '--out'); // before the sweep, not after it
-  const rng = new PythonRandom(intOption(v, 'seed', 42, 0));
+  const rng = new PythonRandom(v.seed);
   const params = initParams(spec, rng);
-  const choice = await chooseEngine(engineName, params, spec, data.words.train, v, { batch, file: dataFile });
+  const choice = await chooseEngine(engineName, params, spec, data.words.train, backendRequest(v, given), { batch, file: dataFile });
   const optimizer = new Optimizer({ name: 'sgd', lr: 0, decayAt: 1, weightDecay: 0 }, choice.ops);
   const grads = choice.engine.newGrads();
   const exponents: number[] = [];

@@ -3,52 +3,51 @@
 
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import { OptionError, optionsHelp, readOption } from '../options/declare.ts';
+import { optionsHelp, readOption, type OptionTable } from '../options/declare.ts';
 import { PRESETS } from '../presets/registry.ts';
 import { resolveSpec, type ResolvedSpec } from '../spec/resolve.ts';
 import { SpecError, type ModelSpec } from '../spec/types.ts';
-import { UsageError, type OptionSpec } from './args.ts';
+import { usage, UsageError } from './args.ts';
 
 const PRESET_NAMES = Object.keys(PRESETS);
 const PRESET_OPTION_NAMES = [...new Set(Object.values(PRESETS).flatMap((p) => Object.keys(p.options)))];
 
-export const MODEL_OPTIONS: OptionSpec = {
-  model: { type: 'string' },
-  spec: { type: 'string' },
-  ...Object.fromEntries(PRESET_OPTION_NAMES.map((name) => [name, { type: 'string' as const }])),
-};
+/** --model and --spec; each preset's own options are read as text, then against the chosen preset's declarations (modelChoice). */
+export const MODEL_OPTIONS = {
+  model: { type: 'choice', choices: PRESET_NAMES, default: 'lecture', help: 'a preset; each takes the options listed under it' },
+  spec: { type: 'string', arg: 'FILE', help: 'a stack of layers of your own, as JSON (see the README, "Models as specs")' },
+  ...Object.fromEntries(PRESET_OPTION_NAMES.map((name) => [name, { type: 'string', help: '' } as const])),
+} as const satisfies OptionTable;
 
+/** The names of the options MODEL_OPTIONS declares (--model, --spec, the presets' options). */
+export const MODEL_OPTION_NAMES: readonly string[] = Object.keys(MODEL_OPTIONS);
+
+/** --model, then each preset's options (from the presets' tables), then --spec. */
 export const MODEL_HELP =
-  `  --model ${PRESET_NAMES.join('|')}  a preset (default lecture), with its options:\n` +
+  optionsHelp({ model: MODEL_OPTIONS.model }) +
   Object.entries(PRESETS)
-    .map(([name, p]) => `  ${name}: ${p.help}\n${optionsHelp(p.options).replace(/^ {2}/gm, '    ')}`)
+    .map(([name, p]) => `    ${name}: ${p.help}\n${optionsHelp(p.options, 6)}`)
     .join('') +
-  '  --spec FILE          a stack of layers of your own, as JSON (see the README, "Models as specs")\n';
+  optionsHelp({ spec: MODEL_OPTIONS.spec });
 
 /** A preset and its option values, or a spec file: what `train` stores as the run's model. */
 export type ModelChoice = { preset: string; options: Record<string, unknown> } | { specFile: string };
 
-/** The model the options ask for; their values checked against the preset's declarations. */
-export function modelChoice(v: Record<string, unknown>): ModelChoice {
-  const given = PRESET_OPTION_NAMES.filter((name) => v[name] !== undefined);
+/** The model the options ask for (parsed against MODEL_OPTIONS); the preset's options checked against its declarations. */
+export function modelChoice(v: Readonly<Record<string, unknown>>, givenOptions: ReadonlySet<string>): ModelChoice {
+  const given = PRESET_OPTION_NAMES.filter((name) => givenOptions.has(name));
   if (typeof v.spec === 'string') {
-    if (v.model !== undefined || given.length > 0) throw new UsageError(`--spec ${v.spec} describes the whole model: leave out ${v.model !== undefined ? '--model' : `--${given[0]}`}`);
+    if (givenOptions.has('model') || given.length > 0) throw new UsageError(`--spec ${v.spec} describes the whole model: leave out ${givenOptions.has('model') ? '--model' : `--${given[0]}`}`);
     return { specFile: v.spec };
   }
-  const preset = (v.model as string | undefined) ?? 'lecture';
-  if (!Object.hasOwn(PRESETS, preset)) throw new UsageError(`--model must be one of ${PRESET_NAMES.join(', ')}, got "${preset}" (or give --spec FILE)`);
+  const preset = v.model as string;
   const { options } = PRESETS[preset];
   const misplaced = given.find((name) => !Object.hasOwn(options, name));
   if (misplaced) {
     const takers = PRESET_NAMES.filter((name) => Object.hasOwn(PRESETS[name].options, misplaced));
     throw new UsageError(`--${misplaced} applies to --model ${takers.join(', ')}, not ${preset}`);
   }
-  try {
-    return { preset, options: Object.fromEntries(Object.entries(options).map(([name, decl]) => [name, readOption(name, decl, v[name] as string | undefined)])) };
-  } catch (e) {
-    if (e instanceof OptionError) throw new UsageError(e.message);
-    throw e;
-  }
+  return { preset, options: Object.fromEntries(Object.entries(options).map(([name, decl]) => [name, usage(() => readOption(name, decl, v[name] as string | undefined))])) };
 }
 
 /** `wavenet channels 96, n-embd 32, …` or `spec FILE`. */

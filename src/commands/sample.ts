@@ -10,87 +10,81 @@ import { BatchedGenerator } from '../generate/batched.ts';
 import { naiveSource } from '../generate/naive.ts';
 import { selectNames, type NameRules } from '../generate/selection.ts';
 import type { LoadedCheckpoint } from '../io/checkpoint.ts';
-import { choiceOption, intOption, numberOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
-import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+import { optionsHelp, type OptionTable, type OptionValues } from '../options/declare.ts';
+import { parseCommand, UsageError } from './args.ts';
+import { CHECKPOINT_OPTIONS, checkpointFrom } from './checkpoint-options.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { BACKEND_HELP, BACKEND_OPTIONS, openChosenOps } from './engine-choice.ts';
+import { BACKEND_OPTIONS, backendRequest, openChosenOps } from './engine-choice.ts';
 import { nameOutput } from './name-output.ts';
 
-const DEFAULT_BATCH = 256;
 /** --max-tries by default: this many candidates per name asked for, and never fewer than MIN_TRIES. */
 const TRIES_PER_NAME = 10;
 const MIN_TRIES = 10_000;
 
+const OWN_OPTIONS = {
+  ...CHECKPOINT_OPTIONS,
+  num: { type: 'int', min: 1, default: 20, help: 'how many names' },
+  seed: { type: 'int', min: 0, default: 42, help: 'the same seed gives the same names with either generator and any --batch' },
+  temperature: { type: 'number', above: 0, default: 1, arg: 'T', help: 'lower is more conservative' },
+  'top-k': { type: 'int', min: 0, default: 0, arg: 'K', help: 'sample among the K most likely characters only (0: all)' },
+  prefix: { type: 'string', help: 'names that start with TEXT (the model continues it)' },
+  'min-len': { type: 'int', min: 0, default: 1, help: 'only names of at least N characters' },
+  'max-len': { type: 'int', min: 1, help: 'only names of at most N characters (default: any, up to --max-length)' },
+  unique: { type: 'boolean', help: 'no name twice' },
+  new: { type: 'boolean', help: 'no name that is in --data FILE (any split): only names the model made up' },
+  data: { type: 'string', arg: 'FILE', default: DEFAULT_DATA, help: 'the names --new leaves out' },
+  'max-tries': {
+    type: 'int',
+    min: 1,
+    help: `draw at most N candidates (default ${TRIES_PER_NAME} × --num, at least ${MIN_TRIES.toLocaleString('en-US')}); fewer names\nthan --num pass the filters in that many: prints those, says so on stderr, exit status 1`,
+  },
+  generator: {
+    type: 'choice',
+    choices: ['cached', 'naive'],
+    default: 'cached',
+    help: "cached: --batch names at once, one node per layer per character (Fast WaveNet) on the\nconv engine's ops; naive: the whole model on the last receptive field for every character,\none name at a time, as the lecture (the same names)",
+  },
+  batch: { type: 'int', min: 1, max: MAX_POSITIONS, default: 256, help: "names in flight at once with --generator cached (at most the kernels' rows)" },
+} as const satisfies OptionTable;
+
+const OUTPUT_OPTIONS = {
+  'max-length': { type: 'int', min: 1, default: DEFAULT_MAX_CHARS, help: 'stop a name after N characters; such a name ends in "…"' },
+  'mark-train': { type: 'string', arg: 'FILE', help: `mark names found in FILE's training split (the lecture's split) with " *"` },
+  out: { type: 'string', arg: 'FILE', help: 'write the names to FILE (whole, or not at all) instead of stdout' },
+  json: { type: 'boolean', help: 'print {"samples": [...], "truncated": [...], "tries": N} (with --mark-train also "in_train": [...])' },
+} as const satisfies OptionTable;
+
+/** Every option of `makemore sample`. */
+export const SAMPLE_OPTIONS = { ...OWN_OPTIONS, ...BACKEND_OPTIONS, ...OUTPUT_OPTIONS } as const satisfies OptionTable;
+
 export const SAMPLE_HELP = `makemore sample — generate names from a checkpoint
 
-  --checkpoint FILE    (default ${DEFAULT_CHECKPOINT})
-  --num N              how many names (default 20)
-  --seed N             (default 42): the same seed gives the same names with either generator and any --batch
-  --temperature T      > 0 (default 1); lower is more conservative
-  --top-k K            sample among the K most likely characters only (default 0: all)
-  --prefix TEXT        names that start with TEXT (the model continues it)
-  --min-len N          only names of at least N characters (default 1)
-  --max-len N          only names of at most N characters (default: any, up to --max-length)
-  --unique             no name twice
-  --new                no name that is in --data FILE (any split): only names the model made up
-  --data FILE          the names --new leaves out (default ${DEFAULT_DATA})
-  --max-tries N        draw at most N candidates (default ${TRIES_PER_NAME} × --num, at least ${MIN_TRIES.toLocaleString('en-US')}); fewer names
-                       than --num pass the filters in that many: prints those, says so on stderr, exit status 1
-  --generator cached|naive  cached (default): --batch names at once, one node per layer per character
-                       (Fast WaveNet) on the conv engine's ops; naive: the whole model on the last receptive
-                       field for every character, one name at a time, as the lecture (the same names)
-  --batch B            names in flight at once with --generator cached (default ${DEFAULT_BATCH})
-${BACKEND_HELP}  --max-length N       stop a name after N characters (default ${DEFAULT_MAX_CHARS}); such a name ends in "…"
-  --mark-train FILE    mark names found in FILE's training split (the lecture's split) with " *"
-  --out FILE           write the names to FILE (whole, or not at all) instead of stdout
-  --json               print {"samples": [...], "truncated": [...], "tries": N} (with --mark-train also "in_train": [...])
-
+${optionsHelp(OWN_OPTIONS)}${optionsHelp(BACKEND_OPTIONS)}${optionsHelp(OUTPUT_OPTIONS)}
 Names go to stdout one per line as they are made, so a large --num streams. Name i of a run draws
 from its own random stream, seeded from (--seed, i): Python's random.seed(seed · 2^32 + i).
 `;
 
-const OPTIONS: OptionSpec = {
-  checkpoint: { type: 'string' },
-  num: { type: 'string' },
-  seed: { type: 'string' },
-  temperature: { type: 'string' },
-  'top-k': { type: 'string' },
-  prefix: { type: 'string' },
-  'min-len': { type: 'string' },
-  'max-len': { type: 'string' },
-  unique: { type: 'boolean' },
-  new: { type: 'boolean' },
-  data: { type: 'string' },
-  'max-tries': { type: 'string' },
-  generator: { type: 'string' },
-  batch: { type: 'string' },
-  ...BACKEND_OPTIONS,
-  'max-length': { type: 'string' },
-  'mark-train': { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-};
-
-type Values = Record<string, string | boolean | undefined>;
+type Values = OptionValues<typeof SAMPLE_OPTIONS>;
 
 /** Exit status 1 when fewer than --num names passed the filters within --max-tries. */
 export async function sampleCommand(argv: string[]): Promise<number> {
-  const v = parse('sample', argv, OPTIONS);
-  if (v.help) {
+  const parsed = parseCommand('sample', argv, SAMPLE_OPTIONS);
+  if (parsed.help) {
     process.stdout.write(SAMPLE_HELP);
     return 0;
   }
-  const { checkpoint } = checkpointFrom(v);
+  const { values: v, given } = parsed;
+  const { checkpoint } = checkpointFrom(v.checkpoint);
   const { vocab } = checkpoint;
-  const num = intOption(v, 'num', 20);
-  const maxTries = intOption(v, 'max-tries', Math.max(TRIES_PER_NAME * num, MIN_TRIES), num);
-  const rules = nameRules(v, vocab);
-  const maxChars = intOption(v, 'max-length', DEFAULT_MAX_CHARS);
+  const { num, 'max-length': maxChars } = v;
+  const maxTries = v['max-tries'] ?? Math.max(TRIES_PER_NAME * num, MIN_TRIES);
+  if (maxTries < num) throw new UsageError(`--max-tries must be an integer ≥ ${num} (--num), got "${maxTries}"`);
+  const rules = nameRules(v, given, vocab);
   const spec = nameSpec(v, vocab, maxChars, rules.maxLength);
-  const markFile = stringOption(v, 'mark-train', '');
+  const markFile = v['mark-train'];
   const marked = markFile ? { names: new Set(loadDataset(markFile, vocab).text.train), file: markFile } : null;
-  const output = nameOutput({ json: v.json === true, file: typeof v.out === 'string' ? v.out : null, marked, maxLength: maxChars });
-  const { source, close } = await candidateSource(v, checkpoint, spec);
+  const output = nameOutput({ json: v.json, file: v.out ?? null, marked, maxLength: maxChars });
+  const { source, close } = await candidateSource(v, given, checkpoint, spec);
   try {
     const { found, tries } = selectNames(source, (chars) => vocab.decode(chars), rules, { num, maxTries }, (name, c) => output.add(name, c.chars.length >= maxChars));
     output.finish(tries);
@@ -104,14 +98,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
 
 // maxChars: --max-length, where a name is cut; maxLen: --max-len, the longest name kept
 function nameSpec(v: Values, vocab: Vocab, maxChars: number, maxLen: number): NameSpec {
-  const prefix = encodePrefix(stringOption(v, 'prefix', ''), vocab);
+  const prefix = encodePrefix(v.prefix ?? '', vocab);
   if (prefix.length >= maxChars) throw new UsageError(`--prefix has ${prefix.length} characters: it must be shorter than --max-length (${maxChars})`);
   if (prefix.length > maxLen) throw new UsageError(`--prefix has ${prefix.length} characters, more than --max-len ${maxLen}`);
-  const topK = intOption(v, 'top-k', 0, 0);
+  const topK = v['top-k'];
   if (topK > vocab.size) throw new UsageError(`--top-k must be at most the vocabulary size (${vocab.size}), got ${topK}`);
   return {
-    seed: intOption(v, 'seed', 42, 0),
-    sampling: { temperature: numberOption(v, 'temperature', 1), topK },
+    seed: v.seed,
+    sampling: { temperature: v.temperature, topK },
     prefix,
     // a name still going past --max-len is dropped as soon as it is too long, not drawn to the end
     maxChars: Math.min(maxChars, maxLen + 1),
@@ -124,25 +118,23 @@ function encodePrefix(prefix: string, vocab: Vocab): number[] {
   return vocab.encode(prefix);
 }
 
-function nameRules(v: Values, vocab: Vocab): NameRules {
-  const minLength = intOption(v, 'min-len', 1, 0);
-  const maxLength = intOption(v, 'max-len', Number.MAX_SAFE_INTEGER);
+function nameRules(v: Values, given: ReadonlySet<string>, vocab: Vocab): NameRules {
+  const minLength = v['min-len'];
+  const maxLength = v['max-len'] ?? Number.MAX_SAFE_INTEGER;
   if (minLength > maxLength) throw new UsageError(`--min-len ${minLength} is more than --max-len ${maxLength}`);
-  if (v.data !== undefined && !v.new) throw new UsageError('--data names the file --new leaves out: give --new with it');
-  const exclude = v.new ? new Set(Object.values(loadDataset(stringOption(v, 'data', DEFAULT_DATA), vocab).text).flat()) : new Set<string>();
-  return { minLength, maxLength, unique: v.unique === true, exclude };
+  if (given.has('data') && !v.new) throw new UsageError('--data names the file --new leaves out: give --new with it');
+  const exclude = v.new ? new Set(Object.values(loadDataset(v.data, vocab).text).flat()) : new Set<string>();
+  return { minLength, maxLength, unique: v.unique, exclude };
 }
 
-async function candidateSource(v: Values, checkpoint: LoadedCheckpoint, spec: NameSpec): Promise<{ source: CandidateSource; close(): void }> {
+async function candidateSource(v: Values, given: ReadonlySet<string>, checkpoint: LoadedCheckpoint, spec: NameSpec): Promise<{ source: CandidateSource; close(): void }> {
   const { params, spec: model } = checkpoint;
-  const kind = choiceOption(v, 'generator', ['cached', 'naive'] as const, 'cached');
-  if (kind === 'naive') {
-    const ignored = ['batch', 'backend', 'threads'].filter((name) => v[name] !== undefined);
+  if (v.generator === 'naive') {
+    const ignored = ['batch', 'backend', 'threads'].filter((name) => given.has(name));
     if (ignored.length) throw new UsageError(`${ignored.map((n) => `--${n}`).join(', ')}: only --generator cached runs on the ops`);
     return { source: naiveSource(new ConvModel(params, model, referenceOps), spec), close: () => {} };
   }
-  const batch = intOption(v, 'batch', DEFAULT_BATCH);
-  if (batch > MAX_POSITIONS) throw new UsageError(`--batch must be at most ${MAX_POSITIONS} (the kernels' cap on rows), got ${batch}`);
-  const { ops } = await openChosenOps(v);
+  const { batch } = v;
+  const { ops } = await openChosenOps(backendRequest(v, given));
   return { source: new BatchedGenerator(new StepModel(params, model, ops, batch), spec), close: () => ops.destroy() };
 }

@@ -10,34 +10,44 @@ import { InputError } from '../errors.ts';
 import { MODEL_FILE, RESUME_FILE } from '../io/run-dir.ts';
 import { parseGrid, trainArgs, type GridRun } from '../sweep/grid.ts';
 import { resultsMarkdown, resultsSvg, type RunResult } from '../sweep/results.ts';
-import { parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand, UsageError } from './args.ts';
 import { DEFAULT_DATA, loadDataset } from './dataset.ts';
-import { chooseEngine } from './engine-choice.ts';
+import { BACKEND_OPTIONS, backendRequest, chooseEngine } from './engine-choice.ts';
 import { describeModel } from './model-options.ts';
 import { trainCommand, type TrainSummary } from './train.ts';
 
-export const SWEEP_HELP = `makemore sweep — train the runs of a grid file in sequence and tabulate them
+/** Every option of `makemore sweep`. */
+export const SWEEP_OPTIONS = {
+  grid: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'JSON: {"defaults": {train options}, "runs": [{"name": DIR, "options": {train options}}]}\n(option names as makemore train\'s, without "--"; use "steps" and/or "minutes" as the budget)',
+  },
+  out: {
+    type: 'string',
+    arg: 'DIR',
+    default: 'sweep',
+    help: 'a directory per run, and results.md, results.json, results.svg\n(dev loss against parameters and against wall time)',
+  },
+} as const satisfies OptionTable;
 
-  --grid FILE          JSON: {"defaults": {train options}, "runs": [{"name": DIR, "options": {train options}}]}
-                       (option names as makemore train's, without "--"; use "steps" and/or "minutes" as the budget)
-  --out DIR            (default sweep): a directory per run, and results.md, results.json, results.svg
-                       (dev loss against parameters and against wall time). Run it again to resume.
-`;
+export const SWEEP_HELP = `makemore sweep — train the runs of a grid file in sequence and tabulate them; run it again to
+resume (a finished run is skipped, an interrupted one continues)
 
-const OPTIONS: OptionSpec = { grid: { type: 'string' }, out: { type: 'string' } };
+${optionsHelp(SWEEP_OPTIONS)}`;
 
 const RESULT_FILE = 'result.json';
 
 /** Exit status: 0, or a run's 130/143 when a signal stopped it. */
 export async function sweepCommand(argv: string[]): Promise<number> {
-  const v = parse('sweep', argv, OPTIONS);
-  if (v.help) {
+  const parsed = parseCommand('sweep', argv, SWEEP_OPTIONS);
+  if (parsed.help) {
     process.stdout.write(SWEEP_HELP);
     return 0;
   }
-  const gridFile = stringOption(v, 'grid', '');
+  const { grid: gridFile, out } = parsed.values;
   if (!gridFile) throw new UsageError('--grid FILE is required (see makemore sweep --help)');
-  const out = stringOption(v, 'out', 'sweep');
   const runs = parseGrid(readText(gridFile), gridFile);
   const results: RunResult[] = [];
   for (const [i, run] of runs.entries()) {
@@ -88,7 +98,11 @@ async function runOne(run: GridRun, dir: string): Promise<{ status: number; resu
 async function splitLosses(file: string, options: GridRun['options']): Promise<{ train: number; test: number }> {
   const checkpoint = loadCheckpoint(file);
   const data = loadDataset(String(options.data ?? DEFAULT_DATA), checkpoint.vocab);
-  const choice = await chooseEngine('conv', checkpoint.params, checkpoint.spec, [], { backend: options.backend, threads: options.threads });
+  // the run's own --backend and --threads (train has checked them)
+  const backend = Object.fromEntries(Object.entries(options).filter(([key]) => Object.hasOwn(BACKEND_OPTIONS, key)));
+  const parsed = parseCommand('sweep', trainArgs(backend), BACKEND_OPTIONS);
+  if (parsed.help) throw new Error('unreachable: a grid cannot hold help (grid.ts reserves it)');
+  const choice = await chooseEngine('conv', checkpoint.params, checkpoint.spec, [], backendRequest(parsed.values, parsed.given));
   try {
     return { train: choice.engine.evaluate(data.words.train).loss, test: choice.engine.evaluate(data.words.test).loss };
   } finally {

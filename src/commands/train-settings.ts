@@ -1,15 +1,17 @@
 // What defines a training run (stored in its resume file), read from the options; and on --resume,
 // which options the run takes from the command line and which must match the stored run.
 
-import { DEFAULT_LR, type OptimizerConfig, type OptimizerName } from '../train/optimizer.ts';
+import { DEFAULT_LR, type OptimizerConfig } from '../train/optimizer.ts';
 import { DEFAULT_DIVERGENCE_FACTOR } from '../train/divergence.ts';
 import type { EngineName } from '../train/engines.ts';
 import { MAX_POSITIONS } from '../../kernels/spec.ts';
-import { choiceOption, intOption, numberOption, stringOption, UsageError } from './args.ts';
-import { MODEL_OPTIONS, modelChoice, modelSpec, type ModelChoice } from './model-options.ts';
+import type { OptionTable, OptionValues } from '../options/declare.ts';
+import { UsageError } from './args.ts';
+import { MODEL_OPTION_NAMES, MODEL_OPTIONS, modelChoice, modelSpec, type ModelChoice } from './model-options.ts';
 import type { ResolvedSpec } from '../spec/resolve.ts';
 import { legacyRunModel } from '../presets/legacy.ts';
 import { DEFAULT_DATA } from './dataset.ts';
+import { ENGINE_OPTIONS } from './engine-choice.ts';
 
 export interface RunSettings {
   data: string;
@@ -33,21 +35,50 @@ export const DEFAULT_EVAL_WORDS = 1000;
 /** Evaluations on the default sample cost about 10 steps of 32 words each: this keeps them under ~10% of a run. */
 const MIN_DEFAULT_EVAL_EVERY = 100;
 
-export function settingsFrom(v: Record<string, unknown>): RunSettings {
-  const steps = intOption(v, 'steps', 3000, 1, MAX_STEPS);
-  const optimizer = choiceOption<OptimizerName>(v, 'optimizer', ['sgd', 'adamw'], 'sgd');
+/** What defines a run: train's options less those about the command itself (--out, --resume, …) and the backend. */
+export const RUN_OPTIONS = {
+  data: { type: 'string', arg: 'FILE', default: DEFAULT_DATA, help: 'training text, one item per line; split 80/10/10 as the lecture (seed 42)' },
+  ...ENGINE_OPTIONS,
+  steps: { type: 'int', min: 1, max: MAX_STEPS, default: 3000, help: 'optimisation steps' },
+  minutes: {
+    type: 'number',
+    above: 0,
+    arg: 'M',
+    help: 'also stop after M minutes of training (evaluating then); the lr decay then\ncomes at 75% of the time instead of the steps',
+  },
+  batch: { type: 'int', min: 2, max: MAX_POSITIONS, default: 32, help: 'words per batch (conv) or windows per batch (tree)' },
+  optimizer: { type: 'choice', choices: ['sgd', 'adamw'], default: 'sgd', help: 'sgd: lr until 75% of the steps, then lr/10, as the lecture' },
+  lr: { type: 'number', above: 0, help: `learning rate (default ${DEFAULT_LR.sgd} for sgd, ${DEFAULT_LR.adamw} for adamw)` },
+  'weight-decay': { type: 'number', min: 0, default: 0.01, help: 'AdamW weight decay' },
+  'eval-every': { type: 'int', min: 1, help: `dev evaluation and checkpoint interval (default steps/20, at least ${MIN_DEFAULT_EVAL_EVERY}; the last step always)` },
+  'eval-words': { type: 'int', min: 0, default: DEFAULT_EVAL_WORDS, help: 'dev words each evaluation uses: the first N of the shuffled dev split (0: all)' },
+  seed: { type: 'int', min: 0, default: 42, help: 'initialisation and batches' },
+  'divergence-factor': {
+    type: 'number',
+    min: 0,
+    default: DEFAULT_DIVERGENCE_FACTOR,
+    help: "stop (exit 2) when the training loss's moving average passes X times its lowest,\nor a dev loss X times the first training loss (0: only a NaN or infinite loss stops the run)",
+  },
+} as const satisfies OptionTable;
+
+/** A run's options as parsed: RUN_OPTIONS and the model's (MODEL_OPTIONS). */
+export type RunValues = OptionValues<typeof RUN_OPTIONS & typeof MODEL_OPTIONS>;
+
+export function settingsFrom(v: RunValues, given: ReadonlySet<string>): RunSettings {
+  const divergenceFactor = v['divergence-factor'];
+  if (divergenceFactor > 0 && divergenceFactor <= 1) throw new UsageError(`--divergence-factor must be 0 (off) or a number > 1, got "${divergenceFactor}"`);
   return {
-    data: stringOption(v, 'data', DEFAULT_DATA),
-    engine: choiceOption<EngineName>(v, 'engine', ['conv', 'tree'], 'conv'),
-    steps,
-    minutes: v.minutes === undefined ? null : numberOption(v, 'minutes', 0),
-    batch: intOption(v, 'batch', 32, 2, MAX_POSITIONS),
-    model: modelChoice(v),
-    optimizer: { name: optimizer, lr: numberOption(v, 'lr', DEFAULT_LR[optimizer]), decayAt: 0.75, weightDecay: numberOption(v, 'weight-decay', 0.01, (n) => n >= 0) },
-    evalEvery: intOption(v, 'eval-every', Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(steps / 20))),
-    evalWords: intOption(v, 'eval-words', DEFAULT_EVAL_WORDS, 0),
-    seed: intOption(v, 'seed', 42, 0),
-    divergenceFactor: numberOption(v, 'divergence-factor', DEFAULT_DIVERGENCE_FACTOR, (n) => n === 0 || n > 1),
+    data: v.data,
+    engine: v.engine,
+    steps: v.steps,
+    minutes: v.minutes ?? null,
+    batch: v.batch,
+    model: modelChoice(v, given),
+    optimizer: { name: v.optimizer, lr: v.lr ?? DEFAULT_LR[v.optimizer], decayAt: 0.75, weightDecay: v['weight-decay'] },
+    evalEvery: v['eval-every'] ?? Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(v.steps / 20)),
+    evalWords: v['eval-words'],
+    seed: v.seed,
+    divergenceFactor,
   };
 }
 
@@ -63,31 +94,31 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
 };
 
 /** A resumed run keeps its model: model options given again must be the run's (`stored`), or describe its spec. */
-export function checkResumedModel(v: Record<string, unknown>, stored: ModelChoice, spec: ResolvedSpec): void {
-  const given = Object.keys(MODEL_OPTIONS).filter((name) => v[name] !== undefined);
+export function checkResumedModel(v: RunValues, givenOptions: ReadonlySet<string>, stored: ModelChoice, spec: ResolvedSpec): void {
+  const given = MODEL_OPTION_NAMES.filter((name) => givenOptions.has(name));
   if (given.length === 0) return;
-  const choice = modelChoice(v);
+  const choice = modelChoice(v, givenOptions);
   if ('preset' in choice && 'preset' in stored && choice.preset === stored.preset) {
     const differs = given.find((name) => name !== 'model' && JSON.stringify(choice.options[name]) !== JSON.stringify(stored.options[name]));
-    if (differs) throw new UsageError(`--${differs} ${String(v[differs])} differs from the run being resumed (${String(stored.options[differs])}); leave it out, or start a new --out`);
+    if (differs) throw new UsageError(`--${differs} ${String((v as Record<string, unknown>)[differs])} differs from the run being resumed (${String(stored.options[differs])}); leave it out, or start a new --out`);
   }
   if (JSON.stringify(modelSpec(choice, spec.spec.vocabSize).spec) !== JSON.stringify(spec.spec)) {
-    throw new UsageError(`${given.map((name) => `--${name} ${String(v[name])}`).join(', ')}: a different model from the run being resumed's; leave ${given.length > 1 ? 'them' : 'it'} out, or start a new --out`);
+    throw new UsageError(`${given.map((name) => `--${name} ${String((v as Record<string, unknown>)[name])}`).join(', ')}: a different model from the run being resumed's; leave ${given.length > 1 ? 'them' : 'it'} out, or start a new --out`);
   }
 }
 
 /** The resumed run's settings: --steps (beyond `step`, where the run stands), --lr, --eval-every and --divergence-factor apply from here on. */
-export function resumedSettings(stored: RunSettings, v: Record<string, unknown>, step: number): RunSettings {
-  const given = settingsFrom(v);
+export function resumedSettings(stored: RunSettings, v: RunValues, givenOptions: ReadonlySet<string>, step: number): RunSettings {
+  const given = settingsFrom(v, givenOptions);
   for (const [name, value] of Object.entries(FIXED_ON_RESUME)) {
-    if (v[name] !== undefined && value(given) !== value(stored)) {
-      throw new UsageError(`--${name} ${String(v[name])} differs from the run being resumed (${String(value(stored))}); leave it out, or start a new --out`);
+    if (givenOptions.has(name) && value(given) !== value(stored)) {
+      throw new UsageError(`--${name} ${String(v[name as keyof RunValues])} differs from the run being resumed (${String(value(stored))}); leave it out, or start a new --out`);
     }
   }
-  const steps = v.steps === undefined ? stored.steps : given.steps;
+  const steps = givenOptions.has('steps') ? given.steps : stored.steps;
   if (steps <= step) {
     throw new UsageError(
-      v.steps === undefined ? `the run has finished (step ${step} of ${steps}): give --steps N with N > ${step} to extend it` : `--steps ${steps} does not extend the run, which is at step ${step}: give a larger --steps`,
+      !givenOptions.has('steps') ? `the run has finished (step ${step} of ${steps}): give --steps N with N > ${step} to extend it` : `--steps ${steps} does not extend the run, which is at step ${step}: give a larger --steps`,
     );
   }
   const model = 'preset' in stored.model || 'specFile' in stored.model ? stored.model : legacyRunModel(stored.model as Record<string, unknown>);
@@ -95,9 +126,9 @@ export function resumedSettings(stored: RunSettings, v: Record<string, unknown>,
     ...stored,
     model,
     steps,
-    minutes: v.minutes === undefined ? (stored.minutes ?? null) : given.minutes,
-    optimizer: { ...stored.optimizer, lr: v.lr === undefined ? stored.optimizer.lr : given.optimizer.lr },
-    evalEvery: v['eval-every'] === undefined ? stored.evalEvery : given.evalEvery,
-    divergenceFactor: v['divergence-factor'] === undefined ? (stored.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR) : given.divergenceFactor,
+    minutes: givenOptions.has('minutes') ? given.minutes : (stored.minutes ?? null),
+    optimizer: { ...stored.optimizer, lr: givenOptions.has('lr') ? given.optimizer.lr : stored.optimizer.lr },
+    evalEvery: givenOptions.has('eval-every') ? given.evalEvery : stored.evalEvery,
+    divergenceFactor: givenOptions.has('divergence-factor') ? given.divergenceFactor : (stored.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR),
   };
 }

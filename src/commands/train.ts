@@ -11,71 +11,48 @@ import { referenceOps } from '../engine/reference-ops.ts';
 import { StepModel } from '../models/step.ts';
 import { Optimizer } from '../train/optimizer.ts';
 import { newTrainState, train, type EvalPoint, type TrainState } from '../train/trainer.ts';
-import { DEFAULT_DIVERGENCE_FACTOR, DivergenceError } from '../train/divergence.ts';
+import { DivergenceError } from '../train/divergence.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
 import { claimRunDirectory, type RunClaim } from '../io/run-claim.ts';
 import { BatchedGenerator } from '../generate/batched.ts';
 import { plainSpec } from '../generate/candidates.ts';
 import { firstNames } from '../generate/selection.ts';
-import { intOption, parse, stringOption, UsageError, type OptionSpec } from './args.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand, UsageError } from './args.ts';
 import { MODEL_HELP, MODEL_OPTIONS, modelSpec, type ModelChoice } from './model-options.ts';
-import { DEFAULT_DATA, loadDataset, requireSplits, type Dataset } from './dataset.ts';
-import { BACKEND_HELP, BACKEND_OPTIONS, chooseEngine, type EngineChoice } from './engine-choice.ts';
+import { loadDataset, requireSplits, type Dataset } from './dataset.ts';
+import { BACKEND_OPTIONS, backendRequest, chooseEngine, type BackendRequest, type EngineChoice } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
-import { checkResumedModel, DEFAULT_EVAL_WORDS, resumedSettings, settingsFrom, type RunSettings } from './train-settings.ts';
+import { checkResumedModel, resumedSettings, RUN_OPTIONS, settingsFrom, type RunSettings, type RunValues } from './train-settings.ts';
 import { checkStepFits } from './limits.ts';
 import { StopSignals } from './stop-signals.ts';
 import { noteUnverified } from './checksum-note.ts';
 
+/** The options about the command rather than the run. */
+const COMMAND_OPTIONS = {
+  out: {
+    type: 'string',
+    arg: 'DIR',
+    default: 'out',
+    help: `the run's directory: ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};\na directory holding another run is refused unless --resume or --force`,
+  },
+  resume: {
+    type: 'boolean',
+    help: 'continue the run in --out exactly where it stopped; --steps (to extend it), --lr,\n--eval-every, --minutes and --divergence-factor apply from there on, every other run option\nmust match or be left out',
+  },
+  force: { type: 'boolean', help: `replace the run in --out (its ${MODEL_FILE}, ${RESUME_FILE} and ${LOSS_PLOT_FILE} are deleted)` },
+  samples: { type: 'int', min: 0, max: 1000, default: 10, help: 'names to print at the end' },
+} as const satisfies OptionTable;
+
+/** Every option of `makemore train`. */
+export const TRAIN_OPTIONS = { ...RUN_OPTIONS, ...MODEL_OPTIONS, ...BACKEND_OPTIONS, ...COMMAND_OPTIONS } as const satisfies OptionTable;
+
 export const TRAIN_HELP = `makemore train — train a model on a file of names (one per line)
 
-  --data FILE          training text (default ${DEFAULT_DATA}); split 80/10/10 as the lecture (seed 42)
-  --out DIR            the run's directory (default out): ${MODEL_FILE} (best dev), ${RESUME_FILE}, ${LOSS_PLOT_FILE};
-                       a directory holding another run is refused unless --resume or --force
-  --engine conv|tree   conv: whole words per batch on the --backend's kernels (default); tree: the lecture's random
-                       windows (the lecture preset only)
-  --steps N            optimisation steps (default 3000)
-  --minutes M          also stop after M minutes of training (evaluating then); the lr decay then
-                       comes at 75% of the time instead of the steps
-  --batch N            words per batch (conv) or windows per batch (tree) (default 32)
-${MODEL_HELP}  --optimizer sgd|adamw  (default sgd: lr until 75% of the steps, then lr/10, as the lecture)
-  --lr X               learning rate (default 0.1 for sgd, 0.003 for adamw)
-  --weight-decay X     AdamW weight decay (default 0.01)
-  --eval-every N       dev evaluation and checkpoint interval (default steps/20, at least 100; the last step always)
-  --eval-words N       dev words each evaluation uses: the first N of the shuffled dev split (default ${DEFAULT_EVAL_WORDS}; 0: all)
-  --seed N             initialisation and batches (default 42)
-  --divergence-factor X  stop (exit 2) when the training loss's moving average passes X times its lowest,
-                       or a dev loss X times the first training loss (default ${DEFAULT_DIVERGENCE_FACTOR}; 0: only a NaN
-                       or infinite loss stops the run)
-${BACKEND_HELP}  --resume             continue the run in --out exactly where it stopped; --steps (to extend it), --lr and
-                       --eval-every apply from there on, every other run option must match or be left out
-  --force              replace the run in --out (its ${MODEL_FILE}, ${RESUME_FILE} and ${LOSS_PLOT_FILE} are deleted)
-  --samples N          names to print at the end (default 10)
-
+${optionsHelp(RUN_OPTIONS)}${MODEL_HELP}${optionsHelp(BACKEND_OPTIONS)}${optionsHelp(COMMAND_OPTIONS)}
   Ctrl-C or SIGTERM saves the run (evaluating it first if it never was, so that ${MODEL_FILE} exists) and
   exits with status 130 or 143; a second one quits at once.
 `;
-
-const OPTIONS: OptionSpec = {
-  data: { type: 'string' },
-  out: { type: 'string' },
-  engine: { type: 'string' },
-  steps: { type: 'string' },
-  minutes: { type: 'string' },
-  batch: { type: 'string' },
-  ...MODEL_OPTIONS,
-  optimizer: { type: 'string' },
-  lr: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  'eval-every': { type: 'string' },
-  'eval-words': { type: 'string' },
-  seed: { type: 'string' },
-  'divergence-factor': { type: 'string' },
-  ...BACKEND_OPTIONS,
-  resume: { type: 'boolean' },
-  force: { type: 'boolean' },
-  samples: { type: 'string' },
-};
 
 const SAMPLE_LENGTH = 50;
 
@@ -106,17 +83,17 @@ export interface TrainSummary {
 
 /** Exit status; `done` (the sweep's) gets the run's summary. */
 export async function trainCommand(argv: string[], done?: (summary: TrainSummary) => void): Promise<number> {
-  const v = parse('train', argv, OPTIONS);
-  if (v.help) {
+  const parsed = parseCommand('train', argv, TRAIN_OPTIONS);
+  if (parsed.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
   }
+  const { values: v, given } = parsed;
   if (v.resume && v.force) throw new UsageError('--resume continues the run in --out and --force replaces it: give one of them');
-  const out = stringOption(v, 'out', 'out');
-  const samples = intOption(v, 'samples', 10, 0, 1000);
-  const run = await (v.resume ? openResumed(v, out) : openNew(v, out));
+  const backend = backendRequest(v, given);
+  const run = await (v.resume ? openResumed(v, given, backend, v.out) : openNew(v, given, backend, v.out, v.force));
   try {
-    const status = await trainRun(run, samples);
+    const status = await trainRun(run, v.samples);
     done?.({ state: run.state, parameters: run.params.count(), spec: run.spec, model: run.settings.model });
     return status;
   } finally {
@@ -125,18 +102,18 @@ export async function trainCommand(argv: string[], done?: (summary: TrainSummary
   }
 }
 
-async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun> {
-  const settings = settingsFrom(v);
+async function openNew(v: RunValues, given: ReadonlySet<string>, backend: BackendRequest, out: string, force: boolean): Promise<OpenRun> {
+  const settings = settingsFrom(v, given);
   const data = loadDataset(settings.data);
   requireSplits(data, ['train', 'val'], 'training');
   const spec = modelSpec(settings.model, data.vocab.size);
   checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
   const rng = new PythonRandom(settings.seed);
   const params = initParams(spec, rng);
-  const choice = await chooseEngine(settings.engine, params, spec, data.words.train, v, { batch: settings.batch, file: settings.data });
+  const choice = await chooseEngine(settings.engine, params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data });
   let claim: RunClaim;
   try {
-    claim = claimRunDirectory(out, v.force ? 'replace' : 'new');
+    claim = claimRunDirectory(out, force ? 'replace' : 'new');
   } catch (e) {
     choice.close();
     throw e;
@@ -145,7 +122,7 @@ async function openNew(v: Record<string, unknown>, out: string): Promise<OpenRun
   return { out, settings, data, spec, params, best: null, rng, state: newTrainState(), moments: new Map(), choice, claim, savedStep: null, start };
 }
 
-async function openResumed(v: Record<string, unknown>, out: string): Promise<OpenRun> {
+async function openResumed(v: RunValues, given: ReadonlySet<string>, backend: BackendRequest, out: string): Promise<OpenRun> {
   const claim = claimRunDirectory(out, 'resume');
   try {
     const point = loadResume(out);
@@ -154,15 +131,15 @@ async function openResumed(v: Record<string, unknown>, out: string): Promise<Ope
     // a save cut short after the resume file (the commit) leaves model.safetensors one best behind: bring it up to date
     const { spec } = checkpoint;
     if (point.best) exportModel(out, point.best, checkpoint.vocab, spec.spec, checkpoint.config);
-    const settings = resumedSettings(checkpoint.config.run as RunSettings, v, point.state.step);
-    checkResumedModel(v, settings.model, spec);
+    const settings = resumedSettings(checkpoint.config.run as RunSettings, v, given, point.state.step);
+    checkResumedModel(v, given, settings.model, spec);
     const data = loadDataset(settings.data);
     requireSplits(data, ['train', 'val'], 'training');
     if (checkpoint.vocab.chars.join('') !== data.vocab.chars.join('')) throw new UsageError(`${settings.data} no longer has the vocabulary of the run being resumed`);
     checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
     const rng = new PythonRandom(settings.seed);
     rng.setState(point.rngState);
-    const choice = await chooseEngine(settings.engine, checkpoint.params, spec, data.words.train, v, { batch: settings.batch, file: settings.data });
+    const choice = await chooseEngine(settings.engine, checkpoint.params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data });
     const start = `resuming ${join(out, RESUME_FILE)} at step ${point.state.step}`;
     return { out, settings, data, spec, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
   } catch (e) {
