@@ -1,38 +1,99 @@
-// npm run bench [-- --quick] [-- --json] [-- --no-torch]
-// npm run bench -- --time-to-dev 2.00 [--threads N] [--json]: wall time to a dev loss, ours and PyTorch's,
-// both on N threads (default: the machine's cores) (time-to-dev.ts)
-// Throughput of the conv engine on every gpu.js backend against the tree form and PyTorch, plus
-// forward-only, generation, node counts, hot-kernel GFLOP/s and peak memory. Prints a table; with
-// --json the report also follows as one JSON object on the last line. Progress goes to stderr.
+// npm run bench [-- OPTIONS]; npm run bench -- --help lists them (declared once, below).
+// The full run: throughput of the conv engine on every gpu.js backend against the tree form and
+// PyTorch, plus forward-only, generation, node counts, hot-kernel GFLOP/s, peak memory, and generation
+// as a user meets it (sample-cli.ts). Prints a table; with --json the report also follows as one JSON
+// object on the last line. Progress goes to stderr.
+// --time-to-dev X: wall time to a dev loss, ours and PyTorch's (time-to-dev.ts); --sample-cli: only
+// the CLI-against-PyTorch sampling section.
 // Keys: conv/<webasm|cpu|…|reference>, tree/ts (the tree form in plain TypeScript), torch/conv, torch/tree.
 
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { optionsHelp, readOption, type OptionTable } from '../src/options/declare.ts';
+import { PRESETS } from '../src/presets/registry.ts';
 import { runBench } from './run.ts';
-import { formatReport } from './format.ts';
+import { formatReport, formatSampleCli } from './format.ts';
 import { formatTimeToDev, timeToDev } from './time-to-dev.ts';
+import { runSampleCli } from './sample-cli.ts';
+import { convBackends } from './backends.ts';
+import { FULL, QUICK } from './budgets.ts';
+import type { ModelSelection } from './setup.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
-    'time-to-dev': { type: 'string' },
-    threads: { type: 'string' },
-  },
+const OPTIONS = {
+  help: { type: 'boolean', help: 'print this and exit' },
+  quick: { type: 'boolean', help: 'shorter budgets (about a minute; --sample-cli: 2,000 names, PyTorch loop cut at 15 s)' },
+  json: { type: 'boolean', help: 'also print the report as one JSON object on the last line' },
+  'no-torch': { type: 'boolean', help: 'leave PyTorch out (reported as skipped)' },
+  'sample-cli': { type: 'boolean', help: 'only generation as a user meets it: `makemore sample` against PyTorch, whole processes (also in the full run)' },
+  num: { type: 'int', min: 1, help: 'names per process in the sample-cli section (default 20,000; --quick 2,000)' },
+  model: { type: 'choice', choices: Object.keys(PRESETS), help: 'the model of the training, forward, kernel and generation sections, with its preset options below (default lecture)' },
+  spec: { type: 'string', arg: 'FILE', help: 'the same model as a spec file (JSON) instead of a preset' },
+  'time-to-dev': { type: 'number', above: 0, arg: 'LOSS', help: 'only the wall time to this dev loss (e.g. 2.00), ours and PyTorch\'s; lecture preset' },
+  threads: { type: 'int', min: 1, help: 'threads of both sides for --time-to-dev (default: this machine\'s cores)' },
+} as const satisfies OptionTable;
+
+// every preset's options, parsed as strings here and checked against the chosen preset's declarations
+const PRESET_OPTIONS = [...new Set(Object.values(PRESETS).flatMap((p) => Object.keys(p.options)))];
+
+const HELP =
+  `npm run bench [-- OPTIONS]\n\n${optionsHelp(OPTIONS)}\nPreset options (with --model):\n` +
+  Object.entries(PRESETS)
+    .map(([name, p]) => `  ${name}:\n${optionsHelp(p.options).replace(/^ {2}/gm, '    ')}`)
+    .join('');
+
+const { values: raw } = parseArgs({
+  options: Object.fromEntries([...Object.entries(OPTIONS).map(([name, d]) => [name, { type: d.type === 'boolean' ? 'boolean' : 'string' }] as const), ...PRESET_OPTIONS.map((name) => [name, { type: 'string' }] as const)]),
 });
+if (raw.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const value = <K extends keyof typeof OPTIONS>(name: K) => readOption(name, OPTIONS[name], raw[name] as string | boolean | undefined);
 
 const log = (line: string) => console.error(`[bench] ${line}`);
-if (values['time-to-dev'] !== undefined) {
-  const target = Number(values['time-to-dev']);
-  if (!Number.isFinite(target) || target <= 0) throw new Error(`--time-to-dev: expected a dev loss such as 2.00, got "${values['time-to-dev']}"`);
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads: expected a positive integer, got "${values.threads}"`);
+const quick = value('quick') as boolean;
+const torch = !(value('no-torch') as boolean);
+const budgets = quick ? QUICK : FULL;
+// a bad option is one line, before any work
+const { names, model, target, threads } = (() => {
+  try {
+    return { names: (value('num') as number | undefined) ?? budgets.sampleCliNames, model: modelSelection(), target: value('time-to-dev') as number | undefined, threads: value('threads') as number | undefined };
+  } catch (e) {
+    console.error(`npm run bench: ${(e as Error).message} (--help lists the options)`);
+    process.exit(2);
+  }
+})();
+
+if (target !== undefined) {
   const report = await timeToDev(target, log, threads);
   console.log(formatTimeToDev(report));
-  if (values.json) console.log(JSON.stringify(report));
+  if (raw.json) console.log(JSON.stringify(report));
   process.exit(0);
 }
 
-const report = await runBench({ quick: values.quick, torch: !values['no-torch'], log });
+if (raw['sample-cli']) {
+  const report = await runSampleCli({ names, trainSteps: budgets.generationTrainSteps, torchLoopS: budgets.sampleCliTorchLoopS, torch, backend: convBackends().backends[0], log });
+  console.log(formatSampleCli(report));
+  if (raw.json) console.log(JSON.stringify(report));
+  process.exit(0);
+}
+
+const report = await runBench({ quick, torch, model, sampleCli: names, log });
 console.log(formatReport(report));
-if (values.json) console.log(JSON.stringify(report));
+if (raw.json) console.log(JSON.stringify(report));
+
+/** --model NAME with its preset's options, or --spec FILE; the lecture preset by default. */
+function modelSelection(): ModelSelection {
+  const given = PRESET_OPTIONS.filter((name) => raw[name] !== undefined);
+  if (raw.spec !== undefined) {
+    if (raw.model !== undefined || given.length) throw new Error(`--spec describes the whole model: leave out ${raw.model !== undefined ? '--model' : `--${given[0]}`}`);
+    if (!existsSync(raw.spec as string)) throw new Error(`--spec ${raw.spec}: no such file`);
+    return { specFile: raw.spec as string };
+  }
+  const preset = (value('model') as string | undefined) ?? 'lecture';
+  if (raw.model === undefined && given.length) throw new Error(`--${given[0]} is a preset option: give --model too`);
+  const { options } = PRESETS[preset];
+  const misplaced = given.find((name) => !Object.hasOwn(options, name));
+  if (misplaced) throw new Error(`--${misplaced} is not an option of --model ${preset}`);
+  return { preset, values: Object.fromEntries(given.map((name) => [name, readOption(name, options[name], raw[name] as string)])) };
+}

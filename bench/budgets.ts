@@ -18,6 +18,10 @@ export interface Budgets {
   profileSteps: number;
   /** Each run of the machine's 2-thread capacity probe (capacity.ts). */
   capacityS: number;
+  /** Names each sampler draws in the --sample-cli section (--num overrides). */
+  sampleCliNames: number;
+  /** PyTorch's one-at-a-time loop in --sample-cli stops after this long, its names/s extrapolated to sampleCliNames. */
+  sampleCliTorchLoopS: number;
 }
 
 export const FULL: Budgets = {
@@ -30,6 +34,8 @@ export const FULL: Budgets = {
   torchKernelS: 1,
   profileSteps: 200,
   capacityS: 3,
+  sampleCliNames: 20_000,
+  sampleCliTorchLoopS: 120,
 };
 
 export const QUICK: Budgets = {
@@ -42,4 +48,6 @@ export const QUICK: Budgets = {
   torchKernelS: 0.4,
   profileSteps: 50,
   capacityS: 1,
+  sampleCliNames: 2_000,
+  sampleCliTorchLoopS: 15,
 };

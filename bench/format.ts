@@ -2,10 +2,11 @@
 
 import { HOT_KERNELS } from './kernels.ts';
 import { REFERENCE_MATMUL } from './torch.ts';
+import { MEAN_CHARS_TOLERANCE, type SampleCliReport } from './sample-cli.ts';
 import { NAIVE_KEY, TORCH_BATCHED_KEY, TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_LOOP_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
 
 export function formatReport(r: Report): string {
-  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), memory(r), legend()].filter(Boolean).join('\n\n');
+  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), sampleCli(r), memory(r), legend()].filter(Boolean).join('\n\n');
 }
 
 function header(r: Report): string {
@@ -14,7 +15,8 @@ function header(r: Report): string {
   const unavailable = Object.entries(r.unavailable).filter(([name]) => name !== 'torch');
   return [
     `makemore-wavenet bench${s.quick ? ' (--quick)' : ''}: ${m.cpus} × ${m.model}, node ${m.node}, ${m.platform}, load average ${m.loadavg.map((l) => l.toFixed(2)).join(' ')}`,
-    `model: n_embd ${s.model.nEmbd}, n_hidden ${s.model.nHidden}, ${s.model.nLayers} layers, vocab ${s.model.vocabSize}; ${s.batch} words per conv step, ${s.batch} windows per tree step; SGD update included`,
+    `model: ${s.model.name} (${num(s.model.parameters)} parameters, receptive field ${s.model.receptive_field}); ${s.batch} words per conv step${s.model.lecture ? `, ${s.batch} windows per tree step` : ''}; SGD update included`,
+    ...(s.model.lecture ? [] : ['tree form, node counts and PyTorch: lecture preset only (not run for this model)']),
     ...unavailable.map(([mode, why]) => `gpu.js ${mode}: unavailable (${why})`),
     ...Object.entries(r.aliases).map(([mode, on]) => `gpu.js ${mode}: runs on ${on}, measured as conv/${on}`),
     torch,
@@ -73,15 +75,16 @@ function generation(r: Report): string {
   const s = r.settings;
   const { ours, torch } = r.generation_mean_name_chars;
   const lengths = `mean name length ${num(ours)} characters${torch === undefined ? '' : ` (PyTorch, same weights: ${num(torch)})`}`;
-  const title = `Generation, names/s (lecture model after ${s.budgets.generationTrainSteps} AdamW steps; ${lengths}; batched: ${s.generation_batch} names in flight; names cut at ${s.max_name_chars} chars)`;
+  const title = `Generation, names/s (${s.model.name} after ${s.budgets.generationTrainSteps} AdamW steps; ${lengths}; batched: ${s.generation_batch} names in flight; names cut at ${s.max_name_chars} chars)`;
   const table = section(title, ['sampler/backend', 'names/s', ...measured.map(([key]) => header(key))], rows);
   return measured.length > 1 ? `${table}\n(best: PyTorch at whichever thread count ran it faster)` : table;
 }
 
 function nodes(r: Report): string {
   const n = r.nodes_per_target;
+  if (n === null) return '';
   const rows = [
-    ['tree', num(n.tree), times(r.ratios.nodes_tree_vs_conv)],
+    ['tree', num(n.tree), times(r.ratios.nodes_tree_vs_conv ?? undefined)],
     ['conv', num(n.conv), ''],
   ];
   return section(`Node evaluations per target (a real ${r.settings.batch}-word batch, P = ${r.settings.kernel_positions})`, ['form', 'nodes/target', 'vs conv'], rows);
@@ -94,6 +97,43 @@ function kernels(r: Report): string {
   const matmul = r.torch_matmul_gflops === null ? '' : `\nPyTorch matmul ${m}×${k}·${k}×${n}: ${num(r.torch_matmul_gflops)} GFLOP/s`;
   const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, transfers included; torch: the same matmuls)`;
   return section(title, ['kernel', 'matmul shapes (m×k·k×n)', ...backends], rows, 2) + matmul;
+}
+
+function sampleCli(r: Report): string {
+  return r.sample_cli === null ? '' : formatSampleCli(r.sample_cli);
+}
+
+/** The --sample-cli section: per model, our CLI and PyTorch's loop, whole processes. */
+export function formatSampleCli(c: SampleCliReport): string {
+  const torch = c.torch.available
+    ? `torch ${c.torch.version} via ${c.torch.python}, BLAS: ${c.torch.blas.kind} (${c.torch.blas.info}; loaded: ${c.torch.blas.libraries.join(', ') || 'none found'})`
+    : `torch unavailable: ${c.torch.reason}`;
+  const lines = [
+    `Generation as a user meets it: ${c.names.toLocaleString('en-US')} names per whole process, start-up included (weights after ${c.train_steps} AdamW steps, saved as a checkpoint; names cut at ${c.max_chars} chars)`,
+    `  ours: ${c.cli.command} (${c.cli.runner}: ${c.cli.why}; ${c.cli.backend}, ${c.cli.threads} thread(s))`,
+    `  ${torch}`,
+    ...(c.torch.available && c.torch.ratio_refused ? [`  no ratio: ${c.torch.ratio_refused}`] : []),
+  ];
+  const rows: string[][] = [];
+  for (const m of c.models) {
+    rows.push([m.model, `${num(m.parameters)} params, field ${m.receptive_field}`, 'ours', num(m.ours.seconds), num(m.ours.names_per_s), num(m.ours.mean_chars), '']);
+    for (const t of m.torch) {
+      const who = `torch, ${t.threads} thread(s)${t.default_threads ? ' (default)' : ''}`;
+      const seconds = t.extrapolated_from === null ? num(t.seconds) : `${num(t.seconds)}*`;
+      rows.push(['', '', who, seconds, num(t.names_per_s), num(t.mean_chars), times(m.ratio_vs_torch?.[`threads ${t.threads}`])]);
+    }
+  }
+  const table = section(lines.join('\n'), ['model', '', 'sampler', 'seconds', 'names/s', 'mean chars', 'ours vs'], rows, 3);
+  const notes = c.models.flatMap((m) => {
+    const cut = m.torch.find((t) => t.extrapolated_from !== null);
+    const out = cut ? [`  * ${m.model}: PyTorch's loop stopped after ${c.torch_loop_budget_s} s (${cut.extrapolated_from!.toLocaleString('en-US')} names); seconds and names/s extrapolated to ${c.names.toLocaleString('en-US')}, start-up counted once`] : [];
+    if (m.mean_chars_diff !== null) {
+      const pct = `${(100 * m.mean_chars_diff).toFixed(1)}%`;
+      out.push(`  ${m.model}: mean name length, PyTorch − ours: ${pct} (${Math.abs(m.mean_chars_diff) <= MEAN_CHARS_TOLERANCE ? 'agree' : 'DIFFER'} within ${100 * MEAN_CHARS_TOLERANCE}%; few names make it noisy)`);
+    }
+    return out;
+  });
+  return [table, ...notes].join('\n');
 }
 
 function memory(r: Report): string {

@@ -10,6 +10,7 @@ import type { Budgets } from './budgets.ts';
 import type { HotKernel } from './kernels.ts';
 import type { TorchOutcome, TorchSamplingRate, TorchTrainRate } from './torch.ts';
 import type { Capacity } from './capacity.ts';
+import type { SampleCliReport } from './sample-cli.ts';
 import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
@@ -34,7 +35,8 @@ export interface Machine {
 
 export interface Settings {
   quick: boolean;
-  model: ModelConfig;
+  /** The model measured (--model, --spec; the lecture preset by default); `lecture`: its sizes when it is the lecture preset, else null (no tree form, no PyTorch). */
+  model: { name: string; parameters: number; receptive_field: number; lecture: ModelConfig | null };
   /** Words per conv step, windows per tree step. */
   batch: number;
   /** The second conv batch size, measured as `<key>@<n>w`. */
@@ -58,7 +60,8 @@ export interface Measurements {
   generation: Record<string, Rate>;
   /** Mean characters per name from the weights sampled. */
   generationMeanChars: number;
-  nodesPerTarget: { tree: number; conv: number };
+  /** Lecture preset only (null otherwise). */
+  nodesPerTarget: { tree: number; conv: number } | null;
   /** backend → kernel → GFLOP/s */
   kernelGflops: Record<string, Record<HotKernel, number>>;
   /** conv/<wasm backend> → op → ms per training step (with `other` and the whole `step`) */
@@ -70,6 +73,8 @@ export interface Measurements {
   nodePeakRssMb: number;
   unavailable: Record<string, string>;
   aliases: Record<string, string>;
+  /** The --sample-cli section, when run. */
+  sampleCli: SampleCliReport | null;
 }
 
 export interface Ratios {
@@ -93,7 +98,7 @@ export interface Ratios {
   generation_vs_naive: Record<string, number>;
   generation_vs_torch_loop: Record<string, number>;
   generation_vs_torch_batched: Record<string, number>;
-  nodes_tree_vs_conv: number;
+  nodes_tree_vs_conv: number | null;
 }
 
 export interface Report {
@@ -106,7 +111,8 @@ export interface Report {
   generation_names_per_s: Record<string, number>;
   /** The same weights should give the same mean length on both sides. */
   generation_mean_name_chars: { ours: number; torch?: number };
-  nodes_per_target: { tree: number; conv: number };
+  /** Lecture preset only (null otherwise). */
+  nodes_per_target: { tree: number; conv: number } | null;
   /** kernel → backend (webasm, cpu, reference, torch) → GFLOP/s */
   kernel_gflops: Record<HotKernel, Record<string, number>>;
   kernel_shapes: Record<HotKernel, string>;
@@ -122,6 +128,8 @@ export interface Report {
   /** gpu.js mode → the backend it runs on, measured under that name */
   aliases: Record<string, string>;
   ratios: Ratios;
+  /** Generation as a user meets it (--sample-cli): whole processes, ours and PyTorch's; null when not run. */
+  sample_cli: SampleCliReport | null;
 }
 
 export function assembleReport(m: Measurements): Report {
@@ -161,8 +169,9 @@ export function assembleReport(m: Measurements): Report {
       generation_vs_naive: over(ours, generation[NAIVE_KEY]),
       generation_vs_torch_loop: over(ours, fastest(generation, TORCH_LOOP_KEY)),
       generation_vs_torch_batched: over(ours, fastest(generation, TORCH_BATCHED_KEY)),
-      nodes_tree_vs_conv: m.nodesPerTarget.tree / m.nodesPerTarget.conv,
+      nodes_tree_vs_conv: m.nodesPerTarget ? m.nodesPerTarget.tree / m.nodesPerTarget.conv : null,
     },
+    sample_cli: m.sampleCli,
   };
 }
 

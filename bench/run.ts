@@ -7,7 +7,7 @@ import type { Rate } from './measure.ts';
 import { peakRssMb } from './measure.ts';
 import { FULL, QUICK, type Budgets } from './budgets.ts';
 import { convBackends } from './backends.ts';
-import { freshParams, loadFixture, sampleBatch, BATCH, LARGE_BATCH, LARGE_BATCH_SUFFIX, type Fixture } from './setup.ts';
+import { freshParams, loadFixture, parameterCount, sampleBatch, BATCH, LARGE_BATCH, LARGE_BATCH_SUFFIX, type Fixture, type ModelSelection } from './setup.ts';
 import { convUnderTest, forwardRate, stepProfile, trainRate, treeUnderTest } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { measureCapacity } from './capacity.ts';
@@ -15,6 +15,8 @@ import { describeMatmuls, kernelCases, kernelGflops, type HotKernel, type Kernel
 import { cachedRates, GENERATION_BATCH, generationWeights, MAX_NAME, naiveRate, torchSamplingRequest } from './generation.ts';
 import { nodesPerTarget } from './nodes.ts';
 import { runTorch, type TorchOutcome } from './torch.ts';
+import { runSampleCli } from './sample-cli.ts';
+import type { ModelConfig } from '../src/params.ts';
 import { assembleReport, NAIVE_KEY, TREE_KEY, type Machine, type Report } from './report.ts';
 
 /** Dev words each forward-only call evaluates: one packed batch for the conv engine. */
@@ -27,6 +29,10 @@ export interface BenchOptions {
   budgets?: Budgets;
   /** Only these conv backends (e.g. ['reference']); all that work here by default. */
   backends?: readonly string[];
+  /** The model of the training, forward, kernel and generation sections (default: the lecture preset). */
+  model?: ModelSelection;
+  /** Also the --sample-cli section, drawing this many names (the budgets' sampleCliNames when true). */
+  sampleCli?: boolean | number;
   log?: (line: string) => void;
 }
 
@@ -34,9 +40,9 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const log = opts.log ?? (() => {});
   const budgets = opts.budgets ?? (opts.quick ? QUICK : FULL);
   const machine = describeMachine();
-  const fx = loadFixture();
+  const fx = loadFixture(opts.model);
   const batch = sampleBatch(fx);
-  const cases = kernelCases(batch, fx.cfg);
+  const cases = kernelCases(batch, fx.spec);
   const forwardWords = fx.val.slice(0, FORWARD_WORDS);
   const { backends, unavailable, aliases } = convBackends(opts.backends);
   log('machine: what two threads can do here');
@@ -55,19 +61,19 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     const { ops, close } = await backend.open();
     try {
       log(`${key}: training`);
-      train[key] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), budgets.train);
+      train[key] = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), budgets.train);
       // the plain-JS backends are baselines, minutes a measurement at 64 words
       if (backend.name !== 'reference' && backend.name !== 'cpu') {
         log(`${key}: training, ${LARGE_BATCH} words a step`);
-        train[key + LARGE_BATCH_SUFFIX] = await trainRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), budgets.train, LARGE_BATCH);
+        train[key + LARGE_BATCH_SUFFIX] = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), budgets.train, LARGE_BATCH);
       }
       if (backend.name.startsWith('wasm')) {
         log(`${key}: per-op step profile`);
         const ms = new Map<string, number>();
-        stepMsByOp[key] = stepProfile(convUnderTest(freshParams(fx.cfg), fx.spec, timeOps(ops, ms), fx.train), ms, budgets.profileSteps);
+        stepMsByOp[key] = stepProfile(convUnderTest(freshParams(fx.spec), fx.spec, timeOps(ops, ms), fx.train), ms, budgets.profileSteps);
       }
       log(`${key}: forward`);
-      forward[key] = await forwardRate(convUnderTest(freshParams(fx.cfg), fx.spec, ops, fx.train), forwardWords, budgets.forward);
+      forward[key] = await forwardRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), forwardWords, budgets.forward);
       log(`${key}: kernels`);
       kernelGflopsBy[backend.name] = await kernelGflops(ops, cases, budgets.kernel);
       log(`${key}: generation`);
@@ -77,22 +83,28 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       close();
     }
   }
-  log(`${TREE_KEY}: training, forward`);
-  train[TREE_KEY] = await trainRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), budgets.train);
-  forward[TREE_KEY] = await forwardRate(treeUnderTest(freshParams(fx.cfg), fx.cfg, fx.train), forwardWords, budgets.forward);
+  const lecture = fx.lecture;
+  if (lecture) {
+    log(`${TREE_KEY}: training, forward`);
+    train[TREE_KEY] = await trainRate(treeUnderTest(freshParams(fx.spec), lecture, fx.train), budgets.train);
+    forward[TREE_KEY] = await forwardRate(treeUnderTest(freshParams(fx.spec), lecture, fx.train), forwardWords, budgets.forward);
+  }
   log(`${NAIVE_KEY}: generation`);
   generation[NAIVE_KEY] = await naiveRate(weights, fx, budgets.generation);
-  log(opts.torch ? 'torch: training, sampling, matmuls' : 'torch: skipped');
-  const torch = opts.torch ? torchRun(fx, cases, budgets, weights) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+  log(opts.torch && lecture ? 'torch: training, sampling, matmuls' : 'torch: skipped');
+  const torch: TorchOutcome = !opts.torch ? { ok: false, reason: 'skipped (--no-torch)' } : lecture ? torchRun(lecture, fx, cases, budgets, weights) : { ok: false, reason: `lecture preset only (this run measures ${fx.model})` };
+  const sampleCli = opts.sampleCli
+    ? await runSampleCli({ names: opts.sampleCli === true ? budgets.sampleCliNames : opts.sampleCli, trainSteps: budgets.generationTrainSteps, torchLoopS: budgets.sampleCliTorchLoopS, torch: opts.torch, backend: backends[0], log })
+    : null;
 
   return assembleReport({
     machine,
-    settings: { quick: opts.quick, model: fx.cfg, batch: BATCH, large_batch: LARGE_BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, generation_batch: GENERATION_BATCH, budgets },
+    settings: { quick: opts.quick, model: { name: fx.model, parameters: parameterCount(fx.spec), receptive_field: fx.spec.receptiveField, lecture }, batch: BATCH, large_batch: LARGE_BATCH, kernel_positions: batch.positions, forward_words: forwardWords.length, max_name_chars: MAX_NAME, generation_batch: GENERATION_BATCH, budgets },
     train,
     forward,
     generation,
     generationMeanChars: meanChars,
-    nodesPerTarget: nodesPerTarget(batch, fx.cfg.nLayers),
+    nodesPerTarget: lecture ? nodesPerTarget(batch, lecture.nLayers) : null,
     kernelGflops: kernelGflopsBy,
     stepMsByOp,
     capacity,
@@ -101,12 +113,13 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     nodePeakRssMb: peakRssMb(),
     unavailable,
     aliases,
+    sampleCli,
   });
 }
 
-function torchRun(fx: Fixture, cases: KernelCase[], budgets: Budgets, weights: ParamSet): TorchOutcome {
+function torchRun(lecture: ModelConfig, fx: Fixture, cases: KernelCase[], budgets: Budgets, weights: ParamSet): TorchOutcome {
   return runTorch({
-    cfg: fx.cfg,
+    cfg: lecture,
     words: fx.train,
     threads: torchThreads(os.cpus().length),
     train: budgets.train,

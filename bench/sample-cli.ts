@@ -15,7 +15,7 @@ import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { DEFAULT_MAX_CHARS } from '../src/generate/candidates.ts';
 import { trainedWeights } from './generation.ts';
 import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
-import { describeSelection, loadFixture, type ModelSelection } from './setup.ts';
+import { describeSelection, loadFixture, parameterCount, type ModelSelection } from './setup.ts';
 import type { ConvBackend } from './backends.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,7 +26,7 @@ const SAMPLE_SEED = 1;
 export const MEAN_CHARS_TOLERANCE = 0.03;
 
 /** The models of this section: the lecture preset and the WaveNet recipe (230,139 parameters with the names' 27 characters). */
-export const SAMPLE_CLI_MODELS: ModelSelection[] = [
+export const SAMPLE_CLI_MODELS: Extract<ModelSelection, { preset: string }>[] = [
   { preset: 'lecture', values: {} },
   { preset: 'wavenet', values: { channels: 96, 'n-embd': 32, norm: 'layernorm', dropout: 0.4 } },
 ];
@@ -131,7 +131,7 @@ export async function runSampleCli(opts: SampleCliOptions): Promise<SampleCliRep
       const compared = torchError === null && torchInfo?.ratio_refused === null;
       models.push({
         model: name,
-        parameters: fx.spec.tensors.reduce((n, t) => n + (t.buffer ? 0 : t.shape.reduce((a, b) => a * b, 1)), 0),
+        parameters: parameterCount(fx.spec),
         receptive_field: fx.spec.receptiveField,
         ours,
         torch: runs,

@@ -70,6 +70,11 @@ function specFile(file: string, vocabSize: number): Record<string, unknown> {
   return { ...json, vocabSize };
 }
 
+/** Trained parameters (BatchNorm's running statistics, buffers, left out). */
+export function parameterCount(spec: ResolvedSpec): number {
+  return spec.tensors.reduce((n, t) => n + (t.buffer ? 0 : t.shape.reduce((a, b) => a * b, 1)), 0);
+}
+
 export function freshParams(spec: ResolvedSpec): ParamSet {
   return initParams(spec, new PythonRandom(SEED));
 }

@@ -5,9 +5,12 @@ import { measureRate } from '../bench/measure.ts';
 import { describeMatmuls, flops, HOT_KERNELS } from '../bench/kernels.ts';
 import { runBench } from '../bench/run.ts';
 import { assembleReport, type Measurements, type Report } from '../bench/report.ts';
-import { formatReport } from '../bench/format.ts';
+import { formatReport, formatSampleCli } from '../bench/format.ts';
 import type { Budgets } from '../bench/budgets.ts';
 import type { Rate } from '../bench/measure.ts';
+import { runSampleCli, SAMPLE_CLI_MODELS, type SampleCliReport } from '../bench/sample-cli.ts';
+import { convBackends } from '../bench/backends.ts';
+import { findTorchPython } from '../bench/torch.ts';
 
 const TINY: Budgets = {
   train: { warmupS: 0, measureS: 0.01 },
@@ -19,7 +22,12 @@ const TINY: Budgets = {
   torchKernelS: 0.01,
   profileSteps: 2,
   capacityS: 0.05,
+  sampleCliNames: 50,
+  sampleCliTorchLoopS: 1,
 };
+
+const REFERENCE = convBackends(['reference']).backends[0];
+const TORCH = findTorchPython();
 
 /** Every number under `value`, with its path. */
 function numbers(value: unknown, path = ''): [string, number][] {
@@ -89,7 +97,7 @@ describe('report', () => {
     const gflops = Object.fromEntries(HOT_KERNELS.map((k) => [k, 1.5])) as Record<(typeof HOT_KERNELS)[number], number>;
     const m: Measurements = {
       machine: { cpus: 2, model: 'test', node: 'v0', platform: 'test', loadavg: [0, 0, 0] },
-      settings: { quick: true, model: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }, batch: 32, large_batch: 64, kernel_positions: 200, forward_words: 256, max_name_chars: 50, generation_batch: 256, budgets: TINY },
+      settings: { quick: true, model: { name: 'lecture', parameters: 76_579, receptive_field: 8, lecture: { vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 } }, batch: 32, large_batch: 64, kernel_positions: 200, forward_words: 256, max_name_chars: 50, generation_batch: 256, budgets: TINY },
       train: {
         'conv/webasm': rate,
         'conv/webasm@64w': { ...rate, perSecond: 125 },
@@ -126,6 +134,7 @@ describe('report', () => {
       nodePeakRssMb: 200,
       unavailable: { headlessgl: 'no gl' },
       aliases: { gpu: 'webasm' },
+      sampleCli: null,
     };
     const report = assembleReport(m);
     expect(report.train_targets_per_s).toEqual({
@@ -169,5 +178,73 @@ describe('report', () => {
     expectPositiveRates(report);
     expect(formatReport(report)).toContain('vs torch/conv@1t');
     expect(formatReport(report)).toMatch(/batched\/wasm +4,000 +40\.0× +16\.0× +2\.00×/);
+  });
+});
+
+describe('other models', () => {
+  it('measures a preset other than the lecture, leaving the tree form, node counts and PyTorch out', async () => {
+    const report = await runBench({ quick: true, torch: true, backends: ['reference'], budgets: TINY, model: { preset: 'wavenet', values: { channels: 8, layers: 2 } } });
+    expect(report.settings.model).toMatchObject({ name: 'wavenet channels 8, layers 2', receptive_field: 4, lecture: null });
+    expect(Object.keys(report.train_targets_per_s)).toEqual(['conv/reference']);
+    expect(report.nodes_per_target).toBeNull();
+    expect(report.torch).toEqual({ available: false, reason: 'lecture preset only (this run measures wavenet channels 8, layers 2)' });
+    // every conv of the spec: input, 2 dilated, 2 skips, 1 residual, out
+    expect(report.kernel_shapes.conv_forward.split(' + ').length).toBeGreaterThan(1);
+    expectPositiveRates(report);
+    expect(formatReport(report)).toContain('lecture preset only');
+  });
+});
+
+/** The fields every model of the section reports, whether or not PyTorch ran. */
+function expectSampleCliModels(report: SampleCliReport): void {
+  expect(report.names).toBe(50);
+  expect(report.models.map((m) => m.model)).toEqual(['lecture', 'wavenet channels 96, n-embd 32, norm layernorm, dropout 0.4']);
+  expect(report.models.map((m) => m.parameters)).toEqual([76_579, 230_139]);
+  expect(report.models.map((m) => m.receptive_field)).toEqual([8, 16]);
+  expect(['dist', 'tsx']).toContain(report.cli.runner);
+  for (const m of report.models) {
+    expect(m.ours.names).toBe(50);
+    expect(m.ours.seconds).toBeGreaterThan(0);
+    expect(m.ours.names_per_s).toBeCloseTo(50 / m.ours.seconds);
+    expect(m.ours.mean_chars).toBeGreaterThan(0);
+    expect(m.ours.mean_chars).toBeLessThanOrEqual(report.max_chars);
+  }
+}
+
+describe('sample-cli section', () => {
+  it('times our CLI on both models, and says PyTorch was left out', async () => {
+    expect(SAMPLE_CLI_MODELS.map((m) => m.preset)).toEqual(['lecture', 'wavenet']);
+    const report = await runSampleCli({ names: 50, trainSteps: 1, torchLoopS: 1, torch: false, backend: REFERENCE });
+    expectSampleCliModels(report);
+    expect(report.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
+    for (const m of report.models) expect(m).toMatchObject({ torch: [], ratio_vs_torch: null, mean_chars_diff: null });
+    expect(formatSampleCli(report)).toContain('torch unavailable: skipped (--no-torch)');
+  });
+
+  it('reports a Python without torch as unavailable, with the reason', async () => {
+    const report = await runSampleCli({ names: 50, trainSteps: 1, torchLoopS: 1, torch: true, backend: REFERENCE, pythons: ['/nonexistent/python3'] });
+    expect(report.torch.available).toBe(false);
+    expect(!report.torch.available && report.torch.reason).toMatch(/\/nonexistent\/python3/);
+    for (const m of report.models) expect(m.ratio_vs_torch).toBeNull();
+  });
+
+  it.skipIf(!TORCH.ok)(`samples the same checkpoints in PyTorch (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
+    const report = await runSampleCli({ names: 50, trainSteps: 1, torchLoopS: 60, torch: true, backend: REFERENCE });
+    expectSampleCliModels(report);
+    if (!report.torch.available) throw new Error(`torch imports but its run failed: ${report.torch.reason}`);
+    expect(report.torch.blas.kind).not.toBe('unknown');
+    for (const m of report.models) {
+      expect(m.torch.length).toBeGreaterThanOrEqual(1);
+      expect(m.torch[0].default_threads).toBe(true);
+      for (const t of m.torch) {
+        expect(t).toMatchObject({ names: 50, extrapolated_from: null });
+        expect(t.names_per_s).toBeGreaterThan(0);
+        expect(t.mean_chars).toBeGreaterThan(0);
+      }
+      expect(m.mean_chars_diff).toBeCloseTo((m.torch[0].mean_chars - m.ours.mean_chars) / m.ours.mean_chars);
+      if (report.torch.ratio_refused === null) expect(Object.keys(m.ratio_vs_torch!)).toEqual(m.torch.map((t) => `threads ${t.threads}`));
+      else expect(m.ratio_vs_torch).toBeNull();
+    }
+    expect(formatSampleCli(report)).toContain('BLAS:');
   });
 });
