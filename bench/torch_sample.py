@@ -10,6 +10,7 @@ start-up's seconds, the threads, and the BLAS torch runs on. The caller times th
 
 import json
 import os
+import re
 import struct
 import sys
 import time
@@ -159,7 +160,8 @@ def build(tensors, spec):
 def blas():
     """The BLAS torch was built for and the one its process has loaded (Debian's torch links libblas.so.3, an alternative)."""
     config = torch.__config__.show()
-    info = next((part.strip() for line in config.splitlines() for part in line.split(",") if "BLAS_INFO" in part), "BLAS_INFO unknown")
+    found = re.search(r"BLAS_INFO=[^,\s]*", config)
+    info = found.group(0) if found else "BLAS_INFO unknown"
     torch.ones(8, 8) @ torch.ones(8, 8)  # the library is loaded by now
     with open("/proc/self/maps") as maps:
         paths = sorted({os.path.realpath(line.split()[-1]) for line in maps if any(k in line.lower() for k in ("blas", "mkl", "blis", "atlas"))})
