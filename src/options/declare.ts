@@ -15,6 +15,7 @@ export type OptionDecl =
   | { type: 'choice'; choices: readonly string[]; default?: string; help: string; env?: string }
   | { type: 'ints'; default?: readonly number[]; min: number; max: number; help: string; arg?: string };
 
+/** A command's (or a preset's) options by name. */
 export type OptionTable = Readonly<Record<string, OptionDecl>>;
 
 /** The value type option `D` reads to. */

@@ -8,6 +8,7 @@ import { LECTURE_CONFIG, lectureSpec } from './lecture.ts';
 import { NORMS, waveNetSpec, type Norm } from './wavenet.ts';
 import { tcnSpec } from './tcn.ts';
 
+/** A named model: its options, declared once, and the spec they give. */
 export interface Preset {
   /** One line for --help. */
   readonly help: string;
@@ -21,6 +22,7 @@ const MAX_WIDTH = 1024;
 const MAX_LAYERS = 10;
 const EMBEDDING = { type: 'int', min: 1, max: MAX_WIDTH, default: LECTURE_CONFIG.nEmbd, help: 'character embedding size' } as const;
 
+/** The named models, by the name `--model` takes: lecture, wavenet, tcn. */
 export const PRESETS: Readonly<Record<string, Preset>> = {
   lecture: {
     help: "the lecture's hierarchical model: layers of [conv kernel K, dilation K^k → BatchNorm → tanh]; block size K^layers",

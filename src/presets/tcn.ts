@@ -6,6 +6,7 @@
 
 import type { LayerSpec, ModelSpec } from '../spec/types.ts';
 
+/** The TCN preset's sizes. */
 export interface TcnConfig {
   vocabSize: number;
   nEmbd: number;
@@ -15,6 +16,7 @@ export interface TcnConfig {
   dropout: number;
 }
 
+/** The TCN preset's spec for `cfg`: block i's tensors are `block.{i}.conv1|conv2.weight_v|weight_g|bias` (and `.shortcut.*`). */
 export function tcnSpec(cfg: TcnConfig): ModelSpec {
   const layers: LayerSpec[] = cfg.channels.flatMap((C, i): LayerSpec[] => {
     const conv = (j: number): LayerSpec[] => [

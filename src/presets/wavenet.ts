@@ -30,6 +30,7 @@ export interface WaveNetConfig {
   norm: Norm;
 }
 
+/** The WaveNet preset's spec for `cfg`, its tensors named as release 0.1.0's. */
 export function waveNetSpec(cfg: WaveNetConfig): ModelSpec {
   const { channels: C, skipChannels: S } = cfg;
   const n = cfg.layers * cfg.stacks;
