@@ -90,4 +90,17 @@ describe('the demo page [webgl2]', () => {
     expect(names).toHaveLength(20);
     expect(names.every((n) => /^[a-z]*$/.test(n))).toBe(true);
   });
+
+  it('starts any preset, trains it a few steps on the wasm kernels and samples from it', async () => {
+    const presets = await page.$$eval('#model option', (options) => (options as HTMLOptionElement[]).map((o) => o.value));
+    expect(presets).toEqual(['lecture', 'wavenet', 'tcn']);
+    for (const [preset, field] of [['wavenet', 16], ['tcn', 29]] as const) {
+      await page.selectOption('#model', preset);
+      expect(await text('#data-status')).toMatch(new RegExp(`receptive field ${field}, [\\d,]+ parameters`));
+      const run = await trainInPage(page, 'wasm', { steps: 4, batch: 8, evalEvery: 2 }, 300_000);
+      expect(run.error, preset).toBe('');
+      expect(await text('#stat-step')).toBe('4');
+      expect(await page.$$eval('#samples li', (items) => items.length)).toBe(10);
+    }
+  }, 600_000);
 });
