@@ -4,7 +4,7 @@
 // reader of the full schema reads them the same (protobuf skips nothing it knows, and we write
 // nothing it does not).
 
-import protobuf from 'protobufjs/light.js';
+import protobuf from 'protobufjs/dist/light/protobuf.js';
 
 const repeated = 'repeated';
 const packed = { packed: true };
@@ -129,12 +129,20 @@ const DESCRIPTOR = {
   },
 };
 
-let root: protobuf.Root | null = null;
+/** What the export and its tests use of a protobufjs message type. */
+export interface MessageType {
+  fromObject(object: Record<string, unknown>): object;
+  encode(message: object): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): object;
+  toObject(message: object, options?: Record<string, unknown>): Record<string, unknown>;
+}
+
+let type: MessageType | null = null;
 
 /** onnx.ModelProto, from the descriptor above (built once). */
-export function modelProtoType(): protobuf.Type {
-  root ??= protobuf.Root.fromJSON(DESCRIPTOR);
-  return root.lookupType('onnx.ModelProto');
+export function modelProtoType(): MessageType {
+  type ??= protobuf.Root.fromJSON(DESCRIPTOR).lookupType('onnx.ModelProto') as MessageType;
+  return type;
 }
 
 /** onnx.TensorProto.DataType values the export writes. */
