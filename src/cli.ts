@@ -12,6 +12,7 @@ import { lrFindCommand } from './commands/lr-find.ts';
 import { embeddingsCommand } from './commands/embeddings.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { specCommand } from './commands/spec.ts';
+import { exportCommand } from './commands/export.ts';
 
 /** A command returns its exit status, or nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void 
   embeddings: embeddingsCommand,
   sweep: sweepCommand,
   spec: specCommand,
+  export: exportCommand,
 };
 
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on WebAssembly SIMD kernels (or gpu.js)
@@ -38,6 +40,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
   embeddings   the learned character embeddings, plotted (embeddings.svg)
   sweep        train the runs of a grid file in sequence: results table and plot (resumable)
   spec         a model's spec (a preset's, or a spec file's) as JSON, with its layers and receptive field
+  export       a checkpoint as ONNX: model.onnx (whole sequence) and model.step.onnx (streaming), for onnxruntime
 `;
 
 export async function main(argv: string[]): Promise<number> {

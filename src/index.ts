@@ -28,6 +28,7 @@ export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
 export { ConvModel, type LossOptions } from './models/conv.ts';
 export { StepModel } from './models/step.ts';
+export { exportOnnx, stepFileName, OnnxExportError, type OnnxExport, type OnnxExportOptions } from './export/onnx.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
 
 // where the conv form's ops run

@@ -1,5 +1,5 @@
 // The demo page: pick data, a backend and a run length; watch the loss, speed and new names as the
-// model trains; sample at a temperature; save and load the model as .safetensors.
+// model trains; sample at a temperature; save and load the model as .safetensors; download it as ONNX.
 
 import namesText from '../data/names.txt?raw';
 import { describeBackend, PRESETS } from '../src/index.ts';
@@ -32,6 +32,7 @@ const ui = {
   sample: $<HTMLButtonElement>('sample'),
   samples: $<HTMLOListElement>('samples'),
   save: $<HTMLButtonElement>('save'),
+  saveOnnx: $<HTMLButtonElement>('save-onnx'),
   load: $<HTMLInputElement>('load'),
   modelStatus: $('model-status'),
   error: $('error'),
@@ -187,6 +188,12 @@ async function start(): Promise<void> {
   ui.temperature.oninput = () => (ui.temperatureValue.value = Number(ui.temperature.value).toFixed(2));
   ui.sample.onclick = guarded(() => showSamples(session.sample(20, Number(ui.temperature.value))));
   ui.save.onclick = guarded(() => download(session.save(), 'model.safetensors'));
+  // two files: the whole sequence and the streaming step beside it (README: Run a trained model anywhere)
+  ui.saveOnnx.onclick = guarded(() => {
+    const files = session.exportOnnx();
+    download(files.sequence, 'model.onnx');
+    download(files.step, 'model.step.onnx');
+  });
   ui.load.onchange = guarded(async () => {
     const file = ui.load.files?.[0];
     if (!file) return;

@@ -31,6 +31,7 @@ import {
   type TrainState,
 } from '../src/index.ts';
 import { encodeSplit } from '../src/data/encoded-split.ts';
+import { exportOnnx, type OnnxExport } from '../src/export/onnx.ts';
 
 /** What the page is told while a run goes on. */
 export interface RunHooks {
@@ -112,5 +113,10 @@ export class Session {
   /** The model as a .safetensors file, as `makemore train` writes it. */
   save(): Uint8Array {
     return encodeCheckpoint({ params: this.params, vocab: this.vocab, spec: this.spec.spec });
+  }
+
+  /** The model as ONNX: the whole-sequence graph and the streaming step (the library's export). */
+  exportOnnx(): OnnxExport {
+    return exportOnnx(this.params, this.spec, { vocab: this.vocab.chars });
   }
 }
