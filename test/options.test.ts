@@ -14,6 +14,7 @@ import { LR_FIND_OPTIONS } from '../src/commands/lr-find.ts';
 import { EMBEDDINGS_OPTIONS } from '../src/commands/embeddings.ts';
 import { SWEEP_OPTIONS } from '../src/commands/sweep.ts';
 import { SPEC_OPTIONS } from '../src/commands/spec.ts';
+import { EXPORT_OPTIONS } from '../src/commands/export.ts';
 
 const CLI = ['--import', 'tsx', new URL('../src/cli.ts', import.meta.url).pathname];
 
@@ -185,6 +186,7 @@ const COMMANDS: [string, OptionTable][] = [
   ['embeddings', EMBEDDINGS_OPTIONS],
   ['sweep', SWEEP_OPTIONS],
   ['spec', SPEC_OPTIONS],
+  ['export', EXPORT_OPTIONS],
 ];
 
 describe('every command documents every option it declares', () => {

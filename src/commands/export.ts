@@ -5,16 +5,20 @@ import { exportOnnx, OnnxExportError, stepFileName } from '../export/onnx.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
 import { InputError } from '../errors.ts';
 import { packageVersion } from '../package-files.ts';
-import { choiceOption, parse, stringOption, type OptionSpec } from './args.ts';
-import { checkpointFrom, DEFAULT_CHECKPOINT } from './checkpoint-options.ts';
+import { optionsHelp, type OptionTable } from '../options/declare.ts';
+import { parseCommand } from './args.ts';
+import { CHECKPOINT_OPTIONS, checkpointFrom } from './checkpoint-options.ts';
+
+/** Every option of `makemore export`. */
+export const EXPORT_OPTIONS = {
+  ...CHECKPOINT_OPTIONS,
+  format: { type: 'choice', choices: ['onnx'], default: 'onnx', help: 'the file format' },
+  out: { type: 'string', default: 'model.onnx', arg: 'FILE', help: 'the whole-sequence graph; the streaming step graph is written beside it as FILE.step.onnx' },
+} as const satisfies OptionTable;
 
 export const EXPORT_HELP = `makemore export — a checkpoint as ONNX (opset 17), for onnxruntime and any ONNX runtime
 
-  --checkpoint FILE    (default ${DEFAULT_CHECKPOINT})
-  --format onnx        the only format (default)
-  --out FILE           the whole-sequence graph (default model.onnx); the streaming step graph is
-                       written beside it as FILE.step.onnx (model.step.onnx)
-
+${optionsHelp(EXPORT_OPTIONS)}
   model.onnx:       tokens [batch, length] (int64: '.' = 0, the word, '.' padding) → logits [batch, length, vocab],
                     and next_state.* after the last position (on [['.']]: the step's first states)
   model.step.onnx:  token [batch] and state.* [batch, (K−1)·dilation, channels] → logits [batch, vocab] and next_state.*
@@ -22,14 +26,11 @@ export const EXPORT_HELP = `makemore export — a checkpoint as ONNX (opset 17),
   makemore export --checkpoint out/model.safetensors --out model.onnx
 `;
 
-const OPTIONS: OptionSpec = { checkpoint: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } };
-
 export function exportCommand(argv: string[]): void {
-  const v = parse('export', argv, OPTIONS);
-  if (v.help) return void process.stdout.write(EXPORT_HELP);
-  choiceOption(v, 'format', ['onnx'] as const, 'onnx');
-  const out = stringOption(v, 'out', 'model.onnx');
-  const { file, checkpoint } = checkpointFrom(v);
+  const parsed = parseCommand('export', argv, EXPORT_OPTIONS);
+  if (parsed.help) return void process.stdout.write(EXPORT_HELP);
+  const { out } = parsed.values;
+  const { file, checkpoint } = checkpointFrom(parsed.values.checkpoint);
   let files;
   try {
     files = exportOnnx(checkpoint.params, checkpoint.spec, { vocab: checkpoint.vocab.chars, version: packageVersion() });
