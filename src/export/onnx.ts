@@ -32,6 +32,7 @@ export interface OnnxExport {
   states: { input: string; output: string; slots: number; channels: number }[];
 }
 
+/** What goes into the files besides the model: the vocabulary (in the metadata) and who wrote them. */
 export interface OnnxExportOptions {
   /** The vocabulary, in index order ('.' first): stored in the metadata. */
   vocab: readonly string[];
