@@ -108,12 +108,13 @@ async function runTraining(): Promise<void> {
   if (!picked?.choice) throw new Error(`${picked?.label ?? ui.backend.value} cannot run here: ${picked?.reason ?? 'unknown backend'}`);
   const run = settings();
   const threads = picked.id === 'wasm' ? wasmThreads() : 1;
-  ui.backendStatus.textContent = `running: ${describeBackend(picked.choice)}${picked.id === 'wasm' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`;
+  const on = `${picked.label}${threads > 1 ? `, ${threads} threads` : ''}`;
+  ui.backendStatus.title = describeBackend(picked.choice);
+  ui.backendStatus.textContent = `training on ${on}: starting`;
   setRunning(true);
-  // targets/s over the last second or so of steps, and over the run's steps after its first (which
-  // builds the kernels), evaluations aside
-  const recent: { time: number; targets: number }[] = [];
+  // targets/s averaged over the run's steps after its first (which builds the kernels), evaluations aside
   const began = { seconds: session.state.seconds, steps: 0, firstStepAt: 0, lastStepAt: 0, targets: 0 };
+  const average = () => (began.lastStepAt > began.firstStepAt ? (1000 * began.targets) / (began.lastStepAt - began.firstStepAt) : NaN);
   let drawn = 0;
   try {
     await session.train(picked.choice, threads, run, {
@@ -122,13 +123,12 @@ async function runTraining(): Promise<void> {
         if (began.steps++ === 0) began.firstStepAt = now;
         else began.targets += info.targets;
         began.lastStepAt = now;
-        recent.push({ time: now, targets: info.targets });
-        while (recent.length > 2 && now - recent[0].time > 1000) recent.shift();
         if (now - drawn < 200) return;
         drawn = now;
-        const span = (now - recent[0].time) / 1000;
-        const targets = recent.slice(1).reduce((n, r) => n + r.targets, 0);
-        if (span > 0) ui.speed.textContent = Math.round(targets / span).toLocaleString('en');
+        const rate = average();
+        if (rate > 0) ui.speed.textContent = Math.round(rate).toLocaleString('en');
+        const left = began.steps > 1 ? ((run.steps - began.steps) * (now - began.firstStepAt)) / (began.steps - 1) / 1000 : NaN;
+        ui.backendStatus.textContent = `training on ${on}: step ${began.steps.toLocaleString('en')} of ${run.steps.toLocaleString('en')}, loss ${info.loss.toFixed(3)}${Number.isFinite(left) ? `, about ${duration(left)} left` : ''}`;
         showProgress();
       },
       onEval: () => {
@@ -139,10 +139,16 @@ async function runTraining(): Promise<void> {
   } finally {
     setRunning(false);
     showProgress();
-    const stepSeconds = (began.lastStepAt - began.firstStepAt) / 1000;
-    const rate = stepSeconds > 0 ? Math.round(began.targets / stepSeconds).toLocaleString('en') : '–';
-    ui.backendStatus.textContent = `ran: ${describeBackend(picked.choice)} — ${began.steps.toLocaleString('en')} steps in ${(session.state.seconds - began.seconds).toFixed(1)} s (training ${rate} targets/s)`;
+    const rate = average();
+    ui.speed.textContent = rate > 0 ? Math.round(rate).toLocaleString('en') : '–';
+    ui.backendStatus.textContent = `trained on ${on}: ${began.steps.toLocaleString('en')} steps in ${duration(session.state.seconds - began.seconds)}, ${rate > 0 ? Math.round(rate).toLocaleString('en') : '–'} targets/s on average`;
   }
+}
+
+/** "42 s" or "3 min 5 s". */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 function setRunning(on: boolean): void {

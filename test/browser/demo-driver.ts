@@ -36,7 +36,7 @@ export async function openDemo(): Promise<Demo> {
 
 /** What the page says once a run is over. */
 export interface PageRun {
-  /** "ran: backend webgl2 (webgl2: requested) — 200 steps in 79.4 s (training 180 targets/s)" */
+  /** "trained on gpu.js WebGL2: 200 steps in 1 min 19 s, 180 targets/s on average" */
   status: string;
   /** Over the steps after the first (which builds the kernels), evaluations aside. */
   targetsPerSecond: number;
@@ -57,6 +57,6 @@ export async function trainInPage(page: Page, backend: string, run: { steps: num
   await page.waitForSelector('body[data-running=false]', { timeout: timeoutMs });
   const text = async (selector: string) => (await page.textContent(selector)) ?? '';
   const status = await text('#backend-status');
-  const rate = status.match(/\(training ([\d,]+) targets\/s\)$/);
+  const rate = status.match(/, ([\d,]+) targets\/s on average$/);
   return { status, targetsPerSecond: rate ? Number(rate[1].replace(/,/g, '')) : NaN, loss: await text('#stat-loss'), dev: await text('#stat-dev'), error: await text('#error') };
 }

@@ -54,7 +54,9 @@ describe('the demo page [webgl2]', () => {
     const run = await trainInPage(page, 'webgl2', { steps: STEPS, batch: BATCH, evalEvery: STEPS / 2 }, 900_000);
     expect(run.error).toBe('');
     console.log(`demo run: ${run.status}; loss ${run.loss}; dev ${run.dev}`);
-    expect(run.status).toMatch(/^ran: backend webgl2 \(webgl2: requested\)/);
+    expect(run.status).toMatch(/^trained on gpu\.js WebGL2: \d+ steps in [\d\w ]+, [\d,]+ targets\/s on average$/);
+    expect(await page.getAttribute('#backend-status', 'title')).toMatch(/^backend webgl2 \(webgl2: requested\)/);
+    expect(await text('#stat-speed')).toBe(run.targetsPerSecond.toLocaleString('en'));
     expect(run.targetsPerSecond).toBeGreaterThan(0);
     expect(await text('#stat-step')).toBe(String(STEPS));
     const [first, last] = run.loss.split(' → ').map(Number);
