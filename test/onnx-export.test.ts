@@ -6,7 +6,7 @@
 // samples from them.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import namesText from '../data/names.txt?raw';
@@ -147,7 +147,7 @@ describe('the files: opset 17, IR 8, ai.onnx ops, named and symbolic, vocabulary
     expect(stepFileName('model')).toBe('model.step.onnx');
   });
 
-  it("the 230k-parameter WaveNet recipe exports in well under a second (indicative: a shared machine's clock)", () => {
+  it('the 230k-parameter WaveNet recipe exports (its time printed, not asserted: no test waits on a clock)', () => {
     const resolved = resolveSpec(presetSpec('wavenet', { channels: 96, 'n-embd': 32, norm: 'layernorm', dropout: 0.4 }, V));
     const params = initParams(resolved, new PythonRandom(1));
     exportOnnx(params, resolved, { vocab: vocab.chars }); // warm: the schema built once
@@ -156,7 +156,25 @@ describe('the files: opset 17, IR 8, ai.onnx ops, named and symbolic, vocabulary
     const ms = performance.now() - start;
     console.log(`onnx-export: ${parameterCount(resolved).toLocaleString('en-US')} parameters exported in ${ms.toFixed(0)} ms (${((files.sequence.length + files.step.length) / 1e6).toFixed(2)} MB)`);
     expect(parameterCount(resolved)).toBeGreaterThan(200_000);
-    expect(ms).toBeLessThan(1000);
+  });
+});
+
+// ONNX's own checker (the onnx Python package: Debian's python3-onnx), with full shape inference
+const PYTHON = '/usr/bin/python3';
+const onnxProblem = ((r) => (r.status === 0 ? '' : (r.stderr || r.error?.message || 'no python3').trim().split('\n').at(-1)!))(spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' }));
+if (onnxProblem) console.warn(`onnx-export: ONNX's checker is skipped: ${PYTHON} cannot import onnx (${onnxProblem}); apt-get install python3-onnx`);
+
+describe.skipIf(onnxProblem !== '')("ONNX's own checker accepts both files", () => {
+  it.each(CASES)('onnx.checker.check_model(full_check=True) — $title', (c) => {
+    const { resolved, params } = build(c);
+    const dir = mkdtempSync(join(tmpdir(), 'onnx-check-'));
+    const files = exportOnnx(params, resolved, { vocab: vocab.chars.slice(0, resolved.spec.vocabSize) });
+    const paths = [join(dir, 'model.onnx'), join(dir, 'model.step.onnx')];
+    writeFileSync(paths[0], files.sequence);
+    writeFileSync(paths[1], files.step);
+    const script = 'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\n';
+    const r = spawnSync(PYTHON, ['-c', script, ...paths], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
   });
 });
 
