@@ -156,7 +156,7 @@ export async function runSampleCli(opts: SampleCliOptions): Promise<SampleCliRep
 
 // the reference BLAS (netlib's triple loops) is many times slower than any tuned one: a ratio against
 // it would flatter us, so it is not reported
-function refusal(blas: { kind: string; libraries: string[] }): string | null {
+export function refusal(blas: { kind: string; libraries: string[] }): string | null {
   return blas.kind === 'reference' ? `PyTorch runs on the reference BLAS (${blas.libraries.join(', ')}), not a tuned one (OpenBLAS, MKL, BLIS): a ratio against it would flatter us` : null;
 }
 
