@@ -4,7 +4,8 @@
 // as a user meets it (sample-cli.ts). Prints a table; with --json the report also follows as one JSON
 // object on the last line. Progress goes to stderr.
 // --time-to-dev X: wall time to a dev loss, ours and PyTorch's (time-to-dev.ts); --sample-cli: only
-// the CLI-against-PyTorch sampling section.
+// the CLI-against-PyTorch sampling section; --wavenet-recipe: only the WaveNet recipe's training,
+// ours against PyTorch (wavenet-recipe.ts).
 // Keys: conv/<webasm|cpu|…|reference>, tree/ts (the tree form in plain TypeScript), torch/conv, torch/tree.
 
 import { existsSync } from 'node:fs';
@@ -12,9 +13,10 @@ import { parseArgs } from 'node:util';
 import { optionsHelp, readOption, type OptionTable } from '../src/options/declare.ts';
 import { PRESETS } from '../src/presets/registry.ts';
 import { runBench } from './run.ts';
-import { formatReport, formatSampleCli } from './format.ts';
+import { formatReport, formatSampleCli, formatWavenetRecipe } from './format.ts';
 import { formatTimeToDev, timeToDev } from './time-to-dev.ts';
 import { runSampleCli } from './sample-cli.ts';
+import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
 import { convBackends } from './backends.ts';
 import { FULL, QUICK } from './budgets.ts';
 import type { ModelSelection } from './setup.ts';
@@ -25,6 +27,7 @@ const OPTIONS = {
   json: { type: 'boolean', help: 'also print the report as one JSON object on the last line' },
   'no-torch': { type: 'boolean', help: 'leave PyTorch out (reported as skipped)' },
   'sample-cli': { type: 'boolean', help: 'only generation as a user meets it: `makemore sample` against PyTorch, whole processes (also in the full run)' },
+  'wavenet-recipe': { type: 'boolean', help: 'only the WaveNet recipe\'s training (`makemore train --model wavenet --channels 96 --n-embd 32 --norm layernorm --dropout 0.4 --optimizer adamw --batch 64`) against PyTorch on 1 and 2 threads, with the step by op, the kernels against the multiply-add ceiling and a first-step loss check (also in the full run)' },
   num: { type: 'int', min: 1, help: 'names per process in the sample-cli section (default 20,000; --quick 2,000)' },
   model: { type: 'choice', choices: Object.keys(PRESETS), help: 'the model of the training, forward, kernel and generation sections, with its preset options below (default lecture)' },
   spec: { type: 'string', arg: 'FILE', help: 'the same model as a spec file (JSON) instead of a preset' },
@@ -78,7 +81,14 @@ if (raw['sample-cli']) {
   process.exit(0);
 }
 
-const report = await runBench({ quick, torch, model, sampleCli: names, log });
+if (raw['wavenet-recipe']) {
+  const report = await runWavenetRecipe({ budgets: recipeBudgets(budgets), torch, log });
+  console.log(formatWavenetRecipe(report));
+  if (raw.json) console.log(JSON.stringify(report));
+  process.exit(0);
+}
+
+const report = await runBench({ quick, torch, model, sampleCli: names, wavenetRecipe: true, log });
 console.log(formatReport(report));
 if (raw.json) console.log(JSON.stringify(report));
 

@@ -3,10 +3,11 @@
 import { HOT_KERNELS } from './kernels.ts';
 import { REFERENCE_MATMUL } from './torch.ts';
 import { MEAN_CHARS_TOLERANCE, type SampleCliReport } from './sample-cli.ts';
+import { LOSS_TOLERANCE, type WavenetRecipeReport } from './wavenet-recipe.ts';
 import { NAIVE_KEY, TORCH_BATCHED_KEY, TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_LOOP_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
 
 export function formatReport(r: Report): string {
-  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), sampleCli(r), memory(r), legend()].filter(Boolean).join('\n\n');
+  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), recipe(r), sampleCli(r), memory(r), legend()].filter(Boolean).join('\n\n');
 }
 
 function header(r: Report): string {
@@ -97,6 +98,52 @@ function kernels(r: Report): string {
   const matmul = r.torch_matmul_gflops === null ? '' : `\nPyTorch matmul ${m}×${k}·${k}×${n}: ${num(r.torch_matmul_gflops)} GFLOP/s`;
   const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, transfers included; torch: the same matmuls)`;
   return section(title, ['kernel', 'matmul shapes (m×k·k×n)', ...backends], rows, 2) + matmul;
+}
+
+function recipe(r: Report): string {
+  return r.wavenet_recipe === null ? '' : formatWavenetRecipe(r.wavenet_recipe);
+}
+
+/** The --wavenet-recipe section: ours and PyTorch's training of the recipe, the step by op, the kernels against the ceiling, the loss check. */
+export function formatWavenetRecipe(w: WavenetRecipeReport): string {
+  const o = w.optimizer;
+  const t = w.torch;
+  const b = w.budgets.train;
+  const title = [
+    `WaveNet recipe, training: ${w.model} (${num(w.parameters)} parameters, receptive field ${w.receptive_field}); ${w.batch} whole words a step, AdamW lr ${o.lr}, weight decay ${o.weightDecay}, dropout on; ${b.measureS} s after ${b.warmupS} s warm-up`,
+    `  ours: the wasm backend; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), '.'-padded words, masked loss` : `torch unavailable: ${t.reason}`}`,
+  ].join('\n');
+  const rows = [
+    ...w.ours.map((x) => ['ours (wasm)', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]),
+    ...(t.available ? t.runs.map((x) => ['torch', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]) : []),
+  ];
+  const table = section(title, ['side', 'threads', 'steps/s', 'targets/s'], rows);
+  const ratio = !t.available
+    ? 'ours / PyTorch: not measured'
+    : t.ratio_refused !== null
+      ? `ours / PyTorch: no ratio: ${t.ratio_refused}`
+      : `ours / PyTorch, targets/s: one thread each ${times(w.ratios.one_thread ?? undefined)}; each on its best thread count ${times(w.ratios.best ?? undefined)}`;
+  const c = w.check;
+  const loss = (x: number) => x.toFixed(7);
+  const check = c.torch
+    ? `Check (dropout off, the first step's ${c.words} words, ${c.targets} targets, the same initial weights): loss ours ${loss(c.ours.first_step)}, PyTorch ${loss(c.torch.first_step)}; after one AdamW step ours ${loss(c.ours.after_one_step)}, PyTorch ${loss(c.torch.after_one_step)}; max |diff| ${c.max_abs_diff!.toExponential(1)} (${c.agree ? 'agree' : 'DIFFER'} within ${LOSS_TOLERANCE.toExponential(0)})`
+    : `Check (dropout off, the first step's ${c.words} words): loss ours ${loss(c.ours.first_step)}, after one AdamW step ${loss(c.ours.after_one_step)}; PyTorch not run`;
+  const ops = [...new Set(w.ours.flatMap((x) => Object.keys(x.step_ms_by_op)))];
+  const profile = section(`Where the recipe's training step goes (ms per ${w.batch}-word step, by op; ${w.budgets.profileSteps} steps)`, ['op', ...w.ours.map((x) => `wasm ${x.threads}t`)], ops.map((op) => [op, ...w.ours.map((x) => num(x.step_ms_by_op[op]))]));
+  const kernelRows = HOT_KERNELS.map((k) => [k, w.kernel_shapes[k], ...w.ours.flatMap((x) => [num(x.kernel_gflops[k]), percent(x.kernel_fraction_of_peak[k])])]);
+  const kernels = section(
+    `The recipe's product kernels (a ${w.batch}-word batch's shapes) against the wasm multiply-add ceiling: ${num(w.peak_mul_add_gflops)} GFLOP/s per thread (f32x4 mul + add chains)`,
+    ['kernel', 'matmul shapes (m×k·k×n)', ...w.ours.flatMap((x) => [`GFLOP/s ${x.threads}t`, `of ${x.threads}× peak`])],
+    kernelRows,
+    2,
+  );
+  const p = w.peak_rss_mb;
+  const rss = `Peak RSS: node ${num(p.node)} MiB (the whole bench process)${p.torch === undefined ? '' : `, PyTorch ${num(p.torch)} MiB (its training process)`}`;
+  return [table, ratio, check, profile, kernels, rss].join('\n');
+}
+
+function percent(x: number | undefined): string {
+  return x === undefined ? '—' : `${(100 * x).toFixed(1)}%`;
 }
 
 function sampleCli(r: Report): string {

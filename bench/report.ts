@@ -11,6 +11,7 @@ import type { HotKernel } from './kernels.ts';
 import type { TorchOutcome, TorchSamplingRate, TorchTrainRate } from './torch.ts';
 import type { Capacity } from './capacity.ts';
 import type { SampleCliReport } from './sample-cli.ts';
+import type { WavenetRecipeReport } from './wavenet-recipe.ts';
 import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
@@ -75,6 +76,8 @@ export interface Measurements {
   aliases: Record<string, string>;
   /** The --sample-cli section, when run. */
   sampleCli: SampleCliReport | null;
+  /** The --wavenet-recipe section, when run. */
+  wavenetRecipe: WavenetRecipeReport | null;
 }
 
 export interface Ratios {
@@ -130,6 +133,8 @@ export interface Report {
   ratios: Ratios;
   /** Generation as a user meets it (--sample-cli): whole processes, ours and PyTorch's; null when not run. */
   sample_cli: SampleCliReport | null;
+  /** The WaveNet recipe's training, ours against PyTorch (--wavenet-recipe); null when not run. */
+  wavenet_recipe: WavenetRecipeReport | null;
 }
 
 export function assembleReport(m: Measurements): Report {
@@ -172,6 +177,7 @@ export function assembleReport(m: Measurements): Report {
       nodes_tree_vs_conv: m.nodesPerTarget ? m.nodesPerTarget.tree / m.nodesPerTarget.conv : null,
     },
     sample_cli: m.sampleCli,
+    wavenet_recipe: m.wavenetRecipe,
   };
 }
 

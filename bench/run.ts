@@ -16,6 +16,7 @@ import { cachedRates, GENERATION_BATCH, generationWeights, MAX_NAME, naiveRate, 
 import { nodesPerTarget } from './nodes.ts';
 import { runTorch, type TorchOutcome } from './torch.ts';
 import { runSampleCli } from './sample-cli.ts';
+import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
 import type { ModelConfig } from '../src/params.ts';
 import { assembleReport, NAIVE_KEY, TREE_KEY, type Machine, type Report } from './report.ts';
 
@@ -33,6 +34,8 @@ export interface BenchOptions {
   model?: ModelSelection;
   /** Also the --sample-cli section, drawing this many names (the budgets' sampleCliNames when true). */
   sampleCli?: boolean | number;
+  /** Also the WaveNet recipe's section (wavenet-recipe.ts), on the same budgets. */
+  wavenetRecipe?: boolean;
   log?: (line: string) => void;
 }
 
@@ -96,6 +99,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   const sampleCli = opts.sampleCli
     ? await runSampleCli({ names: opts.sampleCli === true ? budgets.sampleCliNames : opts.sampleCli, trainSteps: budgets.generationTrainSteps, torchLoopS: budgets.sampleCliTorchLoopS, torch: opts.torch, backend: backends[0], log })
     : null;
+  const wavenetRecipe = opts.wavenetRecipe ? await runWavenetRecipe({ budgets: recipeBudgets(budgets), torch: opts.torch, log }) : null;
 
   return assembleReport({
     machine,
@@ -114,6 +118,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     unavailable,
     aliases,
     sampleCli,
+    wavenetRecipe,
   });
 }
 

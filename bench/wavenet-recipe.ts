@@ -256,3 +256,8 @@ function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: n
   if (run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${String(run.stderr).trim().split('\n').pop() || `exit status ${run.status}`}` };
   return { ok: true, result: JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as TorchRecipeResult };
 }
+
+/** The section's budgets from the bench's profile (quick, full, the test's tiny one). */
+export function recipeBudgets(b: { train: Budget; profileSteps: number; kernel: Budget }): RecipeBudgets {
+  return { train: b.train, profileSteps: b.profileSteps, kernel: b.kernel, peak: b.kernel };
+}

@@ -135,6 +135,7 @@ describe('report', () => {
       unavailable: { headlessgl: 'no gl' },
       aliases: { gpu: 'webasm' },
       sampleCli: null,
+      wavenetRecipe: null,
     };
     const report = assembleReport(m);
     expect(report.train_targets_per_s).toEqual({
