@@ -2,7 +2,7 @@
 // chains of acc = acc · m + a in f32x4, plain mul then add (no fused or relaxed SIMD). Twelve keep
 // every SIMD pipe busy where mul and add have their own two pipes each at 3 cycles' latency (AMD Zen:
 // 12 chains × 2 ops / 6 cycles = 4 a cycle) and where two shared pipes take 4 (Intel), and still fit
-// x64's 16 vector registers with m and a (eight chains left a Zen core at three quarters of this).
+// x64's 16 vector registers with m and a (eight would leave a Zen core two thirds busy).
 // 8 flops per chain step.
 // Returns a lane of the sum, so the loop is not optimised away.
 

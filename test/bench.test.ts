@@ -11,6 +11,8 @@ import type { Rate } from '../bench/measure.ts';
 import { runSampleCli, SAMPLE_CLI_MODELS, type SampleCliReport } from '../bench/sample-cli.ts';
 import { convBackends } from '../bench/backends.ts';
 import { findTorchPython } from '../bench/torch.ts';
+import { LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type RecipeOurs, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
+import { formatWavenetRecipe } from '../bench/format.ts';
 
 const TINY: Budgets = {
   train: { warmupS: 0, measureS: 0.01 },
@@ -248,5 +250,93 @@ describe('sample-cli section', () => {
       else expect(m.ratio_vs_torch).toBeNull();
     }
     expect(formatSampleCli(report)).toContain('BLAS:');
+  });
+});
+
+const RECIPE_TINY = recipeBudgets(TINY);
+
+/** The fields of our side of the recipe section, whatever PyTorch did. */
+function expectRecipeOurs(r: WavenetRecipeReport, threads: number[]): void {
+  expect(r).toMatchObject({ model: 'wavenet channels 96, n-embd 32, norm layernorm, dropout 0.4', parameters: 230_139, receptive_field: 16, batch: 64 });
+  expect(r.optimizer).toEqual({ name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 });
+  expect(r.peak_mul_add_gflops).toBeGreaterThan(0);
+  expect(r.ours.map((o) => o.threads)).toEqual(threads);
+  for (const o of r.ours) {
+    expect(o.steps_per_s).toBeGreaterThan(0);
+    // 64 whole words a step: at least 2 targets a word
+    expect(o.targets_per_s / o.steps_per_s).toBeGreaterThan(64 * 2);
+    expect(o.step_ms_by_op.step).toBeGreaterThan(0);
+    expect(o.step_ms_by_op.convForward).toBeGreaterThan(0);
+    expect(o.step_ms_by_op.adamwUpdate).toBeGreaterThan(0);
+    for (const k of HOT_KERNELS) {
+      expect(o.kernel_gflops[k]).toBeGreaterThan(0);
+      expect(o.kernel_fraction_of_peak[k]).toBeCloseTo(o.kernel_gflops[k] / (o.threads * r.peak_mul_add_gflops));
+    }
+  }
+  expect(Object.keys(r.kernel_shapes).sort()).toEqual([...HOT_KERNELS].sort());
+  expect(r.check.words).toBe(64);
+  expect(r.check.targets).toBeGreaterThan(64 * 2);
+  // a fresh model's loss is near ln 27 = 3.30
+  expect(r.check.ours.first_step).toBeGreaterThan(3);
+  expect(r.check.ours.first_step).toBeLessThan(3.6);
+  expect(r.check.ours.after_one_step).toBeLessThan(r.check.ours.first_step);
+  expect(r.peak_rss_mb.node).toBeGreaterThan(0);
+  expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+}
+
+describe('wavenet recipe section', () => {
+  it('measures ours and reports PyTorch as skipped, with the reason', async () => {
+    const r = await runWavenetRecipe({ budgets: RECIPE_TINY, torch: false, threads: [1] });
+    expectRecipeOurs(r, [1]);
+    expect(r.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
+    expect(r.ratios).toEqual({ one_thread: null, best: null });
+    expect(r.check).toMatchObject({ torch: null, max_abs_diff: null, agree: null });
+    expect(r.peak_rss_mb.torch).toBeUndefined();
+    const text = formatWavenetRecipe(r);
+    expect(text).toContain('torch unavailable: skipped (--no-torch)');
+    expect(text).toContain('PyTorch not run');
+    expect(text).toContain('multiply-add ceiling');
+  });
+
+  it('reports a Python without torch as unavailable, with the reason', async () => {
+    const r = await runWavenetRecipe({ budgets: RECIPE_TINY, torch: true, threads: [1], pythons: ['/nonexistent/python3'] });
+    expect(r.torch.available).toBe(false);
+    expect(!r.torch.available && r.torch.reason).toMatch(/\/nonexistent\/python3/);
+    expect(r.ratios).toEqual({ one_thread: null, best: null });
+  });
+
+  it('compares in targets/s: one thread each, each at its best; none on the reference BLAS', () => {
+    const ours = [{ threads: 1, targets_per_s: 300 }, { threads: 2, targets_per_s: 500 }] as RecipeOurs[];
+    const blas = { info: 'BLAS_INFO=open', libraries: ['libopenblas.so'], kind: 'openblas' };
+    const runs = [{ threads: 1, steps_per_s: 1, targets_per_s: 100 }, { threads: 2, steps_per_s: 1, targets_per_s: 250 }];
+    expect(recipeRatios(ours, { available: true, python: 'p', version: 'v', blas, ratio_refused: null, runs })).toEqual({ one_thread: 3, best: 2 });
+    expect(recipeRatios(ours, { available: true, python: 'p', version: 'v', blas: { ...blas, kind: 'reference' }, ratio_refused: 'reference BLAS', runs })).toEqual({ one_thread: null, best: null });
+    expect(recipeRatios(ours, { available: false, reason: 'no torch' })).toEqual({ one_thread: null, best: null });
+  });
+
+  it.skipIf(!TORCH.ok)(`trains the same model from the same weights in PyTorch: the same first losses (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
+    const threads = [1, 2];
+    const r = await runWavenetRecipe({ budgets: RECIPE_TINY, torch: true, threads });
+    expectRecipeOurs(r, threads);
+    if (!r.torch.available) throw new Error(`torch imports but its run failed: ${r.torch.reason}`);
+    expect(r.torch.blas.kind).not.toBe('unknown');
+    expect(r.torch.runs.map((t) => t.threads)).toEqual(threads);
+    for (const t of r.torch.runs) {
+      expect(t.steps_per_s).toBeGreaterThan(0);
+      expect(t.targets_per_s / t.steps_per_s).toBeGreaterThan(64 * 2);
+    }
+    // dropout off, the same 64 words and initial weights: the loss, and the loss after one AdamW step
+    expect(r.check.torch).not.toBeNull();
+    expect(r.check.max_abs_diff!).toBeLessThanOrEqual(LOSS_TOLERANCE);
+    expect(Math.abs(r.check.torch!.first_step - r.check.ours.first_step)).toBeLessThanOrEqual(LOSS_TOLERANCE);
+    expect(r.check.agree).toBe(true);
+    expect(r.peak_rss_mb.torch).toBeGreaterThan(0);
+    if (r.torch.ratio_refused === null) {
+      expect(r.ratios.one_thread).toBeCloseTo(r.ours[0].targets_per_s / r.torch.runs[0].targets_per_s);
+      expect(r.ratios.best).toBeGreaterThan(0);
+    } else expect(r.ratios).toEqual({ one_thread: null, best: null });
+    const text = formatWavenetRecipe(r);
+    expect(text).toContain('BLAS:');
+    expect(text).toMatch(/agree within 1e-5/);
   });
 });
