@@ -284,11 +284,11 @@ describe('a run directory belongs to one run', () => {
     const out = join(work, 'recipe');
     const first = makemore('train', '--data', data, '--out', out, '--steps', '20', '--eval-every', '10', ...SMALL_MODEL, '--optimizer', 'adamw', '--ema', '0.9', '--schedule', 'cosine', '--warmup', '5', '--label-smoothing', '0.1', '--samples', '0');
     expect(first.code, first.stderr).toBe(0);
-    const resume = decodeSafetensors(readFileSync(join(out, 'resume.safetensors')));
+    const resume = decodeSafetensors(readFileSync(join(out, 'resume.safetensors')), 'resume');
     const emaNames = [...resume.tensors.keys()].filter((name) => name.startsWith('ema.'));
     expect(emaNames.sort()).toEqual([...resume.tensors.keys()].filter((name) => name.startsWith('optimizer.m.')).map((name) => `ema.${name.slice('optimizer.m.'.length)}`).sort());
     // the model saved is the average (the best at step 20, the last), not the trained weights
-    const model = decodeSafetensors(readFileSync(join(out, 'model.safetensors')));
+    const model = decodeSafetensors(readFileSync(join(out, 'model.safetensors')), 'model');
     expect(Array.from(model.tensors.get('head.weight')!.data)).not.toEqual(Array.from(resume.tensors.get('head.weight')!.data));
     for (const [args, message] of [
       [['--ema', '0.5'], /--ema 0\.5 differs from the run being resumed \(0\.9\)/],

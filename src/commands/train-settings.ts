@@ -48,7 +48,7 @@ export const RUN_OPTIONS = {
     type: 'number',
     above: 0,
     arg: 'M',
-    help: 'also stop after M minutes of training (evaluating then); the lr decay then\ncomes at 75% of the time instead of the steps',
+    help: 'also stop after M minutes of training (evaluating then); the lr schedule then\nruns over the time instead of the steps (the warm-up still counts steps)',
   },
   batch: { type: 'int', min: 2, max: MAX_POSITIONS, default: 32, help: 'words per batch (conv) or windows per batch (tree)' },
   optimizer: { type: 'choice', choices: ['sgd', 'adamw'], default: 'sgd', help: 'sgd or adamw (β 0.9, 0.999)' },
