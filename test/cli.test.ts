@@ -280,6 +280,32 @@ describe('a run directory belongs to one run', () => {
     expect(lossHistory(out)).toHaveLength(40);
   });
 
+  it('stores --ema\'s average in the resume file, saves it as the model, and keeps the recipe options fixed on --resume', () => {
+    const out = join(work, 'recipe');
+    const first = makemore('train', '--data', data, '--out', out, '--steps', '20', '--eval-every', '10', ...SMALL_MODEL, '--optimizer', 'adamw', '--ema', '0.9', '--schedule', 'cosine', '--warmup', '5', '--label-smoothing', '0.1', '--samples', '0');
+    expect(first.code, first.stderr).toBe(0);
+    const resume = decodeSafetensors(readFileSync(join(out, 'resume.safetensors')), 'resume');
+    const emaNames = [...resume.tensors.keys()].filter((name) => name.startsWith('ema.'));
+    expect(emaNames.sort()).toEqual([...resume.tensors.keys()].filter((name) => name.startsWith('optimizer.m.')).map((name) => `ema.${name.slice('optimizer.m.'.length)}`).sort());
+    // the model saved is the average (the best at step 20, the last), not the trained weights
+    const model = decodeSafetensors(readFileSync(join(out, 'model.safetensors')), 'model');
+    expect(Array.from(model.tensors.get('head.weight')!.data)).not.toEqual(Array.from(resume.tensors.get('head.weight')!.data));
+    for (const [args, message] of [
+      [['--ema', '0.5'], /--ema 0\.5 differs from the run being resumed \(0\.9\)/],
+      [['--schedule', 'step'], /--schedule step differs from the run being resumed \(cosine\)/],
+      [['--warmup', '0'], /--warmup 0 differs from the run being resumed \(5\)/],
+      [['--label-smoothing', '0'], /--label-smoothing 0 differs from the run being resumed \(0\.1\)/],
+    ] as const) {
+      const r = makemore('train', '--out', out, '--resume', '--steps', '30', ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const resumed = makemore('train', '--out', out, '--resume', '--steps', '30', '--ema', '0.9', '--samples', '0');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lossHistory(out)).toHaveLength(30);
+    expect(makemore('train', '--data', data, '--out', join(work, 'bad-ema'), '--ema', '1').stderr).toMatch(/--ema must be a number ≥ 0 and < 1, got "1"/);
+  });
+
   it('brings model.safetensors back in line with the resume file when a save was cut short between them', () => {
     const out = join(work, 'repaired');
     expect(train(out).code).toBe(0);

@@ -69,6 +69,40 @@ describe('makemore sweep', () => {
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(results);
   });
 
+  it('--jobs 2: two runs at once as child processes, the results complete, a rerun skips them', () => {
+    const work = mkdtempSync(join(tmpdir(), 'mm-sweep-jobs-'));
+    const data = join(work, 'names.txt');
+    writeFileSync(data, readFileSync(NAMES, 'utf8').split('\n').slice(0, 400).join('\n'));
+    const grid = join(work, 'grid.json');
+    writeFileSync(grid, JSON.stringify({
+      defaults: { data, optimizer: 'adamw', batch: 8, steps: 20, 'eval-every': 10, samples: 0 },
+      runs: [
+        { name: 'lecture', options: { 'n-embd': 4, 'n-hidden': 8, layers: 2, ema: 0.9 } },
+        { name: 'wavenet', options: { model: 'wavenet', 'n-embd': 4, channels: 4, layers: 2, schedule: 'cosine', warmup: 5, 'label-smoothing': 0.1 } },
+        { name: 'third', options: { 'n-embd': 3, 'n-hidden': 6, layers: 2, threads: 1 } },
+      ],
+    }));
+    const out = join(work, 'out');
+    const first = makemore('sweep', '--grid', grid, '--out', out, '--jobs', '2');
+    expect(first.code, first.stderr).toBe(0);
+    // each child's lines carry its run's name
+    for (const name of ['lecture', 'wavenet', 'third']) expect(first.stderr).toMatch(new RegExp(`^\\[${name}\\] new run`, 'm'));
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.map((r: { name: string }) => r.name)).toEqual(['lecture', 'wavenet', 'third']);
+    for (const r of results) {
+      expect(r.steps).toBe(20);
+      for (const loss of [r.dev, r.train, r.test]) expect(loss).toBeGreaterThan(1);
+    }
+    expect(results[0].options).toEqual({ data, optimizer: 'adamw', batch: 8, steps: 20, 'eval-every': 10, samples: 0, 'n-embd': 4, 'n-hidden': 8, layers: 2, ema: 0.9 });
+    const table = readFileSync(join(out, 'results.md'), 'utf8');
+    expect(first.stdout.endsWith(table)).toBe(true);
+    expect(table.split('\n').filter((l) => /^\| [123] /.test(l))).toHaveLength(3);
+    const again = makemore('sweep', '--grid', grid, '--out', out, '--jobs', '2');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr.match(/\(done, skipped\)/g)).toHaveLength(3);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(results);
+  });
+
   it('stops on Ctrl-C with the run saved and exit status 130, writing no results', async () => {
     const work = mkdtempSync(join(tmpdir(), 'mm-sweep-stop-'));
     const data = join(work, 'names.txt');

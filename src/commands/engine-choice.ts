@@ -58,12 +58,13 @@ export async function chooseEngine(
   spec: ResolvedSpec,
   trainWords: number[][],
   request: BackendRequest,
-  training?: { batch: number; file: string },
+  training?: { batch: number; file: string; labelSmoothing?: number },
 ): Promise<EngineChoice> {
+  const how = { labelSmoothing: training?.labelSmoothing };
   if (name === 'tree') {
     const lecture = asLecture(spec.spec);
     if (!lecture) throw new UsageError('--engine tree runs the lecture preset only; every other model runs on the conv engine');
-    return { engine: treeEngine(params, lecture, trainWords), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
+    return { engine: treeEngine(params, lecture, trainWords, how), ops: referenceOps, description: 'engine tree (plain TypeScript layers)', close: () => {} };
   }
   const { ops, description } = await openChosenOps(request);
   try {
@@ -72,7 +73,7 @@ export async function chooseEngine(
     ops.destroy();
     throw e;
   }
-  return { engine: convEngine(params, spec, ops, trainWords), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
+  return { engine: convEngine(params, spec, ops, trainWords, how), ops, description: `engine conv, ${description}`, close: () => ops.destroy() };
 }
 
 /** The ops of the backend `request` asks for, and a line saying which. */

@@ -28,6 +28,10 @@ export interface RunSettings {
   seed: number;
   /** --divergence-factor (0: off); a run saved by an older release has none, and takes the default. */
   divergenceFactor: number;
+  /** --ema: the decay of the weights' exponential moving average (0: off; an older release's run has none: off). */
+  ema?: number;
+  /** --label-smoothing (0: off; an older release's run has none: off). */
+  labelSmoothing?: number;
 }
 
 const MAX_STEPS = 10_000_000; // the per-step loss history alone is 120 MB by then
@@ -44,12 +48,28 @@ export const RUN_OPTIONS = {
     type: 'number',
     above: 0,
     arg: 'M',
-    help: 'also stop after M minutes of training (evaluating then); the lr decay then\ncomes at 75% of the time instead of the steps',
+    help: 'also stop after M minutes of training (evaluating then); the lr schedule then\nruns over the time instead of the steps (the warm-up still counts steps)',
   },
   batch: { type: 'int', min: 2, max: MAX_POSITIONS, default: 32, help: 'words per batch (conv) or windows per batch (tree)' },
-  optimizer: { type: 'choice', choices: ['sgd', 'adamw'], default: 'sgd', help: 'sgd: lr until 75% of the steps, then lr/10, as the lecture' },
+  optimizer: { type: 'choice', choices: ['sgd', 'adamw'], default: 'sgd', help: 'sgd or adamw (β 0.9, 0.999)' },
   lr: { type: 'number', above: 0, help: `learning rate (default ${DEFAULT_LR.sgd} for sgd, ${DEFAULT_LR.adamw} for adamw)` },
   'weight-decay': { type: 'number', min: 0, default: 0.01, help: 'AdamW weight decay' },
+  schedule: {
+    type: 'choice',
+    choices: ['step', 'cosine'],
+    default: 'step',
+    help: 'step: lr until 75% of the steps (or of --minutes), then lr/10, as the lecture;\ncosine: from lr down to lr/10 along half a cosine, after the warm-up',
+  },
+  warmup: { type: 'int', min: 0, max: MAX_STEPS, default: 0, help: 'steps of linear warm-up from 0 to lr before the schedule' },
+  ema: {
+    type: 'number',
+    min: 0,
+    below: 1,
+    arg: 'DECAY',
+    default: 0,
+    help: "evaluate and save an exponential moving average of the weights (e.g. 0.999),\nupdated after every step and bias-corrected as Adam's moments (0: off)",
+  },
+  'label-smoothing': { type: 'number', min: 0, below: 1, default: 0, help: 'train against (1 − X)·onehot + X/vocabulary (the dev loss stays plain cross-entropy)' },
   'eval-every': { type: 'int', min: 1, help: `dev evaluation and checkpoint interval (default steps/20, at least ${MIN_DEFAULT_EVAL_EVERY}; the last step always)` },
   'eval-words': { type: 'int', min: 0, default: DEFAULT_EVAL_WORDS, help: 'dev words each evaluation uses: the first N of the shuffled dev split (0: all)' },
   seed: { type: 'int', min: 0, default: 42, help: 'initialisation and batches' },
@@ -74,11 +94,13 @@ export function settingsFrom(v: RunValues, given: ReadonlySet<string>): RunSetti
     minutes: v.minutes ?? null,
     batch: v.batch,
     model: modelChoice(v, given),
-    optimizer: { name: v.optimizer, lr: v.lr ?? DEFAULT_LR[v.optimizer], decayAt: 0.75, weightDecay: v['weight-decay'] },
+    optimizer: { name: v.optimizer, lr: v.lr ?? DEFAULT_LR[v.optimizer], decayAt: 0.75, weightDecay: v['weight-decay'], schedule: v.schedule, warmup: v.warmup },
     evalEvery: v['eval-every'] ?? Math.max(MIN_DEFAULT_EVAL_EVERY, Math.ceil(v.steps / 20)),
     evalWords: v['eval-words'],
     seed: v.seed,
     divergenceFactor,
+    ema: v.ema,
+    labelSmoothing: v['label-smoothing'],
   };
 }
 
@@ -91,6 +113,10 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   optimizer: (s) => s.optimizer.name,
   'weight-decay': (s) => s.optimizer.weightDecay,
   'eval-words': (s) => s.evalWords, // the best model is chosen on these words
+  schedule: (s) => s.optimizer.schedule ?? 'step',
+  warmup: (s) => s.optimizer.warmup ?? 0,
+  ema: (s) => s.ema ?? 0, // the stored average is of these decays
+  'label-smoothing': (s) => s.labelSmoothing ?? 0,
 };
 
 /** A resumed run keeps its model: model options given again must be the run's (`stored`), or describe its spec. */

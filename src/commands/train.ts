@@ -10,6 +10,7 @@ import type { ResolvedSpec } from '../spec/resolve.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import { StepModel } from '../models/step.ts';
 import { Optimizer } from '../train/optimizer.ts';
+import { WeightAverage } from '../train/ema.ts';
 import { newTrainState, train, type EvalPoint, type TrainState } from '../train/trainer.ts';
 import { DivergenceError } from '../train/divergence.ts';
 import { exportModel, loadResume, LOSS_PLOT_FILE, MODEL_FILE, RESUME_FILE, saveRun, type ResumePoint } from '../io/run-dir.ts';
@@ -67,6 +68,7 @@ interface OpenRun {
   rng: PythonRandom;
   state: TrainState;
   moments: ResumePoint['moments'];
+  ema: ResumePoint['ema'];
   choice: EngineChoice;
   claim: RunClaim;
   savedStep: number | null; // the step the resume file holds
@@ -110,7 +112,7 @@ async function openNew(v: RunValues, given: ReadonlySet<string>, backend: Backen
   checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
   const rng = new PythonRandom(settings.seed);
   const params = initParams(spec, rng);
-  const choice = await chooseEngine(settings.engine, params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data });
+  const choice = await chooseEngine(settings.engine, params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data, labelSmoothing: settings.labelSmoothing });
   let claim: RunClaim;
   try {
     claim = claimRunDirectory(out, force ? 'replace' : 'new');
@@ -119,7 +121,7 @@ async function openNew(v: RunValues, given: ReadonlySet<string>, backend: Backen
     throw e;
   }
   const start = claim.replaced.length > 0 ? `new run, replacing ${claim.replaced.join(', ')} in ${out}` : 'new run';
-  return { out, settings, data, spec, params, best: null, rng, state: newTrainState(), moments: new Map(), choice, claim, savedStep: null, start };
+  return { out, settings, data, spec, params, best: null, rng, state: newTrainState(), moments: new Map(), ema: new Map(), choice, claim, savedStep: null, start };
 }
 
 async function openResumed(v: RunValues, given: ReadonlySet<string>, backend: BackendRequest, out: string): Promise<OpenRun> {
@@ -139,9 +141,9 @@ async function openResumed(v: RunValues, given: ReadonlySet<string>, backend: Ba
     checkStepFits(settings.engine, spec, settings.batch, data.words.train, settings.data);
     const rng = new PythonRandom(settings.seed);
     rng.setState(point.rngState);
-    const choice = await chooseEngine(settings.engine, checkpoint.params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data });
+    const choice = await chooseEngine(settings.engine, checkpoint.params, spec, data.words.train, backend, { batch: settings.batch, file: settings.data, labelSmoothing: settings.labelSmoothing });
     const start = `resuming ${join(out, RESUME_FILE)} at step ${point.state.step}`;
-    return { out, settings, data, spec, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, choice, claim, savedStep: point.state.step, start };
+    return { out, settings, data, spec, params: checkpoint.params, best: point.best, rng, state: point.state, moments: point.moments, ema: point.ema, choice, claim, savedStep: point.state.step, start };
   } catch (e) {
     claim.release();
     throw e;
@@ -160,6 +162,9 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
   const { out, settings, data, spec, params, rng, state, choice } = run;
   const optimizer = new Optimizer(settings.optimizer, choice.ops);
   optimizer.restore(run.moments);
+  const decay = settings.ema ?? 0;
+  if (decay > 0 && state.step > 0 && run.ema.size === 0) throw new UsageError(`${join(out, RESUME_FILE)} holds no weight average (ema.*) for --ema ${decay}`);
+  const ema = decay > 0 ? new WeightAverage(decay, params, run.ema) : null;
   const stored = { run: settings };
   const dev = settings.evalWords > 0 ? data.words.val.slice(0, settings.evalWords) : data.words.val;
   const progress = new Progress(settings.steps, state.step, settings.minutes === null ? Infinity : settings.minutes * 60 - state.seconds);
@@ -186,20 +191,21 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
     evalEvery: settings.evalEvery,
     maxSeconds: settings.minutes === null ? undefined : settings.minutes * 60,
     divergenceFactor: settings.divergenceFactor,
+    ema: ema ?? undefined,
   };
   try {
     await train(choice.engine, params, optimizer, rng, dev, trainOptions, state, {
       onStep: (s) => progress.update(s.step, s.loss, s.targets),
       onEval: (point, isBest) => {
         evaluated = { point, isBest };
-        if (isBest) best = params.clone();
+        if (isBest) best = ema ? ema.averaged(params, point.step) : params.clone();
       },
       onCheckpoint: (s) => {
         const line = evaluated && `step ${evaluated.point.step}: dev loss ${evaluated.point.loss.toFixed(4)}`;
         const isBest = evaluated?.isBest ?? false;
         evaluated = null;
         try {
-          saveRun(out, { params, best, vocab: data.vocab, spec: spec.spec, settings: stored, state: s, rng, optimizer });
+          saveRun(out, { params, best, vocab: data.vocab, spec: spec.spec, settings: stored, state: s, rng, optimizer, ema });
         } catch (e) {
           if (line) progress.log(`${line}${isBest ? ' (best; not saved)' : ''}`);
           throw e;
@@ -219,7 +225,7 @@ async function trainRun(run: OpenRun, samples: number): Promise<number> {
     progress.end();
   }
   report(out, state, settings, signals.stopped);
-  if (!signals.stopped) printSamples(params, spec, data.vocab.chars, samples, settings.seed);
+  if (!signals.stopped) printSamples(ema ? ema.averaged(params, state.step) : params, spec, data.vocab.chars, samples, settings.seed);
   return signals.exitStatus;
 }
 

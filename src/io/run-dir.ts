@@ -1,7 +1,8 @@
 // A training run's directory:
 //   resume.safetensors  the run's commit point: everything to continue it exactly — the latest
 //                       parameters, optimizer moments (`optimizer.m.*`, `optimizer.v.*`), the
-//                       per-step loss (`history.loss`), the best model so far (`best.*`), and in the
+//                       per-step loss (`history.loss`), the best model so far (`best.*`), the
+//                       weight average's sums with --ema (`ema.*`, uncorrected), and in the
 //                       metadata the run's settings, step, evaluations and generator state
 //   model.safetensors   the best model by dev loss (a plain checkpoint: tensors + vocab + config),
 //                       exported from resume.safetensors after each commit and again on --resume, so
@@ -20,6 +21,7 @@ import type { Vocab } from '../data/vocab.ts';
 import type { PythonRandom } from '../rng.ts';
 import type { ModelSpec } from '../spec/types.ts';
 import type { Optimizer } from '../train/optimizer.ts';
+import type { WeightAverage } from '../train/ema.ts';
 import type { TrainState } from '../train/trainer.ts';
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from './safetensors.ts';
 import { checkpointFromSafetensors, checkpointToSafetensors, type LoadedCheckpoint } from './checkpoint.ts';
@@ -34,6 +36,7 @@ export const LOSS_PLOT_FILE = 'loss.svg';
 
 const MOMENT_PREFIXES = ['optimizer.m.', 'optimizer.v.'] as const;
 const BEST_PREFIX = 'best.';
+const EMA_PREFIX = 'ema.';
 const HISTORY = 'history.loss';
 
 export interface RunSnapshot {
@@ -45,6 +48,8 @@ export interface RunSnapshot {
   state: TrainState;
   rng: PythonRandom;
   optimizer: Optimizer;
+  /** --ema's average (its sums are stored as `ema.*`). */
+  ema?: WeightAverage | null;
 }
 
 /** Commits the run: resume.safetensors first (it holds the best model too), then the exports derived from it. */
@@ -58,6 +63,7 @@ export function saveRun(dir: string, snap: RunSnapshot): void {
     tensors.set(`optimizer.v.${name}`, tensor([v.length], v));
   }
   for (const [name, t] of snap.best?.tensors ?? []) tensors.set(BEST_PREFIX + name, t);
+  for (const [name, sum] of snap.ema?.sums ?? []) tensors.set(EMA_PREFIX + name, tensor([sum.length], sum));
   tensors.set(HISTORY, tensor([snap.state.losses.length], snap.state.losses));
   writeFileAtomic(join(dir, RESUME_FILE), encodeSafetensors(tensors, { ...model.metadata, ...tensorChecksums(tensors) }));
   if (snap.best) exportModel(dir, snap.best, snap.vocab, snap.spec, snap.settings);
@@ -75,6 +81,8 @@ export interface ResumePoint {
   state: TrainState;
   rngState: ReturnType<PythonRandom['getState']>;
   moments: Map<string, { m: Float32Array; v: Float32Array }>;
+  /** The weight average's sums by parameter name (--ema); empty without. */
+  ema: Map<string, Float32Array>;
   /** Whether the file recorded its tensors' checksums (and so was verified); an older release's did not. */
   verified: boolean;
 }
@@ -95,8 +103,10 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
   const model = new Map<string, Tensor>();
   const best = new Map<string, Tensor>();
   const extra = new Map<string, Tensor>();
+  const ema = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
     if (name.startsWith(BEST_PREFIX)) best.set(name.slice(BEST_PREFIX.length), t);
+    else if (name.startsWith(EMA_PREFIX)) ema.set(name.slice(EMA_PREFIX.length), t.data);
     else if (name === HISTORY || MOMENT_PREFIXES.some((p) => name.startsWith(p))) extra.set(name, t);
     else model.set(name, t);
   }
@@ -116,7 +126,7 @@ export function resumeFromSafetensors({ tensors, metadata }: Safetensors, file: 
   // best.* were verified with the rest above, under their prefixed names
   const { train_state: _, [CHECKSUM_KEY]: __, ...modelMetadata } = metadata;
   const bestParams = best.size > 0 ? checkpointFromSafetensors({ tensors: best, metadata: modelMetadata }, `${file} (${BEST_PREFIX}*)`).params : null;
-  return { checkpoint, best: bestParams, state, rngState: rng, moments, verified: hasTensorChecksums(metadata) };
+  return { checkpoint, best: bestParams, state, rngState: rng, moments, ema, verified: hasTensorChecksums(metadata) };
 }
 
 /** The lecture's loss picture (src/plot/loss-chart.ts) as loss.svg. */

@@ -21,6 +21,8 @@ export interface LossOptions {
   weights?: Float32Array;
   /** Seeds the dropout masks of a training pass (none: dropout off). */
   seed?: number;
+  /** Label smoothing X (default 0): the loss is the cross-entropy against (1 − X)·onehot + X/V. */
+  labelSmoothing?: number;
 }
 
 /**
@@ -55,13 +57,13 @@ export class ConvModel {
   /** Mean cross-entropy over all targets of the batch (or weighted by `options.weights`). */
   loss(batch: PackedBatch, mode: Mode = 'eval', options: LossOptions = {}): number {
     const { pass, top } = this.hidden(batch, mode, options.seed);
-    return this.net.head.loss(top, options.weights ?? meanWeights(batch.positions), pass).loss;
+    return this.net.head.loss(top, options.weights ?? meanWeights(batch.positions), pass, options.labelSmoothing).loss;
   }
 
   /** Forward, the loss as {@link loss}, and backward: gradients are added into `grads`. */
   lossAndGrad(batch: PackedBatch, mode: Mode, grads: Grads, options: LossOptions = {}): number {
     const { pass, top } = this.hidden(batch, mode, options.seed);
-    const { loss, dlogits } = this.net.head.loss(top, options.weights ?? meanWeights(batch.positions), pass);
+    const { loss, dlogits } = this.net.head.loss(top, options.weights ?? meanWeights(batch.positions), pass, options.labelSmoothing);
     const dx = this.net.body.backward(this.net.head.backward(dlogits, pass, grads), pass, grads);
     this.net.embedding.backward(dx, pass, grads);
     return loss;

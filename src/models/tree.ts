@@ -68,10 +68,10 @@ export class TreeModel {
     return this.net.forward(tensor([rows, this.blockSize], x), mode);
   }
 
-  /** Forward, mean cross-entropy, and backward into `grads` (added to what is there). */
-  lossAndGrad(x: ArrayLike<number>, y: ArrayLike<number>, mode: Mode, grads: Grads): { loss: number; logits: Tensor } {
+  /** Forward, mean cross-entropy (with label smoothing `smoothing`, default 0), and backward into `grads` (added to what is there). */
+  lossAndGrad(x: ArrayLike<number>, y: ArrayLike<number>, mode: Mode, grads: Grads, smoothing = 0): { loss: number; logits: Tensor } {
     const logits = this.forward(x, mode);
-    const { loss, dlogits } = crossEntropy(logits, y);
+    const { loss, dlogits } = crossEntropy(logits, y, smoothing);
     this.net.backward(dlogits, grads);
     return { loss, logits };
   }

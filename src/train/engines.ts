@@ -32,6 +32,12 @@ export interface Engine {
   newGrads(): Grads;
 }
 
+/** How an engine trains, beyond its batches. */
+export interface EngineTraining {
+  /** Label smoothing of the training loss (step's loss and gradient); evaluation stays plain cross-entropy. */
+  labelSmoothing?: number;
+}
+
 const EVAL_CHUNK_WORDS = 512;
 /** The tree form holds every window's own nodes, so its memory per window grows with the block size. */
 const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
@@ -40,7 +46,8 @@ const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
  * The conv form on `ops`, trained on random minibatches of whole words from `trainWords`. The
  * parameters move into the ops' memory (their values unchanged), where the ops read them in place.
  */
-export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, trainWords: number[][]): Engine {
+export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, trainWords: number[][], training: EngineTraining = {}): Engine {
+  const labelSmoothing = training.labelSmoothing ?? 0;
   params.moveTo(ops.allocate);
   const model = new ConvModel(params, spec, ops);
   // dropout's masks are seeded from the run's generator, so that a resumed run repeats them
@@ -53,7 +60,7 @@ export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, t
     step(rng, batchSize, grads) {
       const batch = sampleWords(trainWords, batchSize, rng);
       const seed = dropout ? rng.randbelow(2 ** 31) : undefined;
-      return { loss: model.lossAndGrad(batch, 'train', grads, { seed }), targets: batch.positions };
+      return { loss: model.lossAndGrad(batch, 'train', grads, { seed, labelSmoothing }), targets: batch.positions };
     },
     evaluate(words) {
       let total = 0;
@@ -68,7 +75,8 @@ export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, t
 }
 
 /** The tree form, trained as the lecture: random minibatches of windows from `trainWords`. */
-export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: number[][]): Engine {
+export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: number[][], training: EngineTraining = {}): Engine {
+  const labelSmoothing = training.labelSmoothing ?? 0;
   const model = TreeModel.hierarchical(params, cfg);
   const train = buildWindows(trainWords, blockSize(cfg));
   return {
@@ -76,7 +84,7 @@ export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: numbe
     newGrads: () => params.zeroGrads(),
     step(rng, batchSize, grads) {
       const { x, y } = sampleWindows(train, batchSize, rng);
-      return { loss: model.lossAndGrad(x, y, 'train', grads).loss, targets: batchSize };
+      return { loss: model.lossAndGrad(x, y, 'train', grads, labelSmoothing).loss, targets: batchSize };
     },
     evaluate(words) {
       const all = buildWindows(words, blockSize(cfg));

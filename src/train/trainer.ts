@@ -7,6 +7,7 @@ import type { ParamSet } from '../params.ts';
 import type { Engine } from './engines.ts';
 import { learningRate, Optimizer, timedLearningRate, type OptimizerConfig } from './optimizer.ts';
 import { DEFAULT_DIVERGENCE_FACTOR, DivergenceWatch } from './divergence.ts';
+import type { WeightAverage } from './ema.ts';
 
 /** How long and how to train. */
 export interface TrainOptions {
@@ -29,6 +30,11 @@ export interface TrainOptions {
    * non-finite loss stops the run). See divergence.ts.
    */
   divergenceFactor?: number;
+  /**
+   * An average of the weights (--ema), updated after every step: each evaluation is the averaged
+   * model's (the trained weights are put back after it), so the best is the average's.
+   */
+  ema?: WeightAverage;
 }
 
 /** One dev evaluation. */
@@ -64,7 +70,7 @@ export interface StepInfo {
 export interface TrainHooks {
   /** After every step. */
   onStep?(info: StepInfo): void;
-  /** After each dev evaluation; `isBest` when it is the lowest so far (save the model then). */
+  /** After each dev evaluation; `isBest` when it is the lowest so far (save the model then: with `ema`, its average). */
   onEval?(point: EvalPoint, isBest: boolean): void;
   /** When the state is worth saving for a resume: after each evaluation, and when stopped early (evaluated first if it never was). */
   onCheckpoint?(state: TrainState): void;
@@ -114,7 +120,7 @@ export async function train(
     if (hooks.shouldStop?.()) {
       // a run stopped before its first evaluation still leaves a best model to sample from
       if (state.best === null && state.step > 0) {
-        evaluate(engine, devWords, state, watch);
+        evaluate(engine, params, devWords, state, watch, opts.ema);
         const point = state.evals[state.evals.length - 1];
         hooks.onEval?.(point, point === state.best);
       }
@@ -126,14 +132,15 @@ export async function train(
     const { loss, targets } = engine.step(rng, opts.batchSize, grads);
     watch.step(state.step + 1, loss);
     const elapsed = state.seconds + (performance.now() - clock) / 1000;
-    const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : timedLearningRate(opts.optimizer, elapsed, opts.maxSeconds);
+    const lr = opts.maxSeconds === undefined ? learningRate(opts.optimizer, state.step, opts.steps) : timedLearningRate(opts.optimizer, elapsed, opts.maxSeconds, state.step);
     optimizer.step(params, grads, lr, state.step);
+    opts.ema?.update(params);
     state.step++;
     state.losses.push(loss);
     hooks.onStep?.({ step: state.step, loss, lr, targets });
     const outOfTime = opts.maxSeconds !== undefined && elapsed >= opts.maxSeconds;
     if (state.step % opts.evalEvery === 0 || state.step === opts.steps || outOfTime) {
-      evaluate(engine, devWords, state, watch);
+      evaluate(engine, params, devWords, state, watch, opts.ema);
       tick();
       const point = state.evals[state.evals.length - 1];
       hooks.onEval?.(point, point === state.best);
@@ -144,8 +151,9 @@ export async function train(
   return state;
 }
 
-function evaluate(engine: Engine, devWords: number[][], state: TrainState, watch: DivergenceWatch): void {
-  const point = { step: state.step, loss: engine.evaluate(devWords).loss };
+function evaluate(engine: Engine, params: ParamSet, devWords: number[][], state: TrainState, watch: DivergenceWatch, ema?: WeightAverage): void {
+  const loss = ema ? ema.with(params, state.step, () => engine.evaluate(devWords).loss) : engine.evaluate(devWords).loss;
+  const point = { step: state.step, loss };
   // the step's loss was fine but its update was not: these parameters must not become the best model
   watch.dev(state.step, point.loss);
   state.evals.push(point);
