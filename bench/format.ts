@@ -111,7 +111,7 @@ export function formatWavenetRecipe(w: WavenetRecipeReport): string {
   const b = w.budgets.train;
   const title = [
     `WaveNet recipe, training: ${w.model} (${num(w.parameters)} parameters, receptive field ${w.receptive_field}); ${w.batch} whole words a step, AdamW lr ${o.lr}, weight decay ${o.weightDecay}, dropout on; ${b.measureS} s after ${b.warmupS} s warm-up`,
-    `  ours: the wasm backend; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), '.'-padded words, masked loss` : `torch unavailable: ${t.reason}`}`,
+    `  ours: the wasm backend; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), whole words packed with clamped taps, as ours` : `torch unavailable: ${t.reason}`}`,
   ].join('\n');
   const rows = [
     ...w.ours.map((x) => ['ours (wasm)', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]),

@@ -2,15 +2,18 @@
 
 Reads one JSON request on stdin: {checkpoint (our .safetensors, the initial weights), dropout, words
 (the encoded training words), batch, lr, weight_decay, threads, warmup_s, measure_s, seed, check_words}.
-Builds the WaveNet preset as PyTorch modules from the checkpoint (torch_sample.py's modules, made
-trainable, dropout added after the gate), and trains it as the recipe does: batches of whole words,
-'.'-padded on the left by the receptive field and on the right to the longest, a cross-entropy over
-the real targets only, AdamW. Prints one JSON line: the losses of the check (on check_words, dropout
-off: before and after one AdamW step), steps/s and targets/s at each thread count, the BLAS loaded,
-and this process's peak RSS.
+Builds the WaveNet preset from the checkpoint's tensors as trainable PyTorch parameters and trains it
+as our engine does: a batch of whole words packed end to end (every position a target, no padding),
+each dilated conv of kernel 2 a matmul over [its input d positions back | now], the earlier tap
+clamped to the word's first position (kernels/layout.ts), channels last, LayerNorm over the channels,
+the gate, dropout, skips, residuals, the head and a mean cross-entropy; AdamW. (A padded batch with
+valid convs would do ~4× the positions and flatter us.) Prints one JSON line: the losses of the
+check (on check_words, dropout off: before and after one AdamW step), steps/s and targets/s at each
+thread count, the BLAS loaded, and this process's peak RSS.
 """
 
 import json
+import random
 import resource
 import sys
 import time
@@ -19,48 +22,73 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_models import PAD, padded_words, run_for
-from torch_sample import WaveNet, blas, read_safetensors
+from torch_models import run_for
+from torch_sample import blas, named_layers, read_safetensors
+
+LN_EPS = 1e-5
+BN_EPS = 1e-5
 
 
-class TrainingWaveNet(nn.Module):
-    """torch_sample's WaveNet (same modules, same weights), logits at every position, dropout on the gate's output."""
+class PackedWaveNet(nn.Module):
+    """The WaveNet preset over packed words: idx (P), tap indices per dilation → logits (P, V)."""
 
-    def __init__(self, spec, tensors, dropout):
+    def __init__(self, spec, t, dropout):
         super().__init__()
-        net = WaveNet(spec, tensors)
-        net.embedding = nn.Embedding.from_pretrained(tensors["embedding.weight"].clone(), freeze=False)
-        self.net = net
+        named = named_layers(spec["layers"])
+        self.p = nn.ParameterDict()
+        for name, value in t.items():
+            if not name.endswith(("running_mean", "running_var")):
+                self.p[name.replace(".", "_")] = nn.Parameter(value.clone())
+        self.buffers_ = {name: value.clone() for name, value in t.items() if name.endswith(("running_mean", "running_var"))}
+        n = sum(1 for name in named if name.endswith(".dilated"))
+        self.norm = "layernorm" if "layer.0.ln" in named else "batchnorm" if "layer.0.bn" in named else "none"
+        self.layers = [(f"layer_{i}", named[f"layer.{i}.dilated"]["dilation"], i == n - 1) for i in range(n)]
+        self.dilations = sorted({d for _, d, _ in self.layers})
         self.drop = nn.Dropout(dropout)
-        self.receptive_field = 1 + sum(layer.dilation for layer in net.layers)
 
-    def forward(self, idx):
-        """(B, T) tokens → (B, V, T − receptive field + 1) logits."""
-        net = self.net
-        x = net.input(net.embedding(idx).transpose(1, 2))
-        skips = []
-        for layer in net.layers:
-            z = layer.dilated(x)
-            if layer.norm_kind == "layernorm":
-                z = layer.norm(z.transpose(1, 2)).transpose(1, 2)
-            elif layer.norm_kind == "batchnorm":
-                z = layer.norm(z)
-            g = self.drop(torch.tanh(z[:, : layer.C]) * torch.sigmoid(z[:, layer.C :]))
-            skips.append(layer.skip(g))
-            if layer.residual is not None:
-                x = x[:, :, layer.dilation :] + layer.residual(g)
-        last = skips[-1].shape[2]
-        h = F.relu(sum(s[:, :, -last:] for s in skips))
-        h = F.relu(net.out(h))
-        return net.head(h.transpose(1, 2)).transpose(1, 2)
+    def w(self, name):
+        return self.p[name]
+
+    def forward(self, idx, taps):
+        x = F.embedding(idx, self.w("embedding_weight")) @ self.w("input_weight") + self.w("input_bias")
+        skips = None
+        for prefix, d, last in self.layers:
+            z = torch.cat([x[taps[d]], x], dim=1) @ self.w(f"{prefix}_dilated_weight")
+            if self.norm == "layernorm":
+                z = F.layer_norm(z, z.shape[1:], self.w(f"{prefix}_ln_weight"), self.w(f"{prefix}_ln_bias"), LN_EPS)
+            elif self.norm == "batchnorm":
+                dotted = prefix.replace("_", ".")
+                z = F.batch_norm(z, self.buffers_[f"{dotted}.bn.running_mean"], self.buffers_[f"{dotted}.bn.running_var"], self.w(f"{prefix}_bn_weight"), self.w(f"{prefix}_bn_bias"), True, 0.1, BN_EPS)
+            else:
+                z = z + self.w(f"{prefix}_dilated_bias")
+            C = z.shape[1] // 2
+            g = self.drop(torch.tanh(z[:, :C]) * torch.sigmoid(z[:, C:]))
+            s = g @ self.w(f"{prefix}_skip_weight") + self.w(f"{prefix}_skip_bias")
+            skips = s if skips is None else skips + s
+            if not last:
+                x = x + g @ self.w(f"{prefix}_residual_weight") + self.w(f"{prefix}_residual_bias")
+        h = F.relu(F.relu(skips) @ self.w("out_weight") + self.w("out_bias"))
+        return h @ self.w("head_weight") + self.w("head_bias")
 
 
-def batch_loss(model, data, left, ix):
-    """Mean cross-entropy over the real targets of words `ix`, and how many there are."""
-    tokens, targets, lengths = data
-    longest = int(lengths[ix].max())
-    logits = model(tokens[ix, : left + longest])
-    return F.cross_entropy(logits, targets[ix, : longest + 1], ignore_index=PAD), int((lengths[ix] + 1).sum())
+def packed(words, dilations):
+    """idx, target (P) and, per dilation d, the earlier tap of every position: max(p − d, its word's start)."""
+    idx, target, start = [], [], []
+    for w in words:
+        first = len(idx)
+        idx += [0] + w
+        target += w + [0]
+        start += [first] * (len(w) + 1)
+    p = torch.arange(len(idx))
+    starts = torch.tensor(start)
+    taps = {d: torch.maximum(p - d, starts) for d in dilations}
+    return torch.tensor(idx), torch.tensor(target), taps
+
+
+def batch_loss(model, words):
+    """Mean cross-entropy over every position of `words` packed, and how many there are."""
+    idx, target, taps = packed(words, model.dilations)
+    return F.cross_entropy(model(idx, taps), target), len(idx)
 
 
 def adamw(model, req):
@@ -69,32 +97,29 @@ def adamw(model, req):
 
 def check(spec, tensors, req):
     """Dropout off, the check's words as one batch: the loss before and after one AdamW step."""
-    model = TrainingWaveNet(spec, tensors, 0.0).train()
-    left = model.receptive_field
-    data = padded_words(req["check_words"], left)
-    ix = torch.arange(len(req["check_words"]))
+    model = PackedWaveNet(spec, tensors, 0.0).train()
+    words = req["check_words"]
     opt = adamw(model, req)
-    loss0, targets = batch_loss(model, data, left, ix)
+    loss0, targets = batch_loss(model, words)
     opt.zero_grad(set_to_none=True)
     loss0.backward()
     opt.step()
     with torch.no_grad():
-        loss1, _ = batch_loss(model, data, left, ix)
+        loss1, _ = batch_loss(model, words)
     return {"targets": targets, "loss_first_step": loss0.item(), "loss_after_one_step": loss1.item()}
 
 
 def rates(spec, tensors, req, threads):
-    """steps/s and real targets/s of the recipe's training step at `threads`, from the initial weights."""
+    """steps/s and targets/s of the recipe's training step at `threads`, from the initial weights."""
     torch.set_num_threads(threads)
-    model = TrainingWaveNet(spec, tensors, req["dropout"]).train()
-    left = model.receptive_field
-    data = padded_words(req["words"], left)
+    model = PackedWaveNet(spec, tensors, req["dropout"]).train()
+    words = req["words"]
+    rng = random.Random(req["seed"])
     opt = adamw(model, req)
     counts = {"steps": 0, "targets": 0}
 
     def step():
-        ix = torch.randint(0, data[0].shape[0], (req["batch"],))
-        loss, targets = batch_loss(model, data, left, ix)
+        loss, targets = batch_loss(model, [words[rng.randrange(len(words))] for _ in range(req["batch"])])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

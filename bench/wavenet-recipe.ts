@@ -5,7 +5,7 @@
 //    (timeOps), and the product kernels' GFLOP/s on a 64-word batch's shapes as a fraction of the
 //    wasm multiply-add ceiling (peak.ts) times the threads;
 //  - PyTorch (torch_wavenet.py): the same model from the same initial weights (our checkpoint file),
-//    '.'-padded whole words with a masked loss, the same AdamW, on 1 and 2 threads (torch.set_num_threads);
+//    whole words packed end to end with clamped taps (as ours), the same AdamW, on 1 and 2 threads (torch.set_num_threads);
 //  - the ratios ours/PyTorch in targets/s (one thread each; each on its best thread count), refused
 //    when PyTorch runs on the reference BLAS; both sides' peak RSS;
 //  - a correctness check: dropout off, the same 64 words, both sides' loss before and after one AdamW step.
