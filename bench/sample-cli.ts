@@ -14,7 +14,7 @@ import { describeBackend, selectBackend } from '../src/backend.ts';
 import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { DEFAULT_MAX_CHARS } from '../src/generate/candidates.ts';
 import { trainedWeights } from './generation.ts';
-import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
+import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
 import { describeSelection, loadFixture, parameterCount, type ModelSelection } from './setup.ts';
 import type { ConvBackend } from './backends.ts';
 
@@ -194,10 +194,10 @@ type TorchAnswer = { version: string; threads: number; names: number; chars: num
 function torchRun(python: string, checkpoint: string, names: number, threads: number | null, loopS: number): { ok: true; run: TorchProcessRun; version: string; blas: TorchAnswer['blas'] } | { ok: false; reason: string } {
   const input = JSON.stringify({ checkpoint, num: names, seed: SAMPLE_SEED, max_chars: DEFAULT_MAX_CHARS, threads, max_loop_s: loopS });
   const t0 = performance.now();
-  const run = spawnSync(python, [SCRIPT], { input, encoding: 'utf8', timeout: (loopS + 300) * 1000 });
+  const run = runPythonScript<TorchAnswer>(python, SCRIPT, input, (loopS + 300) * 1000);
   const seconds = (performance.now() - t0) / 1000;
-  if (run.error || run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${run.error?.message ?? String(run.stderr).trim().split('\n').pop()}` };
-  const a = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as TorchAnswer;
+  if (!run.ok) return run;
+  const a = run.answer;
   // cut short by its budget: the loop's rate over the names it drew, the rest of the process as it was
   const whole = a.names < names ? seconds - a.loop_s + (a.loop_s * names) / a.names : seconds;
   return {

@@ -4,7 +4,6 @@
 // the lecture's split, the whole dev set evaluated every EVAL_EVERY steps (evaluations are timed).
 
 import os from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describeBackend, selectBackend } from '../src/backend.ts';
 import { openOps } from '../src/engine/open-ops.ts';
@@ -13,7 +12,7 @@ import { convEngine } from '../src/train/engines.ts';
 import { Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { newTrainState, train } from '../src/train/trainer.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { findTorchPython } from './torch.ts';
+import { findTorchPython, runPythonScript } from './torch.ts';
 import { freshParams, LARGE_BATCH, lectureFixture, SEED, type Fixture } from './setup.ts';
 import type { ModelConfig } from '../src/params.ts';
 
@@ -93,9 +92,8 @@ function torchToDev(fx: Fixture & { lecture: ModelConfig }, target: number, thre
     target,
   });
   const script = fileURLToPath(new URL('./torch_time_to_dev.py', import.meta.url));
-  const run = spawnSync(found.python, [script], { input, encoding: 'utf8', timeout: 3_600_000, maxBuffer: 1 << 24 });
-  if (run.error || run.status !== 0) return { unavailable: `${script} failed: ${run.error?.message ?? String(run.stderr).trim().split('\n').pop()}` };
-  return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+  const run = runPythonScript<TimeToDevRun & { version: string }>(found.python, script, input, 3_600_000);
+  return run.ok ? run.answer : { unavailable: run.reason };
 }
 
 function reshape(data: Float32Array, shape: number[]): unknown {

@@ -82,10 +82,15 @@ export function runTorch(req: TorchRequest): TorchOutcome {
   // generous: torch's import and data setup take seconds on a busy machine
   const sampling = 2 * (req.generation.warmup_s + req.generation.measure_s);
   const budgetMs = (req.threads.length * (3 * (req.train.warmupS + req.train.measureS) + 2 * sampling) + 6 * req.kernelS + 120) * 1000;
-  const run = spawnSync(found.python, [SCRIPT], { input, encoding: 'utf8', timeout: budgetMs, maxBuffer: 1 << 24 });
-  if (run.error || run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${failure(run)}` };
-  const last = run.stdout.trim().split('\n').pop() ?? '';
-  return { ok: true, result: { python: found.python, ...(JSON.parse(last) as Omit<TorchResult, 'python'>) } };
+  const answer = runPythonScript<Omit<TorchResult, 'python'>>(found.python, SCRIPT, input, budgetMs);
+  return answer.ok ? { ok: true, result: { python: found.python, ...answer.answer } } : answer;
+}
+
+/** `script` run by `python` with `input` (JSON) on stdin: the JSON of its last stdout line, or why it failed. */
+export function runPythonScript<T>(python: string, script: string, input: string, timeoutMs: number): { ok: true; answer: T } | { ok: false; reason: string } {
+  const run = spawnSync(python, [script], { input, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 24 });
+  if (run.error || run.status !== 0) return { ok: false, reason: `${script} failed: ${failure(run)}` };
+  return { ok: true, answer: JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as T };
 }
 
 /** The first candidate that imports torch, or why none did. */

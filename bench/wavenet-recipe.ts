@@ -12,7 +12,6 @@
 // The learning rate stays at its first value (the decay at 75% of the steps changes no cost).
 
 import os from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +32,7 @@ import { convUnderTest, stepProfile, trainRate } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, HOT_KERNELS, type HotKernel } from './kernels.ts';
 import { peakMulAddGflops } from './peak.ts';
-import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
+import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
 import { refusal } from './sample-cli.ts';
 
 /** The recipe's model (230,139 parameters with the names' 27 characters). */
@@ -251,10 +250,8 @@ function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: n
   });
   // generous: torch's import and the data's padding take seconds on a busy machine
   const timeout = (threads.length * 3 * (budget.warmupS + budget.measureS) + 180) * 1000;
-  const run = spawnSync(python, [SCRIPT], { input, encoding: 'utf8', timeout, maxBuffer: 1 << 24 });
-  if (run.error) return { ok: false, reason: `${SCRIPT}: ${run.error.message}` };
-  if (run.status !== 0) return { ok: false, reason: `${SCRIPT} failed: ${String(run.stderr).trim().split('\n').pop() || `exit status ${run.status}`}` };
-  return { ok: true, result: JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as TorchRecipeResult };
+  const run = runPythonScript<TorchRecipeResult>(python, SCRIPT, input, timeout);
+  return run.ok ? { ok: true, result: run.answer } : run;
 }
 
 /** The section's budgets from the bench's profile (quick, full, the test's tiny one). */

@@ -48,7 +48,8 @@ function activationBytes(engine: EngineName, spec: ResolvedSpec, batch: number, 
   return 4 * (batch * B * (2 * C + FLOATS_PER_NODE_UNIT * H) + targets * B);
 }
 
-function longestWord(words: number[][]): number {
+/** Characters of the longest of `words`. */
+export function longestWord(words: number[][]): number {
   return words.reduce((n, w) => Math.max(n, w.length), 0);
 }
 

@@ -7,8 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSettings } from './train-settings.ts';
-import { legacyRunModel } from '../presets/legacy.ts';
+import { storedModel, type RunSettings } from './train-settings.ts';
 import { writeFileAtomic } from '../io/atomic-file.ts';
 import { loadCheckpoint } from '../io/checkpoint-file.ts';
 import { InputError } from '../errors.ts';
@@ -156,8 +155,7 @@ async function sweepInParallel(runs: GridRun[], out: string, jobs: number): Prom
         continue;
       }
       const stored = point.checkpoint.config.run as RunSettings;
-      const model = 'preset' in stored.model || 'specFile' in stored.model ? stored.model : legacyRunModel(stored.model as Record<string, unknown>);
-      const summary = { state: { ...point.state, best }, parameters: point.checkpoint.params.count(), spec: point.checkpoint.spec, model };
+      const summary = { state: { ...point.state, best }, parameters: point.checkpoint.params.count(), spec: point.checkpoint.spec, model: storedModel(stored) };
       results[i] = await finishRun(run, dir, summary, options);
       writeResults(out, results.filter((r): r is RunResult => r !== null));
     }

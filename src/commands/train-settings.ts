@@ -119,6 +119,11 @@ const FIXED_ON_RESUME: Record<string, (s: RunSettings) => unknown> = {
   'label-smoothing': (s) => s.labelSmoothing ?? 0,
 };
 
+/** A stored run's model as a ModelChoice: release 0.1.0's runs stored their sizes instead. */
+export function storedModel(stored: RunSettings): ModelChoice {
+  return 'preset' in stored.model || 'specFile' in stored.model ? stored.model : legacyRunModel(stored.model as Record<string, unknown>);
+}
+
 /** A resumed run keeps its model: model options given again must be the run's (`stored`), or describe its spec. */
 export function checkResumedModel(v: RunValues, givenOptions: ReadonlySet<string>, stored: ModelChoice, spec: ResolvedSpec): void {
   const given = MODEL_OPTION_NAMES.filter((name) => givenOptions.has(name));
@@ -147,10 +152,9 @@ export function resumedSettings(stored: RunSettings, v: RunValues, givenOptions:
       !givenOptions.has('steps') ? `the run has finished (step ${step} of ${steps}): give --steps N with N > ${step} to extend it` : `--steps ${steps} does not extend the run, which is at step ${step}: give a larger --steps`,
     );
   }
-  const model = 'preset' in stored.model || 'specFile' in stored.model ? stored.model : legacyRunModel(stored.model as Record<string, unknown>);
   return {
     ...stored,
-    model,
+    model: storedModel(stored),
     steps,
     minutes: givenOptions.has('minutes') ? given.minutes : (stored.minutes ?? null),
     optimizer: { ...stored.optimizer, lr: givenOptions.has('lr') ? given.optimizer.lr : stored.optimizer.lr },

@@ -25,7 +25,7 @@ import { loadDataset, requireSplits, type Dataset } from './dataset.ts';
 import { BACKEND_OPTIONS, backendRequest, chooseEngine, type BackendRequest, type EngineChoice } from './engine-choice.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { checkResumedModel, resumedSettings, RUN_OPTIONS, settingsFrom, type RunSettings, type RunValues } from './train-settings.ts';
-import { checkStepFits } from './limits.ts';
+import { checkStepFits, longestWord } from './limits.ts';
 import { StopSignals } from './stop-signals.ts';
 import { noteUnverified } from './checksum-note.ts';
 
@@ -152,7 +152,7 @@ async function openResumed(v: RunValues, given: ReadonlySet<string>, backend: Ba
 
 /** A logit that cannot see a whole item is a model that cannot learn where long items end: said once, on stderr. */
 function warnShortField(spec: ResolvedSpec, words: number[][], file: string): void {
-  const longest = words.reduce((n, w) => Math.max(n, w.length), 0);
+  const longest = longestWord(words);
   if (spec.receptiveField > longest) return;
   process.stderr.write(`warning: the model's receptive field is ${spec.receptiveField} characters, but the longest item in ${file} has ${longest} (and its end '.'): the model sees only part of it\n`);
 }

@@ -5,7 +5,7 @@
 // type missing here cannot be exported: the export refuses it naming the layer.
 
 import type { ResolvedLayer } from '../models/conv-layers/kind.ts';
-import { columnNorms } from '../models/conv-layers/weight-norm.ts';
+import { normedWeight } from '../models/conv-layers/weight-norm.ts';
 import { BN_EPS } from '../layers/batchnorm1d.ts';
 import { LN_EPS } from '../models/conv-layers/layernorm.ts';
 import type { GraphBuilder } from './graph.ts';
@@ -100,12 +100,4 @@ function conv(name: string, x: string, w: Float32Array, bias: Float32Array | nul
   }
   const y = g.op('MatMul', `${name}/MatMul`, [taps, g.floats(`${name}.weight`, w, [K * cIn, cOut])]);
   return bias ? g.op('Add', `${name}/Add`, [y, g.floats(`${name}.bias`, bias, [cOut])]) : y;
-}
-
-/** Weight norm's effective weight g · v/‖v‖ per output column, as the engine computes it (weight-norm.ts). */
-function normedWeight(v: Float32Array, gain: Float32Array, O: number): Float32Array {
-  const norms = columnNorms(v, O);
-  const w = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) w[i] = (gain[i % O] * v[i]) / norms[i % O];
-  return w;
 }

@@ -5,7 +5,7 @@
 import type { BatchStats } from '../../engine/ops.ts';
 import { BN_EPS, updateRunning } from '../../layers/batchnorm1d.ts';
 import type { Grads, ParamSet } from '../../params.ts';
-import { tensorName, type LayerKind } from './kind.ts';
+import { affineTensors, tensorName, type LayerKind } from './kind.ts';
 import { gradOf, PointwiseLayer, type Pass, type StepPass } from './layer.ts';
 
 // x (P, C) → y (P, C); `{prefix}.weight|bias|running_mean|running_var` (C)
@@ -76,8 +76,7 @@ export const batchnormKind: LayerKind = {
   size: (layer, C) => ({
     cOut: C,
     tensors: [
-      { name: tensorName(layer, 'weight'), shape: [C], init: 'ones' },
-      { name: tensorName(layer, 'bias'), shape: [C], init: 'zeros' },
+      ...affineTensors(layer, C),
       { name: tensorName(layer, 'running_mean'), shape: [C], init: 'zeros', buffer: true },
       { name: tensorName(layer, 'running_var'), shape: [C], init: 'ones', buffer: true },
     ],

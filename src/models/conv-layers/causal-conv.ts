@@ -25,6 +25,8 @@ export interface ConvSpec {
 // x (P, Cin) → y (P, Cout); step: x (B, Cin) → y (B, Cout)
 export class CausalConv implements ConvLayer {
   private input: Float32Array | null = null;
+  /** The weight this pass's forward (or the generator's priming step) multiplied by: backward and later steps reuse it. */
+  private used: Float32Array | null = null;
   private readonly norm: WeightNorm | null;
   private readonly queue: ConvQueue | null;
 
@@ -41,10 +43,10 @@ export class CausalConv implements ConvLayer {
     return { P, cIn, cOut, K, dilation };
   }
 
-  /** The weight the conv multiplies by (weight norm's g · v/‖v‖, recomputed from v and g). */
-  weight(ops: ConvOps): Float32Array {
+  // the weight the conv multiplies by now (weight norm's g · v/‖v‖, computed from v and g), kept for backward
+  private weight(ops: ConvOps): Float32Array {
     const { weight } = this.spec;
-    return typeof weight === 'string' ? this.params.get(weight).data : this.norm!.weight(ops);
+    return (this.used = typeof weight === 'string' ? this.params.get(weight).data : this.norm!.weight(ops));
   }
 
   private get bias(): Float32Array | null {
@@ -66,7 +68,7 @@ export class CausalConv implements ConvLayer {
     const { ops, batch } = pass;
     const s = this.shape(batch.positions);
     const dbias = this.spec.bias === null ? null : gradOf(grads, this.spec.bias);
-    const w = this.weight(ops);
+    const w = this.used!;
     if (!this.norm) return ops.convBackward(this.input!, dy, w, batch.start, s, gradOf(grads, this.spec.weight as string), dbias);
     const dx = ops.convBackward(this.input!, dy, w, batch.start, s, this.norm.clearedWeightGrad(ops), dbias);
     this.norm.backward(grads);
@@ -76,7 +78,9 @@ export class CausalConv implements ConvLayer {
   step(x: Float32Array, pass: StepPass): Float32Array {
     const { cIn, cOut, K } = this.spec;
     const taps = this.queue ? this.queue.taps(x, pass, K, this.spec.dilation) : x;
-    return pass.ops.convForward(taps, this.weight(pass.ops), this.bias, pass.starts, { P: pass.rows, cIn: K * cIn, cOut, K: 1, dilation: 1 });
+    // the weights stay as they are while a generator steps: computed once, at its priming step
+    const w = pass.priming || !this.used ? this.weight(pass.ops) : this.used;
+    return pass.ops.convForward(taps, w, this.bias, pass.starts, { P: pass.rows, cIn: K * cIn, cOut, K: 1, dilation: 1 });
   }
 
   queues(): StepQueue[] {

@@ -97,6 +97,14 @@ export interface ExtentWalk {
   readonly skips: number[];
 }
 
+/** A normalisation's scale γ (ones) and shift β (zeros) over C channels: `{name}.weight`, `{name}.bias`. */
+export function affineTensors(layer: { name: string }, C: number): TensorSpec[] {
+  return [
+    { name: tensorName(layer, 'weight'), shape: [C], init: 'ones' },
+    { name: tensorName(layer, 'bias'), shape: [C], init: 'zeros' },
+  ];
+}
+
 /** `{name}.{suffix}`. */
 export function tensorName(layer: { name: string }, suffix: string): string {
   return `${layer.name}.${suffix}`;

@@ -2,7 +2,7 @@
 // training and eval, and independent of the rest of the batch), then scaled and shifted.
 
 import type { Grads, ParamSet } from '../../params.ts';
-import { tensorName, type LayerKind } from './kind.ts';
+import { affineTensors, type LayerKind } from './kind.ts';
 import { gradOf, PointwiseLayer, type Pass, type StepPass } from './layer.ts';
 
 export const LN_EPS = 1e-5;
@@ -41,12 +41,6 @@ export class LayerNorm extends PointwiseLayer {
 export const layernormKind: LayerKind = {
   help: "LayerNorm over each position's channels",
   fields: {},
-  size: (layer, C) => ({
-    cOut: C,
-    tensors: [
-      { name: tensorName(layer, 'weight'), shape: [C], init: 'ones' },
-      { name: tensorName(layer, 'bias'), shape: [C], init: 'zeros' },
-    ],
-  }),
+  size: (layer, C) => ({ cOut: C, tensors: affineTensors(layer, C) }),
   build: (layer, ctx) => new LayerNorm(ctx.params, layer.name, layer.cOut),
 };

@@ -25,11 +25,8 @@ export class WeightNorm {
   weight(ops: ConvOps): Float32Array {
     const v = this.params.get(this.v).data;
     const g = this.params.get(this.g).data;
-    const { O, norms } = this;
     this.w ??= ops.allocate(v.length);
-    columnNorms(v, O, norms);
-    for (let i = 0; i < v.length; i++) this.w[i] = (g[i % O] * v[i]) / norms[i % O];
-    return this.w;
+    return normedWeight(v, g, this.O, this.w, this.norms);
   }
 
   /** A zeroed buffer for ∂L/∂w, which the conv's backward adds into. */
@@ -54,6 +51,13 @@ export class WeightNorm {
       dv[i] += (g[o] / norms[o]) * (dw[i] - (v[i] / norms[o]) * dot[o]);
     }
   }
+}
+
+/** g · v/‖v‖ per column of v (R, O), into `out`; `norms` gets the column norms. */
+export function normedWeight(v: Float32Array, g: Float32Array, O: number, out: Float32Array = new Float32Array(v.length), norms: Float64Array = new Float64Array(O)): Float32Array {
+  columnNorms(v, O, norms);
+  for (let i = 0; i < v.length; i++) out[i] = (g[i % O] * v[i]) / norms[i % O];
+  return out;
 }
 
 /** ‖v[:, o]‖ for each column o of v (R, O), into `out`. */
