@@ -13,6 +13,7 @@ import { embeddingsCommand } from './commands/embeddings.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { specCommand } from './commands/spec.ts';
 import { exportCommand } from './commands/export.ts';
+import { joinCommand } from './commands/join.ts';
 
 /** A command returns its exit status, or nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void 
   sweep: sweepCommand,
   spec: specCommand,
   export: exportCommand,
+  join: joinCommand,
 };
 
 const HELP = `makemore — character-level WaveNet-style language models (makemore part 5) on WebAssembly SIMD kernels (or gpu.js)
@@ -41,6 +43,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
   sweep        train the runs of a grid file in sequence: results table and plot (resumable)
   spec         a model's spec (a preset's, or a spec file's) as JSON, with its layers and receptive field
   export       a checkpoint as ONNX: model.onnx (whole sequence) and model.step.onnx (streaming), for onnxruntime
+  join         models of one vocabulary as one model, the mean of their logits (an ensemble)
 `;
 
 export async function main(argv: string[]): Promise<number> {

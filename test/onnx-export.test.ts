@@ -85,6 +85,10 @@ const CASES: Case[] = [
     const spec = randomSpec(seed, V);
     return { title: `random spec ${seed}: ${summarize(spec.layers)}`, spec, seed };
   }),
+  ...[201, 202, 203].map((seed) => {
+    const spec = randomSpec(seed, V, true);
+    return { title: `random spec ${seed} with branches: ${summarize(spec.layers)}`, spec, seed };
+  }),
 ];
 
 /** The spec resolved, parameters initialised from the seed and perturbed (BatchNorm's running statistics included): a model as a trained one differs from its start. */

@@ -13,9 +13,12 @@ const REACH_BUDGET = 30;
 const MAX_DEPTH = 3;
 const DILATIONS = [1, 2, 3, 5];
 
-/** A random stack over widths 2–8: convs (K 1–4, dilations 1, 2, 3, 5, bias and weight norm on or off), norms, activations, gates, dropout, residuals, skips. */
-export function randomSpec(seed: number, vocabSize: number): ModelSpec {
-  const g = new SpecGenerator(new PythonRandom(seed));
+/**
+ * A random stack over widths 2–8: convs (K 1–4, dilations 1, 2, 3, 5, bias and weight norm on or
+ * off), norms, activations, gates, dropout, residuals, skips; with `parallel`, parallel branches too.
+ */
+export function randomSpec(seed: number, vocabSize: number, parallel = false): ModelSpec {
+  const g = new SpecGenerator(new PythonRandom(seed), parallel);
   const embedding = g.width();
   const { layers } = g.stack(embedding, 0, 2 + g.rng.randbelow(4));
   if (g.pendingSkips !== null) layers.push({ type: 'skipSum' });
@@ -27,7 +30,10 @@ class SpecGenerator {
   pendingSkips: number | null = null;
   private reach = REACH_BUDGET;
 
-  constructor(readonly rng: PythonRandom) {}
+  constructor(
+    readonly rng: PythonRandom,
+    private readonly parallel: boolean,
+  ) {}
 
   width(): number {
     return 2 + this.rng.randbelow(7);
@@ -54,6 +60,7 @@ class SpecGenerator {
     const nested = depth < MAX_DEPTH;
     const choices = ['conv', 'conv', 'mix', 'gated', 'convBnTanh', 'norm', 'activation', 'dropout', ...(nested ? ['residual', 'residual', 'skip', 'skip'] : [])];
     if (this.pendingSkips !== null) choices.push('skipSum', 'skipSum');
+    else if (this.parallel && nested) choices.push('parallel', 'parallel');
     switch (this.pick(choices)) {
       case 'conv': {
         const w = this.width();
@@ -105,6 +112,24 @@ class SpecGenerator {
         out.push({ type: 'skip', body: body.layers });
         return width;
       }
+      case 'parallel': {
+        // two or three branches, reading slices of x or all of it; each sums its own skips
+        const n = 2 + this.rng.randbelow(2);
+        const inputs = width >= n && this.chance(0.5) ? this.slices(width, n) : null;
+        let cOut = 0;
+        const branches = Array.from({ length: n }, (_, i) => {
+          const branch = this.stack(inputs ? inputs[i] : width, depth + 1, 1 + this.rng.randbelow(2));
+          if (this.pendingSkips !== null) {
+            branch.layers.push({ type: 'skipSum' });
+            branch.width = this.pendingSkips;
+            this.pendingSkips = null;
+          }
+          cOut += branch.width;
+          return branch.layers;
+        });
+        out.push({ type: 'parallel', branches, ...(inputs ? { inputs } : {}) });
+        return cOut;
+      }
       default: {
         // skipSum
         const sum = this.pendingSkips!;
@@ -113,6 +138,13 @@ class SpecGenerator {
         return sum;
       }
     }
+  }
+
+  // `width` cut into n positive parts at random
+  private slices(width: number, n: number): number[] {
+    const parts = new Array<number>(n).fill(1);
+    for (let left = width - n; left > 0; left--) parts[this.rng.randbelow(n)]++;
+    return parts;
   }
 
   // a conv to `cOut` channels; only the fields away from their defaults are written
@@ -146,6 +178,7 @@ export function summarize(layers: readonly LayerSpec[]): string {
       if (l.type === 'conv') return `conv${l.out}${l.kernel ? ` k${l.kernel} d${l.dilation}` : ''}${l.bias === false ? ' nb' : ''}${l.weightNorm ? ' wn' : ''}`;
       if (l.type === 'dropout') return `dropout ${l.p}`;
       if (Array.isArray(l.body)) return `${l.type}(${summarize(l.body as LayerSpec[])})`;
+      if (Array.isArray(l.branches)) return `parallel${l.inputs ? ` [${l.inputs}]` : ''}(${(l.branches as LayerSpec[][]).map(summarize).join(' | ')})`;
       return l.type;
     })
     .join(' → ');

@@ -9,7 +9,7 @@
 //  (d) every backend gives the reference ops' logits, gradients and generated names;
 //  (e) the receptive field the spec reports is the true one: the input RF − 1 positions back
 //      changes a position's logits, nothing earlier does.
-// A failing case names its spec's seed: randomSpec(seed, vocabSize) rebuilds it.
+// A failing case names its spec's seed: randomSpec(seed, vocabSize, parallel) rebuilds it.
 
 import { describe, expect, it } from 'vitest';
 import namesText from '../data/names.txt?raw';
@@ -54,6 +54,14 @@ const RANDOM: Case[] = Array.from({ length: 32 }, (_, i) => {
   return { title: `random spec ${seed} (V ${spec.vocabSize}, E ${spec.embedding}): ${summarize(spec.layers)}`, spec, seed };
 });
 
+/** The first 8 random specs from seed 201 on that hold parallel branches (slices of x or all of it, each summing its own skips). */
+const RANDOM_PARALLEL: Case[] = [];
+for (let seed = 201; RANDOM_PARALLEL.length < 8; seed++) {
+  const spec = randomSpec(seed, seed % 4 === 0 ? TOY_VOCAB : vocab.size, true);
+  const layers = summarize(spec.layers);
+  if (layers.includes('parallel')) RANDOM_PARALLEL.push({ title: `random spec ${seed} with branches (V ${spec.vocabSize}, E ${spec.embedding}): ${layers}`, spec, seed });
+}
+
 const V = vocab.size;
 /** The presets at small sizes, and the empty stack. */
 const PRESETS: Case[] = [
@@ -68,7 +76,7 @@ const PRESETS: Case[] = [
   { title: 'no layers (embedding → head)', spec: { vocabSize: V, embedding: 4, layers: [] }, seed: 107 },
 ];
 
-const ALL = [...RANDOM, ...PRESETS];
+const ALL = [...RANDOM, ...RANDOM_PARALLEL, ...PRESETS];
 
 /** The spec resolved and its parameters: initialised from the case's seed, then perturbed (BatchNorm's running statistics included). */
 function build({ spec, seed }: Case): { resolved: ResolvedSpec; params: ParamSet } {

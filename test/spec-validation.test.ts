@@ -21,6 +21,7 @@ function stack(layers: unknown[], embedding = 4): unknown {
 const conv = (out: number, fields: Record<string, unknown> = {}): LayerSpec => ({ type: 'conv', out, ...fields });
 const skip = (...body: LayerSpec[]): LayerSpec => ({ type: 'skip', body });
 const residual = (...body: LayerSpec[]): LayerSpec => ({ type: 'residual', body });
+const parallel = (branches: LayerSpec[][], inputs?: unknown): LayerSpec => ({ type: 'parallel', branches, ...(inputs === undefined ? {} : { inputs }) });
 const TANH: LayerSpec = { type: 'tanh' };
 const SKIP_SUM: LayerSpec = { type: 'skipSum' };
 
@@ -68,6 +69,18 @@ const MISTAKES: [string, unknown, RegExp][] = [
   // its output would go nowhere, and a training pass has no gradient to give it (Skip.backward reads the missing sum's)
   ['a skip with no skipSum after it', stack([skip(conv(4))]), /^layers\.0(\.\w+)?: /],
   ['a skip after the last skipSum', stack([skip(conv(4)), SKIP_SUM, skip(conv(4))]), /^layers\.2(\.\w+)?: /],
+  // parallel branches
+  ['a parallel layer without branches', stack([{ type: 'parallel' }]), /^layers\.0\.branches: missing/],
+  ['a parallel layer of one branch', stack([parallel([[TANH]])]), /^layers\.0\.branches: must be a list of at least two branches/],
+  ['a branch that is not a list', stack([{ type: 'parallel', branches: [[TANH], TANH] }]), /^layers\.0\.branches: must be a list of at least two branches/],
+  ['an empty branch', stack([parallel([[TANH], []])]), /^layers\.0\.branches\.1: a parallel needs at least one layer/],
+  ['a mistake inside a branch', stack([parallel([[TANH], [conv(4, { kernel: 0 })]])]), /^layers\.0\.branches\.1\.0\.kernel: /],
+  ['inputs for fewer branches than there are', stack([parallel([[TANH], [TANH], [TANH]], [2, 2])]), /^layers\.0\.inputs: lists 2 widths for 3 branches/],
+  ['inputs that do not sum to the input width', stack([parallel([[TANH], [TANH]], [2, 3])]), /^layers\.0\.inputs: the widths sum to 5, not to the input width 4/],
+  ['an input width of 0', stack([parallel([[TANH], [TANH]], [4, 0])]), /^layers\.0\.inputs\.1: must be an integer/],
+  ['inputs that are not a list', stack([parallel([[TANH], [TANH]], 2)]), /^layers\.0\.inputs: must be a list of widths/],
+  ['branches between a skip and its skipSum', stack([skip(conv(4)), parallel([[TANH], [TANH]]), SKIP_SUM]), /^layers\.1: stands between a skip and its skipSum/],
+  ['a branch that leaves a skip open', stack([parallel([[skip(conv(4))], [TANH]])]), /^layers\.0\.branches\.0: ends with a skip not summed/],
   // tensors named twice
   ['two layers with the same name', stack([conv(4, { name: 'a' }), conv(4, { name: 'a' })]), /^layers\.1\.name: its tensor a\.weight/],
   ['a layer named as the head', stack([conv(4, { name: 'head' })]), /^layers\.0\.name: its tensor head\.weight/],
@@ -113,6 +126,8 @@ const RECEPTIVE_FIELDS: [string, unknown, number][] = [
   ['the lecture preset, 3 layers of kernel 2 (dilations 1, 2, 4): 1 + 1 + 2 + 4', lectureSpec({ vocabSize: 27, nEmbd: 24, nHidden: 128, nLayers: 3 }), 8],
   ['the lecture preset, 2 layers of kernel 3 (dilations 1, 3): 1 + 2 + 6', lectureSpec({ vocabSize: 27, nEmbd: 4, nHidden: 6, nLayers: 2, kernel: 3 }), 9],
   ['the WaveNet preset, 4 layers × 2 stacks: 2 · (1 + 2 + 4 + 8) + 1', waveNetSpec({ vocabSize: 27, nEmbd: 24, channels: 32, skipChannels: 64, layers: 4, stacks: 2, dropout: 0.1, norm: 'layernorm' }), 31],
+  ['branches reach as far as the farthest: parallel(conv K3 d2 | conv K2 d1 → conv K2 d1): 1 + 4', stack([parallel([[conv(4, { kernel: 3, dilation: 2 })], [conv(4, { kernel: 2 }), conv(4, { kernel: 2 })]])]), 5],
+  ['a branch sums its own skips: parallel(skip(conv K3 d3) → skipSum | tanh) → conv K2: 1 + 6 + 1', stack([parallel([[skip(conv(3, { kernel: 3, dilation: 3 })), SKIP_SUM], [TANH]]), conv(4, { kernel: 2 })]), 8],
   ['the TCN preset, kernel 3, 3 blocks of two convs: 2 · 2 · (1 + 2 + 4) + 1', tcnSpec({ vocabSize: 27, nEmbd: 24, channels: [32, 32, 48], kernel: 3, dropout: 0.1 }), 29],
 ];
 
@@ -135,6 +150,8 @@ const PARAMETER_COUNTS: [string, ModelSpec, number][] = [
   ['BatchNorm and LayerNorm on width 3, vocabulary 6', { vocabSize: 6, embedding: 3, layers: [{ type: 'batchnorm' }, { type: 'layernorm' }] }, 54],
   // embedding 108 + input 1×1 20 + layer 0 (dilated 2·4·8 + 8, skip 4·5 + 5, residual 4·4 + 4) 117
   // + layer 1 (dilated 72, skip 25; no residual conv) 97 + out 5·5 + 5 + head 5·27 + 27
+  // embedding 27·4 = 108 + branches on slices 1 and 3: conv 1·2 + 2 = 4, conv K2 2·3·3 + 3 = 21 + head (2 + 3)·27 + 27 = 162
+  ['parallel branches on slices 1 and 3 of the embedding, concatenated to 2 + 3', { vocabSize: 27, embedding: 4, layers: [parallel([[conv(2)], [conv(3, { kernel: 2 })]], [1, 3])] }, 295],
   ['the WaveNet preset, E 4, C 4, S 5, 2 layers', waveNetSpec({ vocabSize: 27, nEmbd: 4, channels: 4, skipChannels: 5, layers: 2, stacks: 1, dropout: 0, norm: 'none' }), 534],
 ];
 

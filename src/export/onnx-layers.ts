@@ -6,6 +6,7 @@
 
 import type { ResolvedLayer } from '../models/conv-layers/kind.ts';
 import { normedWeight } from '../models/conv-layers/weight-norm.ts';
+import { branchesOf } from '../models/conv-layers/parallel.ts';
 import { BN_EPS } from '../layers/batchnorm1d.ts';
 import { LN_EPS } from '../models/conv-layers/layernorm.ts';
 import type { GraphBuilder } from './graph.ts';
@@ -70,6 +71,13 @@ export const ONNX_FORMS: Readonly<Record<string, LayerForm>> = {
   skip(layer, x, pass) {
     pass.skips.push(pass.body(layer.body, x));
     return x;
+  },
+  parallel(layer, x, pass) {
+    const { g } = pass;
+    const branches = branchesOf(layer);
+    const inputs = layer.fields.inputs as number[] | null;
+    const xs = inputs ? g.node('Split', `${layer.name}/Split`, [x, g.ints(`${layer.name}.inputs`, inputs)], { axis: { i: 1 } }, inputs.length) : branches.map(() => x);
+    return g.op('Concat', `${layer.name}/Concat`, branches.map((b, i) => pass.body(b, xs[i])), { axis: { i: 1 } });
   },
   skipSum(layer, _, pass) {
     const skips = pass.skips.splice(0);

@@ -24,10 +24,13 @@ export function describeLayers(spec: ResolvedSpec): string[] {
   return lines;
 }
 
+// bodies and branches have their own rows
+const LISTS = new Set(['layers', 'branches']);
+
 // e.g. "conv kernel 2, dilation 4, no bias (conv.2)": the fields that differ from their defaults
 function summary(l: ResolvedLayer): string {
   const fields = Object.entries(l.fields)
-    .filter(([key, value]) => key !== 'out' && key !== 'body' && (l.kind.fields[key] as { default?: unknown }).default !== value)
+    .filter(([key, value]) => value !== null && key !== 'out' && !LISTS.has(l.kind.fields[key].type) && (l.kind.fields[key] as { default?: unknown }).default !== value)
     .map(([key, value]) => (typeof value === 'boolean' ? (value ? key : `no ${key}`) : `${key} ${value}`));
   const named = l.name === l.path ? '' : ` (${l.name})`;
   return `${l.type}${fields.length > 0 ? ` ${fields.join(', ')}` : ''}${named}`;

@@ -99,6 +99,8 @@ function resolveLayer(raw: unknown, path: string, cIn: number, skips: Skips): Re
 function checkField(value: unknown, rule: Field, path: string, key: string): unknown {
   if (value === undefined) {
     if (rule.type === 'layers') throw new SpecError(path, key, 'missing: a list of layers');
+    if (rule.type === 'branches') throw new SpecError(path, key, 'missing: a list of branches, each a list of layers');
+    if (rule.type === 'widths') return null;
     if (rule.default === undefined) throw new SpecError(path, key, `missing: ${rule.help}`);
     return rule.default;
   }
@@ -116,6 +118,12 @@ function checkField(value: unknown, rule: Field, path: string, key: string): unk
     case 'layers':
       if (!Array.isArray(value)) throw new SpecError(path, key, 'must be a list of layers');
       return value;
+    case 'branches':
+      if (!Array.isArray(value) || value.length < 2 || !value.every(Array.isArray)) throw new SpecError(path, key, 'must be a list of at least two branches, each a list of layers');
+      return value;
+    case 'widths':
+      if (!Array.isArray(value) || value.length === 0) throw new SpecError(path, key, `must be a list of widths, got ${JSON.stringify(value)}`);
+      return value.map((w, i) => int(w, path, `${key}.${i}`, 1, MAX_SPEC_WIDTH));
   }
 }
 

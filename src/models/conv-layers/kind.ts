@@ -22,12 +22,17 @@ export interface TensorSpec {
   buffer?: boolean;
 }
 
-/** A field's rule: an integer or number within bounds, a boolean, or a list of layers (a body). */
+/**
+ * A field's rule: an integer or number within bounds, a boolean, a list of layers (a body), a list
+ * of such lists (branches), or an optional list of widths.
+ */
 export type Field =
   | { type: 'int'; min: number; max?: number; default?: number; help: string }
   | { type: 'number'; min: number; below?: number; default?: number; help: string }
   | { type: 'boolean'; default: boolean; help: string }
-  | { type: 'layers'; help: string };
+  | { type: 'layers'; help: string }
+  | { type: 'branches'; help: string }
+  | { type: 'widths'; help: string };
 
 /** A spec layer, checked and sized: its fields with defaults filled in. */
 export interface ResolvedLayer {
@@ -41,7 +46,7 @@ export interface ResolvedLayer {
   readonly cIn: number;
   readonly cOut: number;
   readonly tensors: TensorSpec[];
-  /** A residual's or skip's own layers. */
+  /** A residual's or skip's own layers; a parallel layer's branches one after another. */
   readonly body: ResolvedLayer[];
   /** Positions back beyond its own that the layer's output reads: (K − 1)·dilation for a conv. */
   readonly reach: number;

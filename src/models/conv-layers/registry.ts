@@ -8,6 +8,7 @@ import { gateKind } from './gate.ts';
 import type { LayerKind } from './kind.ts';
 import { layernormKind } from './layernorm.ts';
 import { mixKind } from './mix.ts';
+import { parallelKind } from './parallel.ts';
 import { reluKind } from './relu.ts';
 import { residualKind } from './residual.ts';
 import { skipKind } from './skip.ts';
@@ -26,4 +27,5 @@ export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
   skip: skipKind,
   skipSum: skipSumKind,
   mix: mixKind,
+  parallel: parallelKind,
 };
