@@ -18,6 +18,7 @@ import { formatTimeToDev, timeToDev } from './time-to-dev.ts';
 import { runSampleCli } from './sample-cli.ts';
 import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
 import { convBackends } from './backends.ts';
+import { enableRelaxedSimd } from '../src/engine/node-relaxed-simd.ts';
 import { FULL, QUICK } from './budgets.ts';
 import type { ModelSelection } from './setup.ts';
 
@@ -43,6 +44,9 @@ const HELP =
   Object.entries(PRESETS)
     .map(([name, p]) => `  ${name}:\n${optionsHelp(p.options).replace(/^ {2}/gm, '    ')}`)
     .join('');
+
+// as the CLI: the kernels' relaxed-SIMD build runs where this Node can (Node 20: behind a V8 flag)
+enableRelaxedSimd();
 
 const { values: raw } = parseArgs({
   options: Object.fromEntries([...Object.entries(OPTIONS).map(([name, d]) => [name, { type: d.type === 'boolean' ? 'boolean' : 'string' }] as const), ...PRESET_OPTIONS.map((name) => [name, { type: 'string' }] as const)]),

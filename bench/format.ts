@@ -111,10 +111,10 @@ export function formatWavenetRecipe(w: WavenetRecipeReport): string {
   const b = w.budgets.train;
   const title = [
     `WaveNet recipe, training: ${w.model} (${num(w.parameters)} parameters, receptive field ${w.receptive_field}); ${w.batch} whole words a step, AdamW lr ${o.lr}, weight decay ${o.weightDecay}, dropout on; ${b.measureS} s after ${b.warmupS} s warm-up`,
-    `  ours: the wasm backend; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), whole words packed with clamped taps, as ours` : `torch unavailable: ${t.reason}`}`,
+    `  ours: the wasm backend, plain SIMD and relaxed SIMD (fused multiply-add) builds; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), whole words packed with clamped taps, as ours` : `torch unavailable: ${t.reason}`}`,
   ].join('\n');
   const rows = [
-    ...w.ours.map((x) => ['ours (wasm)', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]),
+    ...w.ours.map((x) => [`ours (wasm ${x.simd})`, String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]),
     ...(t.available ? t.runs.map((x) => ['torch', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]) : []),
   ];
   const table = section(title, ['side', 'threads', 'steps/s', 'targets/s'], rows);
@@ -129,11 +129,11 @@ export function formatWavenetRecipe(w: WavenetRecipeReport): string {
     ? `Check (dropout off, the first step's ${c.words} words, ${c.targets} targets, the same initial weights): loss ours ${loss(c.ours.first_step)}, PyTorch ${loss(c.torch.first_step)}; after one AdamW step ours ${loss(c.ours.after_one_step)}, PyTorch ${loss(c.torch.after_one_step)}; max |diff| ${c.max_abs_diff!.toExponential(1)} (${c.agree ? 'agree' : 'DIFFER'} within ${LOSS_TOLERANCE.toExponential(0)})`
     : `Check (dropout off, the first step's ${c.words} words): loss ours ${loss(c.ours.first_step)}, after one AdamW step ${loss(c.ours.after_one_step)}; PyTorch not run`;
   const ops = [...new Set(w.ours.flatMap((x) => Object.keys(x.step_ms_by_op)))];
-  const profile = section(`Where the recipe's training step goes (ms per ${w.batch}-word step, by op; ${w.budgets.profileSteps} steps)`, ['op', ...w.ours.map((x) => `wasm ${x.threads}t`)], ops.map((op) => [op, ...w.ours.map((x) => num(x.step_ms_by_op[op]))]));
+  const profile = section(`Where the recipe's training step goes (ms per ${w.batch}-word step, by op; ${w.budgets.profileSteps} steps)`, ['op', ...w.ours.map((x) => `${x.simd} ${x.threads}t`)], ops.map((op) => [op, ...w.ours.map((x) => num(x.step_ms_by_op[op]))]));
   const kernelRows = HOT_KERNELS.map((k) => [k, w.kernel_shapes[k], ...w.ours.flatMap((x) => [num(x.kernel_gflops[k]), percent(x.kernel_fraction_of_peak[k])])]);
   const kernels = section(
-    `The recipe's product kernels (a ${w.batch}-word batch's shapes) against the wasm multiply-add ceiling: ${num(w.peak_mul_add_gflops)} GFLOP/s per thread (f32x4 mul + add chains)`,
-    ['kernel', 'matmul shapes (m×k·k×n)', ...w.ours.flatMap((x) => [`GFLOP/s ${x.threads}t`, `of ${x.threads}× peak`])],
+    `The recipe's product kernels (a ${w.batch}-word batch's shapes) against the wasm multiply-add ceiling per thread (f32x4 chains): ${Object.entries(w.peak_mul_add_gflops).map(([simd, g]) => `${simd} ${num(g)} GFLOP/s`).join(', ')}`,
+    ['kernel', 'matmul shapes (m×k·k×n)', ...w.ours.flatMap((x) => [`GFLOP/s ${x.simd} ${x.threads}t`, `of ${x.threads}× peak`])],
     kernelRows,
     2,
   );

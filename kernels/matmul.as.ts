@@ -1,9 +1,11 @@
 // Register-tiled matrix products for the WebAssembly SIMD backend (AssemblyScript), shared by the conv
-// and head kernels. A tile is 4 rows × 16 columns of f32x4 multiply-adds kept in 16 registers: each
-// step of the inner loop loads 4 vectors of B and 4 scalars of A for 64 multiply-adds, which is what
-// lets V8 run these at ~30 GFLOP/s a thread. Narrower tiles (4 columns, then a masked last one) and
-// duplicated last rows take the edges, so any shape works; loads past an edge stay inside the
-// allocation's 16 bytes of slack (wasm-memory.ts) and only feed lanes that are never stored.
+// and head kernels. A product's tile is 6 rows × 8 columns of f32x4 multiply-adds (a weight
+// gradient's, 4 × 8): its accumulators, the vectors of B it loads and the splat of A fit x64's 16
+// vector registers, as XNNPACK's wasmsimd 6x8 micro-kernels do (a 4 × 16 tile needed 21 and spilled).
+// Narrower tiles (4 columns, masked at the edge) and repeated last rows take the edges, so any shape
+// works; loads past an edge stay inside the allocation's 16 bytes of slack (wasm-memory.ts) and only
+// feed lanes that are never stored. Every output element sums its products in the same order
+// whatever the tile, the variant's madd aside, so results do not depend on the tiling or the threads.
 //
 // Pointers are byte addresses in the one wasm memory; sizes are element counts. Rows of A are
 // gathered: row p reads A row max(p − off, start[p]) — the conv tap of layout.ts — or p itself
@@ -14,7 +16,10 @@
   return start ? max(p - off, load<i32>(start + (<usize>p << 2))) : p;
 }
 
+// acc + a·b: built twice (scripts/build-wasm.mjs), as multiply-then-add, and with relaxed SIMD as
+// relaxed_madd, which an engine may fuse into one rounding (x64 FMA); the host picks what it runs
 @inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
@@ -23,90 +28,112 @@ export const FROM_ZERO = 0;
 export const FROM_OUTPUT = 1; // accumulate into what y holds
 export const FROM_BIAS = 2; // every row starts as the bias row
 
-// y rows [r0, r1) of (·, N) ← init + A (·, K) gathered · B (K, N); lda = A's row length
+// y rows [r0, r1) of (·, N) ← init + A (·, K) gathered · B (K, N); lda = A's row length. Tiles of
+// ROWS rows × 8 columns (4 columns, masked, at the right edge); a short last tile repeats its last row.
 export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
-  for (let p = r0; p < r1; p += 4) {
-    const count = min(4, r1 - p);
+  for (let p = r0; p < r1; p += ROWS) {
+    const last = min(ROWS, r1 - p) - 1;
     const a0 = a + <usize>gatherRow(start, off, p) * ldaBytes;
-    const a1 = a + <usize>gatherRow(start, off, p + min(1, count - 1)) * ldaBytes;
-    const a2 = a + <usize>gatherRow(start, off, p + min(2, count - 1)) * ldaBytes;
-    const a3 = a + <usize>gatherRow(start, off, p + min(3, count - 1)) * ldaBytes;
+    const a1 = a + <usize>gatherRow(start, off, p + min(1, last)) * ldaBytes;
+    const a2 = a + <usize>gatherRow(start, off, p + min(2, last)) * ldaBytes;
+    const a3 = a + <usize>gatherRow(start, off, p + min(3, last)) * ldaBytes;
+    const a4 = a + <usize>gatherRow(start, off, p + min(4, last)) * ldaBytes;
+    const a5 = a + <usize>gatherRow(start, off, p + min(5, last)) * ldaBytes;
     const y0 = y + <usize>p * ldy;
-    const y1 = y + <usize>(p + min(1, count - 1)) * ldy;
-    const y2 = y + <usize>(p + min(2, count - 1)) * ldy;
-    const y3 = y + <usize>(p + min(3, count - 1)) * ldy;
     let j = 0;
-    for (; j + 16 <= N; j += 16) {
+    for (; j + 8 <= N; j += 8) {
       const o = <usize>j << 2;
-      tile16(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count);
+      tile8(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last);
     }
     for (; j < N; j += 4) {
       const o = <usize>j << 2;
-      tile4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, N - j));
+      tile4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, N - j));
     }
   }
 }
 
-function tile16(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32): void {
-  let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
+/** Rows of a matmulRows tile: 6 × 2 accumulators, 2 vectors of B and a splat fit x64's 16 vector registers. */
+const ROWS = 6;
+
+// rows y0, y0 + ldy, … (last + 1 of them) × 8 columns
+function tile8(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00;
   if (init == FROM_BIAS) {
-    c00 = v128.load(bias); c01 = v128.load(bias, 16); c02 = v128.load(bias, 32); c03 = v128.load(bias, 48);
+    c00 = v128.load(bias); c01 = v128.load(bias, 16);
   }
-  let c10 = c00, c11 = c01, c12 = c02, c13 = c03;
-  let c20 = c00, c21 = c01, c22 = c02, c23 = c03;
-  let c30 = c00, c31 = c01, c32 = c02, c33 = c03;
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
   if (init == FROM_OUTPUT) {
-    c00 = v128.load(y0); c01 = v128.load(y0, 16); c02 = v128.load(y0, 32); c03 = v128.load(y0, 48);
-    c10 = v128.load(y1); c11 = v128.load(y1, 16); c12 = v128.load(y1, 32); c13 = v128.load(y1, 48);
-    c20 = v128.load(y2); c21 = v128.load(y2, 16); c22 = v128.load(y2, 32); c23 = v128.load(y2, 48);
-    c30 = v128.load(y3); c31 = v128.load(y3, 16); c32 = v128.load(y3, 32); c33 = v128.load(y3, 48);
+    c00 = v128.load(y0); c01 = v128.load(y0, 16);
+    c10 = v128.load(y0 + ldy * min(1, last)); c11 = v128.load(y0 + ldy * min(1, last), 16);
+    c20 = v128.load(y0 + ldy * min(2, last)); c21 = v128.load(y0 + ldy * min(2, last), 16);
+    c30 = v128.load(y0 + ldy * min(3, last)); c31 = v128.load(y0 + ldy * min(3, last), 16);
+    c40 = v128.load(y0 + ldy * min(4, last)); c41 = v128.load(y0 + ldy * min(4, last), 16);
+    c50 = v128.load(y0 + ldy * min(5, last)); c51 = v128.load(y0 + ldy * min(5, last), 16);
   }
   let bp = b;
-  for (let k = 0; k < K; k++) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
-    const ko = <usize>k << 2;
-    let s = f32x4.splat(load<f32>(a0 + ko));
-    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1); c02 = madd(c02, s, b2); c03 = madd(c03, s, b3);
-    s = f32x4.splat(load<f32>(a1 + ko));
-    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1); c12 = madd(c12, s, b2); c13 = madd(c13, s, b3);
-    s = f32x4.splat(load<f32>(a2 + ko));
-    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1); c22 = madd(c22, s, b2); c23 = madd(c23, s, b3);
-    s = f32x4.splat(load<f32>(a3 + ko));
-    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1); c32 = madd(c32, s, b2); c33 = madd(c33, s, b3);
+  const end = <usize>K << 2;
+  for (let ko: usize = 0; ko < end; ko += 4) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let s = v128.load32_splat(a0 + ko);
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1);
+    s = v128.load32_splat(a1 + ko);
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1);
+    s = v128.load32_splat(a2 + ko);
+    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1);
+    s = v128.load32_splat(a3 + ko);
+    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1);
+    s = v128.load32_splat(a4 + ko);
+    c40 = madd(c40, s, b0); c41 = madd(c41, s, b1);
+    s = v128.load32_splat(a5 + ko);
+    c50 = madd(c50, s, b0); c51 = madd(c51, s, b1);
     bp += ldb;
   }
-  v128.store(y0, c00); v128.store(y0, c01, 16); v128.store(y0, c02, 32); v128.store(y0, c03, 48);
-  if (count < 2) return;
-  v128.store(y1, c10); v128.store(y1, c11, 16); v128.store(y1, c12, 32); v128.store(y1, c13, 48);
-  if (count < 3) return;
-  v128.store(y2, c20); v128.store(y2, c21, 16); v128.store(y2, c22, 32); v128.store(y2, c23, 48);
-  if (count < 4) return;
-  v128.store(y3, c30); v128.store(y3, c31, 16); v128.store(y3, c32, 32); v128.store(y3, c33, 48);
+  v128.store(y0, c00); v128.store(y0, c01, 16);
+  if (last < 1) return;
+  v128.store(y0 + ldy, c10); v128.store(y0 + ldy, c11, 16);
+  if (last < 2) return;
+  v128.store(y0 + ldy * 2, c20); v128.store(y0 + ldy * 2, c21, 16);
+  if (last < 3) return;
+  v128.store(y0 + ldy * 3, c30); v128.store(y0 + ldy * 3, c31, 16);
+  if (last < 4) return;
+  v128.store(y0 + ldy * 4, c40); v128.store(y0 + ldy * 4, c41, 16);
+  if (last < 5) return;
+  v128.store(y0 + ldy * 5, c50); v128.store(y0 + ldy * 5, c51, 16);
 }
 
-function tile4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32, cols: i32): void {
+// as tile8, `cols` (1–4) columns
+function tile4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32, cols: i32): void {
   let c0 = f32x4.splat(0);
   if (init == FROM_BIAS) c0 = v128.load(bias);
-  let c1 = c0, c2 = c0, c3 = c0;
+  let c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
   if (init == FROM_OUTPUT) {
-    c0 = v128.load(y0); c1 = v128.load(y1); c2 = v128.load(y2); c3 = v128.load(y3);
+    c0 = v128.load(y0);
+    c1 = v128.load(y0 + ldy * min(1, last));
+    c2 = v128.load(y0 + ldy * min(2, last));
+    c3 = v128.load(y0 + ldy * min(3, last));
+    c4 = v128.load(y0 + ldy * min(4, last));
+    c5 = v128.load(y0 + ldy * min(5, last));
   }
   let bp = b;
-  for (let k = 0; k < K; k++) {
+  const end = <usize>K << 2;
+  for (let ko: usize = 0; ko < end; ko += 4) {
     const bv = v128.load(bp);
-    const ko = <usize>k << 2;
-    c0 = madd(c0, f32x4.splat(load<f32>(a0 + ko)), bv);
-    c1 = madd(c1, f32x4.splat(load<f32>(a1 + ko)), bv);
-    c2 = madd(c2, f32x4.splat(load<f32>(a2 + ko)), bv);
-    c3 = madd(c3, f32x4.splat(load<f32>(a3 + ko)), bv);
+    c0 = madd(c0, v128.load32_splat(a0 + ko), bv);
+    c1 = madd(c1, v128.load32_splat(a1 + ko), bv);
+    c2 = madd(c2, v128.load32_splat(a2 + ko), bv);
+    c3 = madd(c3, v128.load32_splat(a3 + ko), bv);
+    c4 = madd(c4, v128.load32_splat(a4 + ko), bv);
+    c5 = madd(c5, v128.load32_splat(a5 + ko), bv);
     bp += ldb;
   }
   storeLanes(y0, c0, cols);
-  if (count > 1) storeLanes(y1, c1, cols);
-  if (count > 2) storeLanes(y2, c2, cols);
-  if (count > 3) storeLanes(y3, c3, cols);
+  if (last >= 1) storeLanes(y0 + ldy, c1, cols);
+  if (last >= 2) storeLanes(y0 + ldy * 2, c2, cols);
+  if (last >= 3) storeLanes(y0 + ldy * 3, c3, cols);
+  if (last >= 4) storeLanes(y0 + ldy * 4, c4, cols);
+  if (last >= 5) storeLanes(y0 + ldy * 5, c5, cols);
 }
 
 /** The first `cols` (1–4) lanes of v at p. */
@@ -122,7 +149,8 @@ function tile4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize,
 
 // dw rows [c0, c1) of (Kd, N) += Σ_{p < P} A[gathered p, c]ᵀ · D[p, :]: the weight gradient of a
 // product. A (·, lda), D (P, N). Tiles are 4 rows of dw (4 neighbouring columns of A, one vector
-// load per position) × 16 columns; c0 is a multiple of 4.
+// load per position) × 8 columns (4 × 2 accumulators, 2 vectors of D, A's vector and a shuffle fit
+// x64's 16 vector registers); c0 is a multiple of 4.
 export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, Kd: i32, N: i32, P: i32, c0: i32, c1: i32): void {
   const ldw = <usize>N << 2;
   for (let c = c0; c < c1; c += 4) {
@@ -133,9 +161,9 @@ export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, o
     const w3 = dw + <usize>(c + min(3, count - 1)) * ldw;
     const ac = a + (<usize>c << 2);
     let j = 0;
-    for (; j + 16 <= N; j += 16) {
+    for (; j + 8 <= N; j += 8) {
       const o = <usize>j << 2;
-      tileT16(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count);
+      tileT8(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count);
     }
     for (; j < N; j += 4) {
       const o = <usize>j << 2;
@@ -144,33 +172,33 @@ export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, o
   }
 }
 
-function tileT16(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32): void {
-  let c00 = v128.load(w0), c01 = v128.load(w0, 16), c02 = v128.load(w0, 32), c03 = v128.load(w0, 48);
-  let c10 = v128.load(w1), c11 = v128.load(w1, 16), c12 = v128.load(w1, 32), c13 = v128.load(w1, 48);
-  let c20 = v128.load(w2), c21 = v128.load(w2, 16), c22 = v128.load(w2, 32), c23 = v128.load(w2, 48);
-  let c30 = v128.load(w3), c31 = v128.load(w3, 16), c32 = v128.load(w3, 32), c33 = v128.load(w3, 48);
+function tileT8(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32): void {
+  let c00 = v128.load(w0), c01 = v128.load(w0, 16);
+  let c10 = v128.load(w1), c11 = v128.load(w1, 16);
+  let c20 = v128.load(w2), c21 = v128.load(w2, 16);
+  let c30 = v128.load(w3), c31 = v128.load(w3, 16);
   const ldaBytes = <usize>lda << 2;
   let dp = d;
   for (let p = 0; p < P; p++) {
     const av = v128.load(a + <usize>gatherRow(start, off, p) * ldaBytes);
-    const d0 = v128.load(dp), d1 = v128.load(dp, 16), d2 = v128.load(dp, 32), d3 = v128.load(dp, 48);
+    const d0 = v128.load(dp), d1 = v128.load(dp, 16);
     let s = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
-    c00 = madd(c00, s, d0); c01 = madd(c01, s, d1); c02 = madd(c02, s, d2); c03 = madd(c03, s, d3);
+    c00 = madd(c00, s, d0); c01 = madd(c01, s, d1);
     s = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
-    c10 = madd(c10, s, d0); c11 = madd(c11, s, d1); c12 = madd(c12, s, d2); c13 = madd(c13, s, d3);
+    c10 = madd(c10, s, d0); c11 = madd(c11, s, d1);
     s = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
-    c20 = madd(c20, s, d0); c21 = madd(c21, s, d1); c22 = madd(c22, s, d2); c23 = madd(c23, s, d3);
+    c20 = madd(c20, s, d0); c21 = madd(c21, s, d1);
     s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
-    c30 = madd(c30, s, d0); c31 = madd(c31, s, d1); c32 = madd(c32, s, d2); c33 = madd(c33, s, d3);
+    c30 = madd(c30, s, d0); c31 = madd(c31, s, d1);
     dp += ldd;
   }
-  v128.store(w0, c00); v128.store(w0, c01, 16); v128.store(w0, c02, 32); v128.store(w0, c03, 48);
+  v128.store(w0, c00); v128.store(w0, c01, 16);
   if (count < 2) return;
-  v128.store(w1, c10); v128.store(w1, c11, 16); v128.store(w1, c12, 32); v128.store(w1, c13, 48);
+  v128.store(w1, c10); v128.store(w1, c11, 16);
   if (count < 3) return;
-  v128.store(w2, c20); v128.store(w2, c21, 16); v128.store(w2, c22, 32); v128.store(w2, c23, 48);
+  v128.store(w2, c20); v128.store(w2, c21, 16);
   if (count < 4) return;
-  v128.store(w3, c30); v128.store(w3, c31, 16); v128.store(w3, c32, 32); v128.store(w3, c33, 48);
+  v128.store(w3, c30); v128.store(w3, c31, 16);
 }
 
 function tileT4(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32, cols: i32): void {

@@ -9,4 +9,5 @@ export { ln_forward, ln_backward_dx, ln_backward_params } from './layernorm.as';
 export { embedding_forward, embedding_backward } from './embedding.as';
 export { head_forward, cross_entropy, head_cross_entropy, head_backward_input, head_backward_weight } from './head.as';
 export { transpose_blocks } from './matmul.as';
+export { dropout_apply } from './dropout.as';
 export { peak_mul_add } from './peak.as';

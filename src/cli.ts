@@ -14,6 +14,7 @@ import { sweepCommand } from './commands/sweep.ts';
 import { specCommand } from './commands/spec.ts';
 import { exportCommand } from './commands/export.ts';
 import { joinCommand } from './commands/join.ts';
+import { enableRelaxedSimd } from './engine/node-relaxed-simd.ts';
 
 /** A command returns its exit status, or nothing for 0. */
 const COMMANDS: Record<string, (argv: string[]) => void | number | Promise<void | number>> = {
@@ -47,6 +48,7 @@ usage: makemore <command> [options]     (makemore <command> --help for its optio
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd();
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);

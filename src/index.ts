@@ -28,13 +28,14 @@ export type { Mode } from './layers/layer.ts';
 export { TreeModel } from './models/tree.ts';
 export { ConvModel, type LossOptions } from './models/conv.ts';
 export { StepModel } from './models/step.ts';
+export { joinModels, type JoinMember } from './models/join.ts';
 export { exportOnnx, stepFileName, OnnxExportError, type OnnxExport, type OnnxExportOptions } from './export/onnx.ts';
 export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
 
 // where the conv form's ops run
 export { referenceOps } from './engine/reference-ops.ts';
 export type { ConvOps, PrimitiveOps, BatchStats, CrossEntropyResult } from './engine/ops.ts';
-export { createWasmOps, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
+export { createWasmOps, relaxedSimdAvailable, type SimdVariant, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
 export type { WorkerSpawner, WorkerInit, SpawnedWorker } from './engine/wasm-threads.ts';
 export { openOps, type OpenOps } from './engine/open-ops.ts';
 export { createGpuOps, type GpuOps } from './engine/gpu-ops.ts';

@@ -14,8 +14,8 @@ const FIXTURES = new URL('./fixtures/release-0.1.0/', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 const NAMES = new URL('../data/names.txt', import.meta.url).pathname;
 const EXPECTED: Record<string, { valLoss: number; sampleSeed7: { samples: string[] } }> = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'));
-/** The release's numbers came from the wasm backend on one thread. */
-const WASM = probeMode('wasm').ok ? ['--backend', 'wasm', '--threads', '1'] : [];
+/** The release's numbers came from the wasm backend on one thread, in its one (plain SIMD) build. */
+const WASM = probeMode('wasm').ok ? ['--backend', 'wasm', '--threads', '1', '--simd', 'plain'] : [];
 
 function makemore(...args: string[]) {
   const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env: { ...process.env, MAKEMORE_BACKEND: 'cpu' } });

@@ -1,6 +1,8 @@
-// The elementwise and optimizer ops of every backend (kernels/pointwise.ts, pointwise.as.ts) against the references.
+// The elementwise and optimizer ops of every backend (kernels/pointwise.ts, pointwise.as.ts), and
+// dropout (kernels/dropout.ts, dropout.as.ts), against the references.
 
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { dropoutMaskRef, dropoutRef } from '../kernels/dropout.ts';
 import { adamwUpdateRef, sgdUpdateRef, tanhBackwardRef, tanhForwardRef, type AdamWHyper } from '../kernels/pointwise.ts';
 import { PythonRandom } from '../src/rng.ts';
 import { describeBackends, expectClose, gaussian } from './kernels-harness.ts';
@@ -35,6 +37,22 @@ describeBackends('pointwise kernels', (ops) => LENGTHS.forEach((N) => describe(`
     expectClose(got, want);
   });
 
+  // the mask is drawn where it is applied: the same bits on every backend, whatever thread drew which
+  // piece; seeds and streams as a run draws them (seeds below 2³¹, the top bit set in the state too)
+  const masks = [
+    { p: 0.4, seed: 12345, stream: 0 },
+    { p: 0.1, seed: 2 ** 31 - 1, stream: 3 },
+    { p: 0.5, seed: 987654321, stream: 7 },
+    { p: 0.9, seed: 1, stream: 1 },
+  ];
+  for (const mask of masks) {
+    it(`dropout p ${mask.p}, seed ${mask.seed}, stream ${mask.stream}: the reference's mask, bit for bit`, () => {
+      const got = ops().dropout(x, mask);
+      const want = dropoutRef(x, mask);
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+    });
+  }
+
   // step 1 (zero moments, the largest bias correction) and a later step with weight decay
   const hypers: AdamWHyper[] = [
     { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
@@ -53,3 +71,26 @@ describeBackends('pointwise kernels', (ops) => LENGTHS.forEach((N) => describe(`
     });
   }
 })));
+
+describe('dropout mask (kernels/dropout.ts)', () => {
+  it('is mulberry32 drawn in order from the seed and stream (the mask of the releases before the kernel)', () => {
+    // mulberry32 as published (Tommy Ettinger), one draw per element, seeded as the layer seeds it
+    const mask = { p: 0.3, seed: 42, stream: 2 };
+    let a = (42 ^ Math.imul(3, 0x9e3779b1)) >>> 0;
+    const mulberry32 = () => {
+      let t = (a = (a + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const want = Float32Array.from({ length: 1000 }, () => (mulberry32() < 0.3 ? 0 : 1 / 0.7));
+    expect(dropoutMaskRef(1000, mask)).toEqual(want);
+  });
+
+  it('drops about p of the elements and keeps the mean', () => {
+    const m = dropoutMaskRef(100_000, { p: 0.4, seed: 7, stream: 0 });
+    const dropped = m.filter((v) => v === 0).length / m.length;
+    expect(Math.abs(dropped - 0.4)).toBeLessThan(0.01);
+    expect(Math.abs(m.reduce((s, v) => s + v, 0) / m.length - 1)).toBeLessThan(0.02);
+  });
+});

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { BACKEND_ENV, BACKEND_MODES, describeBackend, selectBackend, type BackendChoice, type BackendMode } from '../backend.ts';
 import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
+import { relaxedSimdAvailable, type SimdVariant } from '../engine/wasm-ops.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import type { OptionTable, OptionValues } from '../options/declare.ts';
@@ -38,17 +39,25 @@ const MAX_THREADS = 64;
 export const BACKEND_OPTIONS = {
   backend: { type: 'choice', choices: BACKEND_MODES, default: 'auto', env: BACKEND_ENV, help: 'where the conv engine runs (auto: the fastest that works here;\nwebgl2: in a browser)' },
   threads: { type: 'int', min: 1, max: MAX_THREADS, default: os.cpus().length, help: "threads of the wasm backend (this machine's cores)" },
+  simd: {
+    type: 'choice',
+    choices: ['auto', 'relaxed', 'plain'],
+    default: 'auto',
+    help: "the wasm backend's build: relaxed SIMD (the products' multiply-add fused, as x64 FMA) or plain;\nauto: relaxed where this Node takes it",
+  },
 } as const satisfies OptionTable;
 
 /** The backend a command asks for: `backend` only when --backend was given (else selectBackend reads $MAKEMORE_BACKEND, or picks). */
 export interface BackendRequest {
   backend: BackendMode | undefined;
   threads: number;
+  /** The wasm build; undefined: relaxed where it runs. */
+  simd: SimdVariant | undefined;
 }
 
 /** The request in a command's parsed --backend and --threads. */
 export function backendRequest(values: OptionValues<typeof BACKEND_OPTIONS>, given: ReadonlySet<string>): BackendRequest {
-  return { backend: given.has('backend') ? values.backend : undefined, threads: values.threads };
+  return { backend: given.has('backend') ? values.backend : undefined, threads: values.threads, simd: values.simd === 'auto' ? undefined : values.simd };
 }
 
 /** `training`: the batch and data file a run will train on, checked against the backend's limits before any work. */
@@ -78,10 +87,11 @@ export async function chooseEngine(
 
 /** The ops of the backend `request` asks for, and a line saying which. */
 export async function openChosenOps(request: BackendRequest): Promise<{ ops: OpenOps; description: string }> {
-  const { threads } = request;
+  const { threads, simd } = request;
   const choice = asUsageError((): BackendChoice => selectBackend(request.backend));
-  const ops = await openOps(choice, { threads, spawn: nodeWorkers });
-  const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : '';
+  if (simd === 'relaxed' && choice.mode === 'wasm' && !relaxedSimdAvailable()) throw new UsageError(`--simd relaxed: this Node (${process.version}) does not take relaxed SIMD`);
+  const ops = await openOps(choice, { threads, simd, spawn: nodeWorkers });
+  const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${'simd' in ops ? ops.simd : 'plain'} SIMD` : '';
   return { ops, description: `${describeBackend(choice)}${on}` };
 }
 

@@ -14,6 +14,7 @@ import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import type { HeadShape } from '../../kernels/head.ts';
 import type { GateShape } from '../../kernels/gate.ts';
 import type { LnShape } from '../../kernels/layernorm.ts';
+import { dropoutMaskRef, type DropoutMask } from '../../kernels/dropout.ts';
 import type { BackendLimits } from './backend-limits.ts';
 
 /** Per-channel batch statistics. */
@@ -66,7 +67,7 @@ export interface PrimitiveOps {
   reluBackward(y: Float32Array, dy: Float32Array): Float32Array;
   /** a + b, elementwise: residual and skip connections. */
   add(a: Float32Array, b: Float32Array): Float32Array;
-  /** a ⊙ b, elementwise: dropout's mask. */
+  /** a ⊙ b, elementwise. */
   multiply(a: Float32Array, b: Float32Array): Float32Array;
   headForward(h: Float32Array, w: Float32Array, b: Float32Array, s: HeadShape): Float32Array;
   crossEntropy(logits: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult;
@@ -98,6 +99,8 @@ export interface ConvOps extends PrimitiveOps {
     dgamma: Float32Array,
     dbeta: Float32Array,
   ): Float32Array;
+  /** x ⊙ the mask (kernels/dropout.ts): dropout's forward, and with the same mask its backward. */
+  dropout(x: Float32Array, mask: DropoutMask): Float32Array;
   /** crossEntropy of headForward, with the logits. */
   headCrossEntropy(h: Float32Array, w: Float32Array, b: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult & { logits: Float32Array };
 }
@@ -113,6 +116,8 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => p.tanhForward(p.bnForward(x, mean, variance, gamma, beta, eps, s)),
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) =>
       p.bnBackward(p.tanhBackward(y, dy), x, mean, variance, gamma, eps, training, s, dgamma, dbeta),
+    // the mask drawn on the host
+    dropout: (x, mask) => p.multiply(x, dropoutMaskRef(x.length, mask)),
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = p.headForward(h, w, b, s);
       return { logits, ...p.crossEntropy(logits, target, weight, s) };

@@ -3,17 +3,26 @@
 // and every result is a view of it, so activations pass from op to op without a copy; an argument
 // that lives elsewhere (a batch's indices, a test's input) is copied in for the call.
 
-import { WASM_KERNELS_BASE64 } from '../../kernels/wasm-binary.generated.ts';
+import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
+import { dropoutKeep, dropoutState } from '../../kernels/dropout.ts';
 import type { ConvOps, PrimitiveOps } from './ops.ts';
 import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
 import type { BackendLimits } from './backend-limits.ts';
 import { ThreadPool, type WorkerSpawner } from './wasm-threads.ts';
 
+/**
+ * The kernels' two builds (scripts/build-wasm.mjs): plain SIMD, and relaxed SIMD, whose products
+ * multiply-add with relaxed_madd (one rounding where the engine fuses it, as x64's FMA does).
+ */
+export type SimdVariant = 'plain' | 'relaxed';
+
 /** How {@link createWasmOps} runs its kernels. */
 export interface WasmOptions {
   /** Threads to run each kernel on, this one included (default 1). */
   threads?: number;
+  /** Which build runs (default: relaxed where this engine takes it, see {@link relaxedSimdAvailable}). */
+  simd?: SimdVariant;
   /** How to start worker threads (src/engine/node-workers.ts in Node); a browser's Worker by default. */
   spawn?: WorkerSpawner;
 }
@@ -21,6 +30,7 @@ export interface WasmOptions {
 /** The ops on the WebAssembly SIMD kernels, and how many threads run them. */
 export interface WasmOps extends ConvOps {
   readonly threads: number;
+  readonly simd: SimdVariant;
   /** Stops the workers; the ops must not be used afterwards (arrays they allocated stay readable). */
   destroy(): void;
 }
@@ -54,6 +64,7 @@ const KERNELS = [
   'head_backward_weight',
   'sgd_update',
   'adamw_update',
+  'dropout_apply',
 ] as const;
 type Kernel = (typeof KERNELS)[number];
 const KERNEL_INDEX = new Map<Kernel, number>(KERNELS.map((kernel, i) => [kernel, i]));
@@ -66,12 +77,13 @@ const PARALLEL_MIN_ROWS = 64;
 /** Kernels index with 32-bit integers into a memory of at most 4 GiB; a pass's results share a 1 GiB arena. */
 const WASM_LIMITS: BackendLimits = { textureSide: Infinity, exactIndex: 2 ** 30, loopBudget: Infinity, passBytes: MAX_PASS_BYTES };
 
-let compiled: Promise<WebAssembly.Module> | null = null;
+const compiled = new Map<SimdVariant, Promise<WebAssembly.Module>>();
 
-/** The kernels' module, compiled once per process. */
-function wasmModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(wasmBytes());
-  return compiled;
+/** The kernels' module, compiled once per process and variant. */
+function wasmModule(simd: SimdVariant): Promise<WebAssembly.Module> {
+  let module = compiled.get(simd);
+  if (!module) compiled.set(simd, (module = WebAssembly.compile(wasmBytes(simd))));
+  return module;
 }
 
 /** Why the wasm backend cannot run here, or null when it can (SIMD, threads' shared memory). */
@@ -83,14 +95,24 @@ export function wasmUnavailableReason(): string | null {
   } catch (e) {
     return `no shared WebAssembly memory: ${(e as Error).message}`;
   }
-  return WebAssembly.validate(wasmBytes()) ? null : 'this WebAssembly engine rejects the kernels (it lacks SIMD or threads)';
+  return WebAssembly.validate(wasmBytes('plain')) ? null : 'this WebAssembly engine rejects the kernels (it lacks SIMD or threads)';
 }
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
+/**
+ * Whether this engine takes the relaxed-SIMD build: current browsers and Node ≥ 22 do; Node 20 only
+ * behind a V8 flag, which the CLI sets itself (node-relaxed-simd.ts). Asked afresh each time, as
+ * that flag may be set after a first answer.
+ */
+export function relaxedSimdAvailable(): boolean {
+  return WebAssembly.validate(wasmBytes('relaxed'));
+}
+
+const decoded = new Map<SimdVariant, Uint8Array<ArrayBuffer>>();
 
 // decoded once: validated, then compiled
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= Uint8Array.from(atob(WASM_KERNELS_BASE64), (c) => c.charCodeAt(0));
+function wasmBytes(simd: SimdVariant): Uint8Array<ArrayBuffer> {
+  let bytes = decoded.get(simd);
+  if (!bytes) decoded.set(simd, (bytes = Uint8Array.from(atob(simd === 'relaxed' ? WASM_KERNELS_RELAXED_BASE64 : WASM_KERNELS_BASE64), (c) => c.charCodeAt(0))));
   return bytes;
 }
 
@@ -99,7 +121,9 @@ function wasmBytes(): Uint8Array<ArrayBuffer> {
  * and shared memory (any current Node; a browser page that is cross-origin isolated).
  */
 export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps> {
-  const module = await wasmModule();
+  const simd = options.simd ?? (relaxedSimdAvailable() ? 'relaxed' : 'plain');
+  if (simd === 'relaxed' && !relaxedSimdAvailable()) throw new Error('this WebAssembly engine does not take relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
+  const module = await wasmModule(simd);
   const mem = new WasmMemory();
   const exports = (await WebAssembly.instantiate(module, { env: { memory: mem.memory } })).exports;
   const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
@@ -135,16 +159,16 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
-  // inputs (N) → a new (N), `flag` passed between the output and N
-  const elementwise = (kernel: Kernel, inputs: Float32Array[], flag?: number) => {
+  // inputs (N) → a new (N), `scalars` passed between the output and N
+  const elementwise = (kernel: Kernel, inputs: Float32Array[], scalars: number[] = []) => {
     const N = inputs[0].length;
     const y = out(N);
-    run(kernel, [...inputs.map(at), ptr(y), ...(flag === undefined ? [] : [flag]), N], N >= PARALLEL_MIN_ELEMENTS);
+    run(kernel, [...inputs.map(at), ptr(y), ...scalars, N], N >= PARALLEL_MIN_ELEMENTS);
     return y;
   };
 
   const ops: PrimitiveOps = {
-    name: pool.threads === 1 ? 'wasm' : `wasm ×${pool.threads}`,
+    name: `wasm${simd === 'relaxed' ? ' relaxed' : ''}${pool.threads === 1 ? '' : ` ×${pool.threads}`}`,
     limits: WASM_LIMITS,
     allocate: (length) => mem.allocate(length),
     beginPass: () => mem.beginPass(),
@@ -200,8 +224,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
     reluForward: (x) => elementwise('relu_forward', [x]),
     reluBackward: (y, dy) => elementwise('relu_backward', [y, dy]),
-    add: (a, b) => elementwise('add_or_multiply', [a, b], 0),
-    multiply: (a, b) => elementwise('add_or_multiply', [a, b], 1),
+    add: (a, b) => elementwise('add_or_multiply', [a, b], [0]),
+    multiply: (a, b) => elementwise('add_or_multiply', [a, b], [1]),
 
     headForward: (h, w, b, s) => {
       const logits = out(s.P * s.V);
@@ -275,6 +299,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   return {
     ...ops,
     threads: pool.threads,
+    simd,
     destroy: () => pool.destroy(),
     // the fused kernels
     convForwardStats: (x, w, start, s) => {
@@ -282,6 +307,11 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return { y: convForward(x, w, null, start, s, partials), ...finishStats(partials, s.P, s.cOut) };
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
+    dropout: (x, mask) => {
+      // u/2³² < p ⟺ u < ⌈p·2³²⌉ for an integer u; below 2³² so that it stays a u32
+      const threshold = Math.min(Math.ceil(mask.p * 2 ** 32), 2 ** 32 - 1);
+      return elementwise('dropout_apply', [x], [dropoutState(mask), threshold, dropoutKeep(mask)]);
+    },
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = out(s.P * s.V);

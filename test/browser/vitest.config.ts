@@ -18,7 +18,7 @@ export default defineConfig({
           name: 'chromium',
           include: ['test/kernels-*.test.ts', 'test/equivalence.test.ts', 'test/conv-model-backends.test.ts', 'test/training-backends.test.ts', 'test/browser/*.browser.test.ts'],
           // gpu.js cpu and webasm are the same code in Node, where `npm test` runs them
-          provide: { backends: ['wasm', 'wasm ×2', 'gpu.js webgl2'] },
+          provide: { backends: ['wasm', 'wasm ×2', 'wasm relaxed ×2', 'gpu.js webgl2'] },
           testTimeout: 300_000,
           hookTimeout: 120_000,
           browser: {
