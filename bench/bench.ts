@@ -3,9 +3,10 @@
 // PyTorch, plus forward-only, generation, node counts, hot-kernel GFLOP/s, peak memory, and generation
 // as a user meets it (sample-cli.ts). Prints a table; with --json the report also follows as one JSON
 // object on the last line. Progress goes to stderr.
-// --time-to-dev X: wall time to a dev loss, ours and PyTorch's (time-to-dev.ts); --sample-cli: only
-// the CLI-against-PyTorch sampling section; --wavenet-recipe: only the WaveNet recipe's training,
-// ours against PyTorch (wavenet-recipe.ts).
+// --time-to-dev X: wall time to a dev loss, ours and PyTorch's, the lecture preset's or with
+// --wavenet-recipe the WaveNet recipe's (time-to-dev.ts); --sample-cli: only the CLI-against-PyTorch
+// sampling section; --wavenet-recipe: only the WaveNet recipe's training, ours against PyTorch
+// (wavenet-recipe.ts).
 // Keys: conv/<webasm|cpu|…|reference>, tree/ts (the tree form in plain TypeScript), torch/conv, torch/tree.
 
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { optionsHelp, readOption, type OptionTable } from '../src/options/declar
 import { PRESETS } from '../src/presets/registry.ts';
 import { runBench } from './run.ts';
 import { formatReport, formatSampleCli, formatWavenetRecipe } from './format.ts';
-import { formatTimeToDev, timeToDev } from './time-to-dev.ts';
+import { formatTimeToDev, TIME_TO_DEV_SCHEDULE, timeToDev } from './time-to-dev.ts';
 import { runSampleCli } from './sample-cli.ts';
 import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
 import { convBackends } from './backends.ts';
@@ -28,11 +29,11 @@ const OPTIONS = {
   json: { type: 'boolean', help: 'also print the report as one JSON object on the last line' },
   'no-torch': { type: 'boolean', help: 'leave PyTorch out (reported as skipped)' },
   'sample-cli': { type: 'boolean', help: 'only generation as a user meets it: `makemore sample` against PyTorch, whole processes (also in the full run)' },
-  'wavenet-recipe': { type: 'boolean', help: 'only the WaveNet recipe\'s training (`makemore train --model wavenet --channels 96 --n-embd 32 --norm layernorm --dropout 0.4 --optimizer adamw --batch 64`) against PyTorch on 1 and 2 threads, with the step by op, the kernels against the multiply-add ceiling and a first-step loss check (also in the full run)' },
+  'wavenet-recipe': { type: 'boolean', help: 'only the WaveNet recipe\'s training (`makemore train --model wavenet --channels 96 --n-embd 32 --norm layernorm --dropout 0.4 --optimizer adamw --batch 64`) against PyTorch on 1 and 2 threads, with the step by op, the kernels against the multiply-add ceiling and a first-step loss check (also in the full run); with --time-to-dev: that recipe\'s time to the dev loss' },
   num: { type: 'int', min: 1, help: 'names per process in the sample-cli section (default 20,000; --quick 2,000)' },
   model: { type: 'choice', choices: Object.keys(PRESETS), help: 'the model of the training, forward, kernel and generation sections, with its preset options below (default lecture)' },
   spec: { type: 'string', arg: 'FILE', help: 'the same model as a spec file (JSON) instead of a preset' },
-  'time-to-dev': { type: 'number', above: 0, arg: 'LOSS', help: 'only the wall time to this dev loss (e.g. 2.00), ours and PyTorch\'s; lecture preset' },
+  'time-to-dev': { type: 'number', above: 0, arg: 'LOSS', help: `only the wall time to this dev loss (e.g. 2.00), ours and PyTorch's from the same initial weights (AdamW, at most ${TIME_TO_DEV_SCHEDULE.steps} steps, the whole dev split every ${TIME_TO_DEV_SCHEDULE.evalEvery}): the lecture preset, or with --wavenet-recipe the WaveNet recipe` },
   threads: { type: 'int', min: 1, help: 'threads of both sides for --time-to-dev (default: this machine\'s cores)' },
 } as const satisfies OptionTable;
 
@@ -72,7 +73,7 @@ const { names, model, target, threads } = (() => {
 })();
 
 if (target !== undefined) {
-  const report = await timeToDev(target, log, threads);
+  const report = await timeToDev(target, { model: raw['wavenet-recipe'] ? 'wavenet-recipe' : 'lecture', threads, log });
   console.log(formatTimeToDev(report));
   if (raw.json) console.log(JSON.stringify(report));
   process.exit(0);

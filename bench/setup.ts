@@ -2,8 +2,11 @@
 // (the lecture preset unless --model or --spec says otherwise), and parameters from one fixed seed, so
 // that every engine starts from the same weights.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { loadDataset } from '../src/commands/dataset.ts';
 import type { Vocab } from '../src/data/vocab.ts';
 import type { ModelConfig, ParamSet } from '../src/params.ts';
@@ -77,6 +80,18 @@ export function parameterCount(spec: ResolvedSpec): number {
 
 export function freshParams(spec: ResolvedSpec): ParamSet {
   return initParams(spec, new PythonRandom(SEED));
+}
+
+/** `body` given a checkpoint file of the fixture's fresh parameters (PyTorch starts from it), removed afterwards. */
+export function withInitialCheckpoint<T>(fx: Fixture, body: (file: string) => T): T {
+  const dir = mkdtempSync(join(os.tmpdir(), 'makemore-bench-'));
+  try {
+    const file = join(dir, 'initial.safetensors');
+    saveCheckpoint(file, { params: freshParams(fx.spec), vocab: fx.vocab, spec: fx.spec.spec });
+    return body(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** One real training batch of the conv engine: its P sets the kernels' shapes. */

@@ -86,8 +86,11 @@ export function runTorch(req: TorchRequest): TorchOutcome {
   return answer.ok ? { ok: true, result: { python: found.python, ...answer.answer } } : answer;
 }
 
-/** `script` run by `python` with `input` (JSON) on stdin: the JSON of its last stdout line, or why it failed. */
-export function runPythonScript<T>(python: string, script: string, input: string, timeoutMs: number): { ok: true; answer: T } | { ok: false; reason: string } {
+/** A script's answer: the JSON of its last stdout line, or why it failed. */
+export type PythonAnswer<T> = { ok: true; answer: T } | { ok: false; reason: string };
+
+/** `script` run by `python` with `input` (JSON) on stdin. */
+export function runPythonScript<T>(python: string, script: string, input: string, timeoutMs: number): PythonAnswer<T> {
   const run = spawnSync(python, [script], { input, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 24 });
   if (run.error || run.status !== 0) return { ok: false, reason: `${script} failed: ${failure(run)}` };
   return { ok: true, answer: JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as T };

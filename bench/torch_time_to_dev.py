@@ -46,6 +46,27 @@ def dev_loss(net, dev, left, chunk=512):
     return total / count
 
 
+def train_to_dev(opt, step, dev_loss, req):
+    """The race: step() under opt, at lr until decay_at of the steps then lr/10, dev_loss() every
+    eval_every steps and at the last, until it is at most the target or the steps run out. Returns
+    the JSON answer (wall seconds, steps, the dev loss reached); torch_wavenet.py races with it too."""
+    steps, lr = req["steps"], req["lr"]
+    decay_at = int(req["decay_at"] * steps)
+    t0 = time.perf_counter()
+    loss = float("inf")
+    done = 0
+    while done < steps:
+        for group in opt.param_groups:
+            group["lr"] = lr if done < decay_at else lr / 10
+        step()
+        done += 1
+        if done % req["eval_every"] == 0 or done == steps:
+            loss = dev_loss()
+            if loss <= req["target"]:
+                break
+    return {"seconds": time.perf_counter() - t0, "steps": done, "dev_loss": loss, "reached": loss <= req["target"], "version": torch.__version__}
+
+
 def main():
     req = json.load(sys.stdin)
     torch.manual_seed(req["seed"])
@@ -55,16 +76,10 @@ def main():
     net = ConvNet(req["vocab_size"], req["n_embd"], req["n_hidden"], n_layers)
     load_weights(net, req["params"], n_layers)
     tokens, targets, lengths = padded_words(req["train"], left)
-    dev = req["dev"]
-    steps, batch, lr = req["steps"], req["batch"], req["lr"]
-    decay_at = int(req["decay_at"] * steps)
-    opt = torch.optim.AdamW(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=req["weight_decay"])
-    t0 = time.perf_counter()
-    loss = float("inf")
-    step = 0
-    while step < steps:
-        for group in opt.param_groups:
-            group["lr"] = lr if step < decay_at else lr / 10
+    batch = req["batch"]
+    opt = torch.optim.AdamW(net.parameters(), lr=req["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=req["weight_decay"])
+
+    def step():
         ix = torch.randint(0, tokens.shape[0], (batch,))
         longest = int(lengths[ix].max())
         logits = net(tokens[ix, : left + longest])
@@ -72,12 +87,8 @@ def main():
         opt.zero_grad(set_to_none=True)
         out.backward()
         opt.step()
-        step += 1
-        if step % req["eval_every"] == 0 or step == steps:
-            loss = dev_loss(net, dev, left)
-            if loss <= req["target"]:
-                break
-    print(json.dumps({"seconds": time.perf_counter() - t0, "steps": step, "dev_loss": loss, "reached": loss <= req["target"], "version": torch.__version__}))
+
+    print(json.dumps(train_to_dev(opt, step, lambda: dev_loss(net, req["dev"], left), req)))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,22 @@
-"""PyTorch's side of the bench's WaveNet-recipe section (bench/wavenet-recipe.ts runs this).
+"""PyTorch's side of the bench's WaveNet-recipe sections (bench/wavenet-recipe.ts and, for
+--wavenet-recipe --time-to-dev, bench/time-to-dev.ts run this).
 
-Reads one JSON request on stdin: {checkpoint (our .safetensors, the initial weights), dropout, words
-(the encoded training words), batch, lr, weight_decay, threads, warmup_s, measure_s, seed, check_words}.
-Builds the WaveNet preset from the checkpoint's tensors as trainable PyTorch parameters and trains it
-as our engine does: a batch of whole words packed end to end (every position a target, no padding),
-each dilated conv of kernel 2 a matmul over [its input d positions back | now], the earlier tap
-clamped to the word's first position (kernels/layout.ts), channels last, LayerNorm over the channels,
-the gate, dropout, skips, residuals, the head and a mean cross-entropy; AdamW. (A padded batch with
-valid convs would do ~4× the positions and flatter us.) Prints one JSON line: the losses of the
-check (on check_words, dropout off: before and after one AdamW step), steps/s and targets/s at each
-thread count, the BLAS loaded, and this process's peak RSS.
+Builds the WaveNet preset from a checkpoint's tensors (our .safetensors, the initial weights) as
+trainable PyTorch parameters and trains it as our engine does: a batch of whole words packed end to
+end (every position a target, no padding), each dilated conv of kernel 2 a matmul over [its input d
+positions back | now], the earlier tap clamped to the word's first position (kernels/layout.ts),
+channels last, LayerNorm over the channels, the gate, dropout, skips, residuals, the head and a mean
+cross-entropy; AdamW. (A padded batch with valid convs would do ~4× the positions and flatter us.)
+
+Reads one JSON request on stdin, {mode, checkpoint, dropout, batch, lr, weight_decay, seed, …}, and
+prints one JSON line. Its mode is
+ - "throughput" (… words (the encoded training words), threads (a list), warmup_s, measure_s,
+   check_words): the losses of the check (on check_words, dropout off: before and after one AdamW
+   step), steps/s and targets/s at each thread count, the BLAS loaded, and this process's peak RSS;
+ - "time_to_dev" (… train, dev (the split's encoded words), threads, steps, decay_at, eval_every,
+   target): trains with the lr decaying to lr/10 at decay_at of the steps, the whole dev split
+   evaluated (dropout off) every eval_every steps, until its loss is at most the target (or the
+   steps run out): wall seconds, steps, the dev loss reached (torch_time_to_dev.train_to_dev).
 """
 
 import json
@@ -24,9 +31,11 @@ import torch.nn.functional as F
 
 from torch_models import run_for
 from torch_sample import blas, named_layers, read_safetensors
+from torch_time_to_dev import train_to_dev
 
 LN_EPS = 1e-5
 BN_EPS = 1e-5
+EVAL_CHUNK_WORDS = 512  # dev words a forward pass, as our engine's evaluation
 
 
 class PackedWaveNet(nn.Module):
@@ -58,7 +67,7 @@ class PackedWaveNet(nn.Module):
                 z = F.layer_norm(z, z.shape[1:], self.w(f"{prefix}_ln_weight"), self.w(f"{prefix}_ln_bias"), LN_EPS)
             elif self.norm == "batchnorm":
                 dotted = prefix.replace("_", ".")
-                z = F.batch_norm(z, self.buffers_[f"{dotted}.bn.running_mean"], self.buffers_[f"{dotted}.bn.running_var"], self.w(f"{prefix}_bn_weight"), self.w(f"{prefix}_bn_bias"), True, 0.1, BN_EPS)
+                z = F.batch_norm(z, self.buffers_[f"{dotted}.bn.running_mean"], self.buffers_[f"{dotted}.bn.running_var"], self.w(f"{prefix}_bn_weight"), self.w(f"{prefix}_bn_bias"), self.training, 0.1, BN_EPS)
             else:
                 z = z + self.w(f"{prefix}_dilated_bias")
             C = z.shape[1] // 2
@@ -95,6 +104,33 @@ def adamw(model, req):
     return torch.optim.AdamW(model.parameters(), lr=req["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=req["weight_decay"])
 
 
+def draw(words, rng, batch):
+    """`batch` random words, as our engine draws them (PythonRandom is random.Random)."""
+    return [words[rng.randrange(len(words))] for _ in range(batch)]
+
+
+def train_step(model, opt, words):
+    """One AdamW step on `words` packed; how many targets they had."""
+    loss, targets = batch_loss(model, words)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return targets
+
+
+def dev_loss(model, words):
+    """Eval mode (dropout off, BatchNorm's running statistics): the mean cross-entropy over every position of `words`."""
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(words), EVAL_CHUNK_WORDS):
+            loss, targets = batch_loss(model, words[i : i + EVAL_CHUNK_WORDS])
+            total += loss.item() * targets
+            count += targets
+    model.train()
+    return total / count
+
+
 def check(spec, tensors, req):
     """Dropout off, the check's words as one batch: the loss before and after one AdamW step."""
     model = PackedWaveNet(spec, tensors, 0.0).train()
@@ -119,10 +155,7 @@ def rates(spec, tensors, req, threads):
     counts = {"steps": 0, "targets": 0}
 
     def step():
-        loss, targets = batch_loss(model, [words[rng.randrange(len(words))] for _ in range(req["batch"])])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        targets = train_step(model, opt, draw(words, rng, req["batch"]))
         counts["steps"] += 1
         counts["targets"] += targets
         return targets
@@ -138,15 +171,32 @@ def rates(spec, tensors, req, threads):
     return {"threads": threads, "steps_per_s": counts["steps"] / seconds, "targets_per_s": counts["targets"] / seconds, "steps": counts["steps"], "seconds": seconds}
 
 
+def throughput(spec, tensors, req):
+    """The check, the training rate at each thread count, the BLAS, the peak RSS."""
+    out = {"version": torch.__version__, "blas": blas(), "check": check(spec, tensors, req)}
+    out["train"] = [rates(spec, tensors, req, t) for t in req["threads"]]
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def time_to_dev(spec, tensors, req):
+    """The recipe from the initial weights until the whole dev split's loss reaches the target."""
+    torch.set_num_threads(req["threads"])
+    model = PackedWaveNet(spec, tensors, req["dropout"]).train()
+    rng = random.Random(req["seed"])
+    opt = adamw(model, req)
+    return train_to_dev(opt, lambda: train_step(model, opt, draw(req["train"], rng, req["batch"])), lambda: dev_loss(model, req["dev"]), req)
+
+
+MODES = {"throughput": throughput, "time_to_dev": time_to_dev}
+
+
 def main():
     req = json.load(sys.stdin)
     torch.manual_seed(req["seed"])
     tensors, metadata = read_safetensors(req["checkpoint"])
     spec = json.loads(metadata["spec"])
-    out = {"version": torch.__version__, "blas": blas(), "check": check(spec, tensors, req)}
-    out["train"] = [rates(spec, tensors, req, t) for t in req["threads"]]
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(out))
+    print(json.dumps(MODES[req["mode"]](spec, tensors, req)))
 
 
 if __name__ == "__main__":

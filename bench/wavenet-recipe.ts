@@ -13,12 +13,9 @@
 // The learning rate stays at its first value (the decay at 75% of the steps changes no cost).
 
 import os from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWasmOps, relaxedSimdAvailable, type SimdVariant } from '../src/engine/wasm-ops.ts';
 import { nodeWorkers } from '../src/engine/node-workers.ts';
-import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { presetSpec } from '../src/presets/registry.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
 import { PythonRandom } from '../src/rng.ts';
@@ -28,7 +25,7 @@ import { DEFAULT_LR, Optimizer, type OptimizerConfig } from '../src/train/optimi
 import { sampleWords } from '../src/train/batches.ts';
 import type { Budget } from './measure.ts';
 import { peakRssMb } from './measure.ts';
-import { describeSelection, freshParams, loadFixture, parameterCount, SEED, type Fixture, type ModelSelection } from './setup.ts';
+import { describeSelection, freshParams, loadFixture, parameterCount, SEED, withInitialCheckpoint, type Fixture, type ModelSelection } from './setup.ts';
 import { convUnderTest, stepProfile, trainRate } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, HOT_KERNELS, type HotKernel, type KernelCase } from './kernels.ts';
@@ -44,7 +41,8 @@ export const RECIPE_OPTIMIZER: OptimizerConfig = { name: 'adamw', lr: DEFAULT_LR
 /** |ours − PyTorch| of the check's losses at most this: the same float32 sums in another order. */
 export const LOSS_TOLERANCE = 1e-5;
 
-const SCRIPT = fileURLToPath(new URL('./torch_wavenet.py', import.meta.url));
+/** PyTorch's side: the recipe's model from our checkpoint, trained as ours (its request's `mode`: throughput here, time_to_dev in time-to-dev.ts). */
+export const TORCH_WAVENET_SCRIPT = fileURLToPath(new URL('./torch_wavenet.py', import.meta.url));
 
 export interface RecipeBudgets {
   /** Each side's training rate at each thread count. */
@@ -133,29 +131,22 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
   const checkWords = checkBatchWords(fx);
   const oursLosses = await ourCheckLosses(fx);
 
-  const dir = mkdtempSync(join(os.tmpdir(), 'makemore-recipe-'));
   let torch: RecipeTorch;
   let torchLosses: RecipeLosses | null = null;
   let torchRss: number | undefined;
-  try {
-    const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
-    if (!found.ok) torch = { available: false, reason: found.reason };
+  const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+  if (!found.ok) torch = { available: false, reason: found.reason };
+  else {
+    log(`wavenet recipe: PyTorch at ${threads.join(' and ')} thread(s)`);
+    const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
+    if (!run.ok) torch = { available: false, reason: run.reason };
     else {
-      log(`wavenet recipe: PyTorch at ${threads.join(' and ')} thread(s)`);
-      const file = join(dir, 'initial.safetensors');
-      saveCheckpoint(file, { params: freshParams(fx.spec), vocab: fx.vocab, spec: fx.spec.spec });
-      const run = torchRun(found.python, file, fx, checkWords, threads, b.train);
-      if (!run.ok) torch = { available: false, reason: run.reason };
-      else {
-        const r = run.result;
-        torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs: r.train.map(({ threads, steps_per_s, targets_per_s }) => ({ threads, steps_per_s, targets_per_s })) };
-        torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
-        torchRss = r.peak_rss_mb;
-        if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
-      }
+      const r = run.result;
+      torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs: r.train.map(({ threads, steps_per_s, targets_per_s }) => ({ threads, steps_per_s, targets_per_s })) };
+      torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
+      torchRss = r.peak_rss_mb;
+      if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 
   const diff = torchLosses ? Math.max(Math.abs(torchLosses.first_step - oursLosses.losses.first_step), Math.abs(torchLosses.after_one_step - oursLosses.losses.after_one_step)) : null;
@@ -246,6 +237,7 @@ interface TorchRecipeResult {
 
 function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: number[][], threads: number[], budget: Budget): { ok: true; result: TorchRecipeResult } | { ok: false; reason: string } {
   const input = JSON.stringify({
+    mode: 'throughput',
     checkpoint,
     dropout: RECIPE_MODEL.values.dropout,
     words: fx.train,
@@ -260,7 +252,7 @@ function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: n
   });
   // generous: torch's import and the data's padding take seconds on a busy machine
   const timeout = (threads.length * 3 * (budget.warmupS + budget.measureS) + 180) * 1000;
-  const run = runPythonScript<TorchRecipeResult>(python, SCRIPT, input, timeout);
+  const run = runPythonScript<TorchRecipeResult>(python, TORCH_WAVENET_SCRIPT, input, timeout);
   return run.ok ? { ok: true, result: run.answer } : run;
 }
 

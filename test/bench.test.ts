@@ -14,6 +14,7 @@ import { convBackends } from '../bench/backends.ts';
 import { findTorchPython } from '../bench/torch.ts';
 import { LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type RecipeOurs, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
 import { formatWavenetRecipe } from '../bench/format.ts';
+import { formatTimeToDev, timeToDev, type TimeToDevModel, type TimeToDevReport } from '../bench/time-to-dev.ts';
 
 const TINY: Budgets = {
   train: { warmupS: 0, measureS: 0.01 },
@@ -344,5 +345,57 @@ describe('wavenet recipe section', () => {
     const text = formatWavenetRecipe(r);
     expect(text).toContain('BLAS:');
     expect(text).toMatch(/agree within 1e-5/);
+  });
+});
+
+/** Two steps, one evaluation: a fresh model's dev loss (near ln 27 = 3.30) is under this at once. */
+const LOOSE_TARGET = 3.5;
+const TO_DEV_TINY = { steps: 2, evalEvery: 2 };
+/**
+ * `devGap`: the most the two sides' dev losses may differ after the two steps, from the same weights
+ * on other batches (and, in the recipe, other dropout masks); PyTorch's lecture model pads its words,
+ * and its BatchNorm's running statistics count the padding.
+ */
+const RACES: { model: TimeToDevModel; name: string; torchModel: string; backend: RegExp; devGap: number }[] = [
+  { model: 'wavenet-recipe', name: 'wavenet channels 96, n-embd 32, norm layernorm, dropout 0.4', torchModel: 'torch/wavenet', backend: new RegExp(`^wasm, ${relaxedSimdAvailable() ? 'relaxed' : 'plain'} SIMD$`), devGap: 0.02 },
+  { model: 'lecture', name: 'lecture', torchModel: 'torch/conv', backend: /^backend /, devGap: 0.1 },
+];
+
+/** Our side of the tiny race, whatever PyTorch did: reached at the one evaluation, after the two steps. */
+function expectOursToDev(r: TimeToDevReport, race: (typeof RACES)[number]): void {
+  expect(r).toMatchObject({ model: race.name, target: LOOSE_TARGET, threads: 1, torch_model: race.torchModel });
+  expect(r.recipe).toEqual({ ...TO_DEV_TINY, batch: 64, optimizer: { name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 } });
+  expect(r.ours).toMatchObject({ reached: true, steps: 2 });
+  expect(r.ours.backend).toMatch(race.backend);
+  expect(r.ours.dev_loss).toBeGreaterThan(3);
+  expect(r.ours.dev_loss).toBeLessThan(LOOSE_TARGET);
+  expect(r.ours.seconds).toBeGreaterThan(0);
+  expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  const text = formatTimeToDev(r);
+  expect(text).toContain(`Time to dev loss ${LOOSE_TARGET}, ${race.name} (AdamW lr 0.003, weight decay 0.01, lr/10 after 1 of 2 steps, 64 words a step, dev evaluated every 2 steps, same initial weights)`);
+  expect(text).toContain(`  conv (${r.ours.backend}, 1 thread): reached dev ${r.ours.dev_loss.toFixed(4)} at step 2 in `);
+}
+
+describe('time to dev', () => {
+  it.each(RACES)('races $model with our trainer and reports a Python without torch as unavailable, with the reason', async (race) => {
+    const r = await timeToDev(LOOSE_TARGET, { model: race.model, threads: 1, schedule: TO_DEV_TINY, pythons: ['/nonexistent/python3'] });
+    expectOursToDev(r, race);
+    expect('unavailable' in r.torch && r.torch.unavailable).toMatch(/\/nonexistent\/python3/);
+    expect(r.ratio).toBeNull();
+    const text = formatTimeToDev(r);
+    expect(text).toContain(`  ${race.torchModel}: unavailable (`);
+    expect(text).toContain('ratio: — (PyTorch did not run)');
+  });
+
+  it.skipIf(!TORCH.ok).each(RACES)(`races $model against PyTorch from the same weights (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async (race) => {
+    const r = await timeToDev(LOOSE_TARGET, { model: race.model, threads: 1, schedule: TO_DEV_TINY });
+    expectOursToDev(r, race);
+    if ('unavailable' in r.torch) throw new Error(`torch imports but its run failed: ${r.torch.unavailable}`);
+    expect(r.torch).toMatchObject({ reached: true, steps: 2 });
+    expect(Math.abs(r.torch.dev_loss - r.ours.dev_loss)).toBeLessThan(race.devGap);
+    expect(r.ratio).toBeCloseTo(r.ours.seconds / r.torch.seconds);
+    const text = formatTimeToDev(r);
+    expect(text).toContain(`  ${race.torchModel} (torch ${r.torch.version}, 1 thread): reached dev ${r.torch.dev_loss.toFixed(4)} at step 2 in `);
+    expect(text).toContain('  ours / torch wall time: ');
   });
 });
