@@ -1,8 +1,8 @@
 // Register-tiled matrix products for the WebAssembly SIMD backend (AssemblyScript), shared by the conv
-// and head kernels. A product's tile is 6 rows × 8 columns of f32x4 multiply-adds (a weight
-// gradient's, 4 × 8): its accumulators, the vectors of B it loads and the splat of A fit x64's 16
-// vector registers, as XNNPACK's wasmsimd 6x8 micro-kernels do (a 4 × 16 tile needed 21 and spilled).
-// Narrower tiles (4 columns, masked at the edge) and repeated last rows take the edges, so any shape
+// and head kernels. A product's tile is 6 rows × 8 columns of f32x4 multiply-adds in the relaxed
+// build and 4 × 16 in the plain one (matmulRows); a weight gradient's is 4 × 8. The relaxed 6 × 8
+// tile's accumulators, the vectors of B it loads and the splat of A fit x64's 16 vector registers, as
+// XNNPACK's wasmsimd 6x8 micro-kernels do. Narrower tiles (4 columns, masked at the edge) and repeated last rows take the edges, so any shape
 // works; loads past an edge stay inside the allocation's 16 bytes of slack (wasm-memory.ts) and only
 // feed lanes that are never stored. Every output element sums its products in the same order
 // whatever the tile, the variant's madd aside, so results do not depend on the tiling or the threads.
@@ -28,9 +28,17 @@ export const FROM_ZERO = 0;
 export const FROM_OUTPUT = 1; // accumulate into what y holds
 export const FROM_BIAS = 2; // every row starts as the bias row
 
-// y rows [r0, r1) of (·, N) ← init + A (·, K) gathered · B (K, N); lda = A's row length. Tiles of
-// ROWS rows × 8 columns (4 columns, masked, at the right edge); a short last tile repeats its last row.
+// y rows [r0, r1) of (·, N) ← init + A (·, K) gathered · B (K, N); lda = A's row length. The tile
+// that measured fastest for each build (README, Performance): with relaxed_madd, 6 × 8 (15 vector
+// registers); with a multiply then an add, whose product needs a register of its own, 4 × 16.
 export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) matmulRows6(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
+  else matmulRows4(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
+}
+
+// matmulRows in tiles of ROWS rows × 8 columns (4 columns, masked, at the right edge), for the relaxed
+// build; a short last tile repeats its last row
+function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
   for (let p = r0; p < r1; p += ROWS) {
@@ -45,20 +53,20 @@ export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32,
     let j = 0;
     for (; j + 8 <= N; j += 8) {
       const o = <usize>j << 2;
-      tile8(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last);
+      tile6x8(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last);
     }
     for (; j < N; j += 4) {
       const o = <usize>j << 2;
-      tile4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, N - j));
+      tile6x4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, N - j));
     }
   }
 }
 
-/** Rows of a matmulRows tile: 6 × 2 accumulators, 2 vectors of B and a splat fit x64's 16 vector registers. */
+/** Rows of a relaxed-build tile: 6 × 2 accumulators, 2 vectors of B and a splat fit x64's 16 vector registers. */
 const ROWS = 6;
 
 // rows y0, y0 + ldy, … (last + 1 of them) × 8 columns
-function tile8(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32): void {
+function tile6x8(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32): void {
   let c00 = f32x4.splat(0), c01 = c00;
   if (init == FROM_BIAS) {
     c00 = v128.load(bias); c01 = v128.load(bias, 16);
@@ -103,8 +111,8 @@ function tile8(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize
   v128.store(y0 + ldy * 5, c50); v128.store(y0 + ldy * 5, c51, 16);
 }
 
-// as tile8, `cols` (1–4) columns
-function tile4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32, cols: i32): void {
+// as tile6x8, `cols` (1–4) columns
+function tile6x4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, last: i32, cols: i32): void {
   let c0 = f32x4.splat(0);
   if (init == FROM_BIAS) c0 = v128.load(bias);
   let c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
@@ -134,6 +142,92 @@ function tile4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usize
   if (last >= 3) storeLanes(y0 + ldy * 3, c3, cols);
   if (last >= 4) storeLanes(y0 + ldy * 4, c4, cols);
   if (last >= 5) storeLanes(y0 + ldy * 5, c5, cols);
+}
+
+// matmulRows in tiles of 4 rows × 16 columns, for the plain build
+function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
+  const ldy = <usize>N << 2;
+  const ldaBytes = <usize>lda << 2;
+  for (let p = r0; p < r1; p += 4) {
+    const count = min(4, r1 - p);
+    const a0 = a + <usize>gatherRow(start, off, p) * ldaBytes;
+    const a1 = a + <usize>gatherRow(start, off, p + min(1, count - 1)) * ldaBytes;
+    const a2 = a + <usize>gatherRow(start, off, p + min(2, count - 1)) * ldaBytes;
+    const a3 = a + <usize>gatherRow(start, off, p + min(3, count - 1)) * ldaBytes;
+    const y0 = y + <usize>p * ldy;
+    const y1 = y + <usize>(p + min(1, count - 1)) * ldy;
+    const y2 = y + <usize>(p + min(2, count - 1)) * ldy;
+    const y3 = y + <usize>(p + min(3, count - 1)) * ldy;
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const o = <usize>j << 2;
+      tile4x16(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count);
+    }
+    for (; j < N; j += 4) {
+      const o = <usize>j << 2;
+      tile4x4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, N - j));
+    }
+  }
+}
+
+function tile4x16(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00;
+  if (init == FROM_BIAS) {
+    c00 = v128.load(bias); c01 = v128.load(bias, 16); c02 = v128.load(bias, 32); c03 = v128.load(bias, 48);
+  }
+  let c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+  let c20 = c00, c21 = c01, c22 = c02, c23 = c03;
+  let c30 = c00, c31 = c01, c32 = c02, c33 = c03;
+  if (init == FROM_OUTPUT) {
+    c00 = v128.load(y0); c01 = v128.load(y0, 16); c02 = v128.load(y0, 32); c03 = v128.load(y0, 48);
+    c10 = v128.load(y1); c11 = v128.load(y1, 16); c12 = v128.load(y1, 32); c13 = v128.load(y1, 48);
+    c20 = v128.load(y2); c21 = v128.load(y2, 16); c22 = v128.load(y2, 32); c23 = v128.load(y2, 48);
+    c30 = v128.load(y3); c31 = v128.load(y3, 16); c32 = v128.load(y3, 32); c33 = v128.load(y3, 48);
+  }
+  let bp = b;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+    const ko = <usize>k << 2;
+    let s = f32x4.splat(load<f32>(a0 + ko));
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1); c02 = madd(c02, s, b2); c03 = madd(c03, s, b3);
+    s = f32x4.splat(load<f32>(a1 + ko));
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1); c12 = madd(c12, s, b2); c13 = madd(c13, s, b3);
+    s = f32x4.splat(load<f32>(a2 + ko));
+    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1); c22 = madd(c22, s, b2); c23 = madd(c23, s, b3);
+    s = f32x4.splat(load<f32>(a3 + ko));
+    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1); c32 = madd(c32, s, b2); c33 = madd(c33, s, b3);
+    bp += ldb;
+  }
+  v128.store(y0, c00); v128.store(y0, c01, 16); v128.store(y0, c02, 32); v128.store(y0, c03, 48);
+  if (count < 2) return;
+  v128.store(y1, c10); v128.store(y1, c11, 16); v128.store(y1, c12, 32); v128.store(y1, c13, 48);
+  if (count < 3) return;
+  v128.store(y2, c20); v128.store(y2, c21, 16); v128.store(y2, c22, 32); v128.store(y2, c23, 48);
+  if (count < 4) return;
+  v128.store(y3, c30); v128.store(y3, c31, 16); v128.store(y3, c32, 32); v128.store(y3, c33, 48);
+}
+
+function tile4x4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usize, a2: usize, a3: usize, b: usize, ldb: usize, K: i32, init: i32, bias: usize, count: i32, cols: i32): void {
+  let c0 = f32x4.splat(0);
+  if (init == FROM_BIAS) c0 = v128.load(bias);
+  let c1 = c0, c2 = c0, c3 = c0;
+  if (init == FROM_OUTPUT) {
+    c0 = v128.load(y0); c1 = v128.load(y1); c2 = v128.load(y2); c3 = v128.load(y3);
+  }
+  let bp = b;
+  for (let k = 0; k < K; k++) {
+    const bv = v128.load(bp);
+    const ko = <usize>k << 2;
+    c0 = madd(c0, f32x4.splat(load<f32>(a0 + ko)), bv);
+    c1 = madd(c1, f32x4.splat(load<f32>(a1 + ko)), bv);
+    c2 = madd(c2, f32x4.splat(load<f32>(a2 + ko)), bv);
+    c3 = madd(c3, f32x4.splat(load<f32>(a3 + ko)), bv);
+    bp += ldb;
+  }
+  storeLanes(y0, c0, cols);
+  if (count > 1) storeLanes(y1, c1, cols);
+  if (count > 2) storeLanes(y2, c2, cols);
+  if (count > 3) storeLanes(y3, c3, cols);
 }
 
 /** The first `cols` (1–4) lanes of v at p. */

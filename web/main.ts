@@ -2,7 +2,7 @@
 // model trains; sample at a temperature; save and load the model as .safetensors; download it as ONNX.
 
 import namesText from '../data/names.txt?raw';
-import { describeBackend, PRESETS } from '../src/index.ts';
+import { describeBackend, PRESETS, relaxedSimdAvailable } from '../src/index.ts';
 import { lossChart } from '../src/plot/loss-chart.ts';
 import { pageBackends, wasmThreads, type PageBackend } from './backends.ts';
 import { Session, type RunSettings } from './session.ts';
@@ -108,7 +108,9 @@ async function runTraining(): Promise<void> {
   if (!picked?.choice) throw new Error(`${picked?.label ?? ui.backend.value} cannot run here: ${picked?.reason ?? 'unknown backend'}`);
   const run = settings();
   const threads = picked.id === 'wasm' ? wasmThreads() : 1;
-  const on = `${picked.label}${threads > 1 ? `, ${threads} threads` : ''}`;
+  // the wasm kernels' build that createWasmOps picks here: relaxed SIMD where the browser takes it
+  const simd = picked.id === 'wasm' ? `, ${relaxedSimdAvailable() ? 'relaxed' : 'plain'} SIMD` : '';
+  const on = `${picked.label}${threads > 1 ? `, ${threads} threads` : ''}${simd}`;
   ui.backendStatus.title = describeBackend(picked.choice);
   ui.backendStatus.textContent = `training on ${on}: starting`;
   setRunning(true);
