@@ -22,6 +22,11 @@ export function dropoutKeep({ p }: DropoutMask): number {
   return Math.fround(1 / (1 - p));
 }
 
+/** The draw below which an element is dropped, for a kernel comparing u32 draws: u/2³² < p ⟺ u < ⌈p·2³²⌉, kept below 2³² (exact for every p ≤ 1 − 2⁻³²). */
+export function dropoutThreshold({ p }: DropoutMask): number {
+  return Math.min(Math.ceil(p * 2 ** 32), 2 ** 32 - 1);
+}
+
 /** n values, each 0 with probability p, else 1/(1 − p). */
 export function dropoutMaskRef(n: number, mask: DropoutMask): Float32Array {
   let state = dropoutState(mask);

@@ -2,9 +2,9 @@
 // and head kernels. A product's tile is 6 rows × 8 columns of f32x4 multiply-adds in the relaxed
 // build and 4 × 16 in the plain one (matmulRows); a weight gradient's is 4 × 8. The relaxed 6 × 8
 // tile's accumulators, the vectors of B it loads and the splat of A fit x64's 16 vector registers, as
-// XNNPACK's wasmsimd 6x8 micro-kernels do. Narrower tiles (4 columns, masked at the edge) and repeated last rows take the edges, so any shape
-// works; loads past an edge stay inside the allocation's 16 bytes of slack (wasm-memory.ts) and only
-// feed lanes that are never stored. Every output element sums its products in the same order
+// XNNPACK's wasmsimd 6x8 micro-kernels do. Narrower tiles (4 columns, masked at the edge) and
+// repeated last rows take the edges, so any shape works; loads past an edge stay inside the
+// allocation's 16 bytes of slack (wasm-memory.ts) and only feed lanes that are never stored. Every output element sums its products in the same order
 // whatever the tile, the variant's madd aside, so results do not depend on the tiling or the threads.
 //
 // Pointers are byte addresses in the one wasm memory; sizes are element counts. Rows of A are
@@ -18,7 +18,7 @@
 
 // acc + a·b: built twice (scripts/build-wasm.mjs), as multiply-then-add, and with relaxed SIMD as
 // relaxed_madd, which an engine may fuse into one rounding (x64 FMA); the host picks what it runs
-@inline function madd(acc: v128, a: v128, b: v128): v128 {
+@inline export function madd(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }

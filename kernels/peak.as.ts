@@ -1,15 +1,17 @@
 // The machine's multiply-add ceiling for these kernels (bench only, not an op): twelve independent
-// chains of acc = acc · m + a in f32x4: mul then add in the plain build, relaxed_madd (fused where
-// the engine fuses) in the relaxed one, as matmul.as.ts's madd. Twelve keep
+// chains of acc = acc · m + a in f32x4 through matmul.as.ts's madd: mul then add in the plain build,
+// relaxed_madd (fused where the engine fuses) in the relaxed one. Twelve keep
 // every SIMD pipe busy where mul and add have their own two pipes each at 3 cycles' latency (AMD Zen:
 // 12 chains × 2 ops / 6 cycles = 4 a cycle) and where two shared pipes take 4 (Intel), and still fit
 // x64's 16 vector registers with m and a (eight would leave a Zen core two thirds busy).
 // 8 flops per chain step.
 // Returns a lane of the sum, so the loop is not optimised away.
 
+import { madd } from './matmul.as';
+
+// c · m + a, with the products' own multiply-add
 @inline function step(c: v128, m: v128, a: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(c, m, a);
-  return f32x4.add(f32x4.mul(c, m), a);
+  return madd(a, c, m);
 }
 
 export function peak_mul_add(iterations: i32, seed: f32): f32 {

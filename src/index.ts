@@ -35,7 +35,7 @@ export { treeNodeCounts, convNodeCounts } from './models/node-count.ts';
 // where the conv form's ops run
 export { referenceOps } from './engine/reference-ops.ts';
 export type { ConvOps, PrimitiveOps, BatchStats, CrossEntropyResult } from './engine/ops.ts';
-export { createWasmOps, relaxedSimdAvailable, type SimdVariant, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
+export { createWasmOps, preferredSimd, relaxedSimdAvailable, type SimdVariant, type WasmOps, type WasmOptions } from './engine/wasm-ops.ts';
 export type { WorkerSpawner, WorkerInit, SpawnedWorker } from './engine/wasm-threads.ts';
 export { openOps, type OpenOps } from './engine/open-ops.ts';
 export { createGpuOps, type GpuOps } from './engine/gpu-ops.ts';

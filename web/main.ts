@@ -2,7 +2,7 @@
 // model trains; sample at a temperature; save and load the model as .safetensors; download it as ONNX.
 
 import namesText from '../data/names.txt?raw';
-import { describeBackend, PRESETS, relaxedSimdAvailable } from '../src/index.ts';
+import { describeBackend, preferredSimd, PRESETS } from '../src/index.ts';
 import { lossChart } from '../src/plot/loss-chart.ts';
 import { pageBackends, wasmThreads, type PageBackend } from './backends.ts';
 import { Session, type RunSettings } from './session.ts';
@@ -109,7 +109,7 @@ async function runTraining(): Promise<void> {
   const run = settings();
   const threads = picked.id === 'wasm' ? wasmThreads() : 1;
   // the wasm kernels' build that createWasmOps picks here: relaxed SIMD where the browser takes it
-  const simd = picked.id === 'wasm' ? `, ${relaxedSimdAvailable() ? 'relaxed' : 'plain'} SIMD` : '';
+  const simd = picked.id === 'wasm' ? `, ${preferredSimd()} SIMD` : '';
   const on = `${picked.label}${threads > 1 ? `, ${threads} threads` : ''}${simd}`;
   ui.backendStatus.title = describeBackend(picked.choice);
   ui.backendStatus.textContent = `training on ${on}: starting`;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { BACKEND_ENV, BACKEND_MODES, describeBackend, selectBackend, type BackendChoice, type BackendMode } from '../backend.ts';
 import { openOps, type OpenOps } from '../engine/open-ops.ts';
 import { nodeWorkers } from '../engine/node-workers.ts';
-import { relaxedSimdAvailable, type SimdVariant } from '../engine/wasm-ops.ts';
+import { preferredSimd, relaxedSimdAvailable, type SimdVariant } from '../engine/wasm-ops.ts';
 import { referenceOps } from '../engine/reference-ops.ts';
 import type { ConvOps } from '../engine/ops.ts';
 import type { OptionTable, OptionValues } from '../options/declare.ts';
@@ -87,11 +87,12 @@ export async function chooseEngine(
 
 /** The ops of the backend `request` asks for, and a line saying which. */
 export async function openChosenOps(request: BackendRequest): Promise<{ ops: OpenOps; description: string }> {
-  const { threads, simd } = request;
+  const { threads } = request;
+  const simd = request.simd ?? preferredSimd();
   const choice = asUsageError((): BackendChoice => selectBackend(request.backend));
   if (simd === 'relaxed' && choice.mode === 'wasm' && !relaxedSimdAvailable()) throw new UsageError(`--simd relaxed: this Node (${process.version}) does not take relaxed SIMD`);
   const ops = await openOps(choice, { threads, simd, spawn: nodeWorkers });
-  const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${'simd' in ops ? ops.simd : 'plain'} SIMD` : '';
+  const on = choice.mode === 'wasm' ? `, ${threads} thread${threads === 1 ? '' : 's'}, ${simd} SIMD` : '';
   return { ops, description: `${describeBackend(choice)}${on}` };
 }
 

@@ -5,7 +5,7 @@
 
 import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
-import { dropoutKeep, dropoutState } from '../../kernels/dropout.ts';
+import { dropoutKeep, dropoutState, dropoutThreshold } from '../../kernels/dropout.ts';
 import type { ConvOps, PrimitiveOps } from './ops.ts';
 import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
 import type { BackendLimits } from './backend-limits.ts';
@@ -107,6 +107,11 @@ export function relaxedSimdAvailable(): boolean {
   return WebAssembly.validate(wasmBytes('relaxed'));
 }
 
+/** The build {@link createWasmOps} runs by default: relaxed where this engine takes it, else plain. */
+export function preferredSimd(): SimdVariant {
+  return relaxedSimdAvailable() ? 'relaxed' : 'plain';
+}
+
 const decoded = new Map<SimdVariant, Uint8Array<ArrayBuffer>>();
 
 // decoded once: validated, then compiled
@@ -121,7 +126,7 @@ function wasmBytes(simd: SimdVariant): Uint8Array<ArrayBuffer> {
  * and shared memory (any current Node; a browser page that is cross-origin isolated).
  */
 export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps> {
-  const simd = options.simd ?? (relaxedSimdAvailable() ? 'relaxed' : 'plain');
+  const simd = options.simd ?? preferredSimd();
   if (simd === 'relaxed' && !relaxedSimdAvailable()) throw new Error('this WebAssembly engine does not take relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)');
   const module = await wasmModule(simd);
   const mem = new WasmMemory();
@@ -307,11 +312,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return { y: convForward(x, w, null, start, s, partials), ...finishStats(partials, s.P, s.cOut) };
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
-    dropout: (x, mask) => {
-      // u/2³² < p ⟺ u < ⌈p·2³²⌉ for an integer u; below 2³² so that it stays a u32
-      const threshold = Math.min(Math.ceil(mask.p * 2 ** 32), 2 ** 32 - 1);
-      return elementwise('dropout_apply', [x], [dropoutState(mask), threshold, dropoutKeep(mask)]);
-    },
+    dropout: (x, mask) => elementwise('dropout_apply', [x], [dropoutState(mask), dropoutThreshold(mask), dropoutKeep(mask)]),
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = out(s.P * s.V);

@@ -88,13 +88,12 @@ export const parallelKind: LayerKind = {
       if (sum !== cIn) r.fail('inputs', `the widths sum to ${sum}, not to the input width ${cIn}`);
     }
     if (r.skipWidths().length > 0) r.fail(null, 'stands between a skip and its skipSum: sum the skips before the branches');
-    const body = branches.flatMap((specs, i) => {
+    const resolved = branches.map((specs, i) => {
       const layers = r.body(`branches.${i}`, specs, inputs ? inputs[i] : cIn);
       if (r.skipWidths().length > 0) r.fail(`branches.${i}`, 'ends with a skip not summed: each branch sums its own skips');
       return layers;
     });
-    const cOut = branchesOf({ ...layer, body } as ResolvedLayer).reduce((n, b) => n + b[b.length - 1].cOut, 0);
-    return { cOut, body };
+    return { cOut: resolved.reduce((n, b) => n + b[b.length - 1].cOut, 0), body: resolved.flat() };
   },
   build(layer, ctx) {
     const branches = branchesOf(layer);
