@@ -3,7 +3,7 @@
 // kernel takes (t, T) last and does piece t of T (src/engine/wasm-threads.ts runs the pieces over
 // its threads and returns when every one is done).
 
-import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share } from './matmul.as';
+import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share, TILE_ROWS } from './matmul.as';
 import { partialStats } from './batchnorm.as';
 
 // x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `stats` ≠ 0 also the
@@ -52,17 +52,15 @@ function tapSum(dy: usize, start: usize, out: usize, s: i32, off: i32, P: i32, c
   }
 }
 
-// x (P, Cin), dy (P, Cout), start (P) → dw (K·Cin, Cout) += Σ_p x[tap_j(p)]ᵀ dy[p] per tap j,
-// dbias (Cout) += Σ_p dy[p] when dbias ≠ 0. Pieces share the (tap, 4 channels) blocks of dw.
-export function conv_backward_weight(x: usize, dy: usize, start: usize, dw: usize, dbias: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
-  const quads = (cIn + 3) >> 2;
-  const b0 = share(K * quads, 1, t, T);
-  const b1 = share(K * quads, 1, t + 1, T);
-  for (let b = b0; b < b1; b++) {
-    const j = b / quads;
-    const c = (b % quads) << 2;
+// x (P, Cin), dy (P, Cout), start (P), xT: scratch (Cin, P) → dw (K·Cin, Cout) +=
+// Σ_p x[tap_j(p)]ᵀ dy[p] per tap j, dbias (Cout) += Σ_p dy[p] when dbias ≠ 0. Pieces share dw's rows
+// in whole tiles, each piece every tap of its rows.
+export function conv_backward_weight(x: usize, dy: usize, start: usize, dw: usize, dbias: usize, xT: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
+  const c0 = share(cIn, TILE_ROWS, t, T);
+  const c1 = share(cIn, TILE_ROWS, t + 1, T);
+  for (let j = 0; j < K; j++) {
     const dwj = dw + ((<usize>j * cIn * cOut) << 2);
-    matmulTransposedA(dwj, x, cIn, start, (K - 1 - j) * dilation, dy, cIn, cOut, P, c, min(c + 4, cIn));
+    matmulTransposedA(dwj, x, cIn, start, (K - 1 - j) * dilation, dy, cOut, P, c0, c1, xT);
   }
   if (dbias) columnSums(dy, P, cOut, dbias, share(cOut, 4, t, T), share(cOut, 4, t + 1, T));
 }

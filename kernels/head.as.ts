@@ -2,7 +2,7 @@
 // head_cross_entropy fuses them, so each row's logits are still in cache for its softmax.
 
 import { columnSums } from './conv1d.as';
-import { FROM_BIAS, FROM_ZERO, matmulRows, matmulTransposedA, share, storeLanes } from './matmul.as';
+import { FROM_BIAS, FROM_ZERO, matmulRows, matmulTransposedA, share, storeLanes, TILE_ROWS } from './matmul.as';
 import { exp4 } from './pointwise.as';
 
 // h (P, H), w (H, V), b (V) → logits (P, V)
@@ -60,8 +60,8 @@ export function head_backward_input(dlogits: usize, wT: usize, dh: usize, P: i32
   matmulRows(dh, dlogits, V, 0, 0, wT, V, H, share(P, 4, t, T), share(P, 4, t + 1, T), FROM_ZERO, 0);
 }
 
-// dlogits (P, V), h (P, H) → dw (H, V) += hᵀ·dlogits, db (V) += Σ_p dlogits[p]
-export function head_backward_weight(dlogits: usize, h: usize, dw: usize, db: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
-  matmulTransposedA(dw, h, H, 0, 0, dlogits, H, V, P, share(H, 4, t, T), share(H, 4, t + 1, T));
+// dlogits (P, V), h (P, H), hT: scratch (H, P) → dw (H, V) += hᵀ·dlogits, db (V) += Σ_p dlogits[p]
+export function head_backward_weight(dlogits: usize, h: usize, dw: usize, db: usize, hT: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
+  matmulTransposedA(dw, h, H, 0, 0, dlogits, V, P, share(H, TILE_ROWS, t, T), share(H, TILE_ROWS, t + 1, T), hT);
   columnSums(dlogits, P, V, db, share(V, 1, t, T), share(V, 1, t + 1, T));
 }

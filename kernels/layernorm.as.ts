@@ -1,20 +1,36 @@
-// Per-position LayerNorm for the WebAssembly SIMD backend (kernels/layernorm.ts). Threads share the
-// rows for the forward pass and dx, and the channels for dγ and dβ (each walking every row, so no
-// two threads add into one channel).
+// Per-position LayerNorm for the WebAssembly SIMD backend (kernels/layernorm.ts), 4 channels a
+// vector, a row's last C mod 4 channels one at a time. Threads share the rows for the forward pass
+// and dx, and groups of 4 channels for dγ and dβ (each walking every row in order, so no two threads
+// add into one channel and a channel's sum does not depend on the pieces).
 
-import { share } from './matmul.as';
+import { share, storeLanes } from './matmul.as';
+
+// 4 lanes → their sum
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
 
 // row (C) at `row` → its mean
 @inline function rowMean(row: usize, C: i32): f32 {
-  let sum: f32 = 0;
-  for (let c = 0; c < C; c++) sum += load<f32>(row + (<usize>c << 2));
+  const whole = C & ~3;
+  let acc = f32x4.splat(0);
+  for (let c = 0; c < whole; c += 4) acc = f32x4.add(acc, v128.load(row + (<usize>c << 2)));
+  let sum = hsum(acc);
+  for (let c = whole; c < C; c++) sum += load<f32>(row + (<usize>c << 2));
   return sum / <f32>C;
 }
 
 // row (C) at `row`, its mean → 1/sqrt(variance + eps)
 @inline function rowRstd(row: usize, C: i32, mean: f32, eps: f32): f32 {
-  let sq: f32 = 0;
-  for (let c = 0; c < C; c++) {
+  const whole = C & ~3;
+  const m = f32x4.splat(mean);
+  let acc = f32x4.splat(0);
+  for (let c = 0; c < whole; c += 4) {
+    const d = f32x4.sub(v128.load(row + (<usize>c << 2)), m);
+    acc = f32x4.add(acc, f32x4.mul(d, d));
+  }
+  let sq = hsum(acc);
+  for (let c = whole; c < C; c++) {
     const d = load<f32>(row + (<usize>c << 2)) - mean;
     sq += d * d;
   }
@@ -28,9 +44,12 @@ export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usi
     const row = <usize>p * <usize>C << 2;
     const mean = rowMean(x + row, C);
     const rstd = rowRstd(x + row, C, mean, eps);
-    for (let c = 0; c < C; c++) {
+    const m = f32x4.splat(mean);
+    const r = f32x4.splat(rstd);
+    for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
-      store<f32>(y + row + o, (load<f32>(x + row + o) - mean) * rstd * load<f32>(gamma + o) + load<f32>(beta + o));
+      const xhat = f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r);
+      storeLanes(y + row + o, f32x4.add(f32x4.mul(xhat, v128.load(gamma + o)), v128.load(beta + o)), min(4, C - c));
     }
   }
 }
@@ -38,44 +57,60 @@ export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usi
 // dy, x (P, C), γ (C) → dx (P, C), and each row's [mean, rstd] into stats (P, 2) for ln_backward_params
 export function ln_backward_dx(dy: usize, x: usize, gamma: usize, eps: f32, dx: usize, stats: usize, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
+  const whole = C & ~3;
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>C << 2;
     const mean = rowMean(x + row, C);
     const rstd = rowRstd(x + row, C, mean, eps);
     store<f32>(stats + (<usize>p << 3), mean);
     store<f32>(stats + (<usize>p << 3), rstd, 4);
-    let meanG: f32 = 0;
-    let meanGX: f32 = 0;
-    for (let c = 0; c < C; c++) {
+    const m = f32x4.splat(mean);
+    const r = f32x4.splat(rstd);
+    let sumG = f32x4.splat(0);
+    let sumGX = f32x4.splat(0);
+    for (let c = 0; c < whole; c += 4) {
+      const o = <usize>c << 2;
+      const g = f32x4.mul(v128.load(dy + row + o), v128.load(gamma + o));
+      sumG = f32x4.add(sumG, g);
+      sumGX = f32x4.add(sumGX, f32x4.mul(g, f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r)));
+    }
+    let meanG = hsum(sumG);
+    let meanGX = hsum(sumGX);
+    for (let c = whole; c < C; c++) {
       const o = <usize>c << 2;
       const g = load<f32>(dy + row + o) * load<f32>(gamma + o);
       meanG += g;
-      meanGX += g * (load<f32>(x + row + o) - mean) * rstd;
+      meanGX += g * ((load<f32>(x + row + o) - mean) * rstd);
     }
-    meanG /= <f32>C;
-    meanGX /= <f32>C;
-    for (let c = 0; c < C; c++) {
+    const mg = f32x4.splat(meanG / <f32>C);
+    const mgx = f32x4.splat(meanGX / <f32>C);
+    for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
-      const xhat = (load<f32>(x + row + o) - mean) * rstd;
-      store<f32>(dx + row + o, rstd * (load<f32>(dy + row + o) * load<f32>(gamma + o) - meanG - xhat * meanGX));
+      const xhat = f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r);
+      const g = f32x4.mul(v128.load(dy + row + o), v128.load(gamma + o));
+      storeLanes(dx + row + o, f32x4.mul(r, f32x4.sub(f32x4.sub(g, mg), f32x4.mul(xhat, mgx))), min(4, C - c));
     }
   }
 }
 
 // dy, x (P, C), the rows' [mean, rstd] (P, 2) from ln_backward_dx → dγ += Σ_p dy·x̂, dβ += Σ_p dy (C)
 export function ln_backward_params(dy: usize, x: usize, stats: usize, dgamma: usize, dbeta: usize, P: i32, C: i32, t: i32, T: i32): void {
-  const c0 = share(C, 1, t, T);
-  const c1 = share(C, 1, t + 1, T);
-  if (c0 >= c1) return;
-  for (let p = 0; p < P; p++) {
-    const row = <usize>p * <usize>C << 2;
-    const mean = load<f32>(stats + (<usize>p << 3));
-    const rstd = load<f32>(stats + (<usize>p << 3), 4);
-    for (let c = c0; c < c1; c++) {
-      const o = <usize>c << 2;
-      const g = load<f32>(dy + row + o);
-      store<f32>(dgamma + o, load<f32>(dgamma + o) + g * (load<f32>(x + row + o) - mean) * rstd);
-      store<f32>(dbeta + o, load<f32>(dbeta + o) + g);
+  const groups = (C + 3) >> 2;
+  const g1 = share(groups, 1, t + 1, T);
+  for (let g = share(groups, 1, t, T); g < g1; g++) {
+    const o = <usize>g << 4;
+    const cols = min(4, C - (g << 2));
+    let dg = f32x4.splat(0);
+    let db = f32x4.splat(0);
+    for (let p = 0; p < P; p++) {
+      const at = (<usize>p * <usize>C << 2) + o;
+      const s = stats + (<usize>p << 3);
+      const d = v128.load(dy + at);
+      const xhat = f32x4.mul(f32x4.sub(v128.load(x + at), v128.load32_splat(s)), v128.load32_splat(s, 4));
+      dg = f32x4.add(dg, f32x4.mul(d, xhat));
+      db = f32x4.add(db, d);
     }
+    storeLanes(dgamma + o, f32x4.add(v128.load(dgamma + o), dg), cols);
+    storeLanes(dbeta + o, f32x4.add(v128.load(dbeta + o), db), cols);
   }
 }

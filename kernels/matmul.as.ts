@@ -1,11 +1,13 @@
 // Register-tiled matrix products for the WebAssembly SIMD backend (AssemblyScript), shared by the conv
 // and head kernels. A product's tile is 6 rows × 8 columns of f32x4 multiply-adds in the relaxed
-// build and 4 × 16 in the plain one (matmulRows); a weight gradient's is 4 × 8. The relaxed 6 × 8
-// tile's accumulators, the vectors of B it loads and the splat of A fit x64's 16 vector registers, as
-// XNNPACK's wasmsimd 6x8 micro-kernels do. Narrower tiles (4 columns, masked at the edge) and
-// repeated last rows take the edges, so any shape works; loads past an edge stay inside the
-// allocation's 16 bytes of slack (wasm-memory.ts) and only feed lanes that are never stored. Every output element sums its products in the same order
-// whatever the tile, the variant's madd aside, so results do not depend on the tiling or the threads.
+// build and 4 × 16 in the plain one (matmulRows); a weight gradient transposes its input first and
+// runs the same tiles (matmulTransposedA). The relaxed 6 × 8 tile's accumulators, the vectors of B it
+// loads and the splat of A fit x64's 16 vector registers, as XNNPACK's wasmsimd 6x8 micro-kernels
+// do. Narrower tiles (4 columns, masked at the edge) and repeated last rows take the edges, so any
+// shape works; loads past an edge stay inside the allocation's 16 bytes of slack (wasm-memory.ts)
+// and only feed lanes that are never stored. Every output element sums its products in the same
+// order whatever the tile, the variant's madd aside, so results do not depend on the tiling or the
+// threads.
 //
 // Pointers are byte addresses in the one wasm memory; sizes are element counts. Rows of A are
 // gathered: row p reads A row max(p − off, start[p]) — the conv tap of layout.ts — or p itself
@@ -32,13 +34,18 @@ export const FROM_BIAS = 2; // every row starts as the bias row
 // that measured fastest for each build (README, Performance): with relaxed_madd, 6 × 8 (15 vector
 // registers); with a multiply then an add, whose product needs a register of its own, 4 × 16.
 export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) matmulRows6(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
-  else matmulRows4(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
+  matmulBlock(y, a, lda, start, off, b, K, N, r0, r1, 0, N, init, bias);
+}
+
+// matmulRows over columns [n0, n1) only
+@inline function matmulBlock(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) matmulRows6(y, a, lda, start, off, b, K, N, r0, r1, n0, n1, init, bias);
+  else matmulRows4(y, a, lda, start, off, b, K, N, r0, r1, n0, n1, init, bias);
 }
 
 // matmulRows in tiles of ROWS rows × 8 columns (4 columns, masked, at the right edge), for the relaxed
 // build; a short last tile repeats its last row
-function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
+function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
   for (let p = r0; p < r1; p += ROWS) {
@@ -50,14 +57,14 @@ function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: us
     const a4 = a + <usize>gatherRow(start, off, p + min(4, last)) * ldaBytes;
     const a5 = a + <usize>gatherRow(start, off, p + min(5, last)) * ldaBytes;
     const y0 = y + <usize>p * ldy;
-    let j = 0;
-    for (; j + 8 <= N; j += 8) {
+    let j = n0;
+    for (; j + 8 <= n1; j += 8) {
       const o = <usize>j << 2;
       tile6x8(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last);
     }
-    for (; j < N; j += 4) {
+    for (; j < n1; j += 4) {
       const o = <usize>j << 2;
-      tile6x4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, N - j));
+      tile6x4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, n1 - j));
     }
   }
 }
@@ -145,7 +152,7 @@ function tile6x4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usi
 }
 
 // matmulRows in tiles of 4 rows × 16 columns, for the plain build
-function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
+function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
   for (let p = r0; p < r1; p += 4) {
@@ -158,14 +165,14 @@ function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: us
     const y1 = y + <usize>(p + min(1, count - 1)) * ldy;
     const y2 = y + <usize>(p + min(2, count - 1)) * ldy;
     const y3 = y + <usize>(p + min(3, count - 1)) * ldy;
-    let j = 0;
-    for (; j + 16 <= N; j += 16) {
+    let j = n0;
+    for (; j + 16 <= n1; j += 16) {
       const o = <usize>j << 2;
       tile4x16(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count);
     }
-    for (; j < N; j += 4) {
+    for (; j < n1; j += 4) {
       const o = <usize>j << 2;
-      tile4x4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, N - j));
+      tile4x4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, n1 - j));
     }
   }
 }
@@ -241,77 +248,56 @@ function tile4x4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usiz
   if (cols > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
-// dw rows [c0, c1) of (Kd, N) += Σ_{p < P} A[gathered p, c]ᵀ · D[p, :]: the weight gradient of a
-// product. A (·, lda), D (P, N). Tiles are 4 rows of dw (4 neighbouring columns of A, one vector
-// load per position) × 8 columns (4 × 2 accumulators, 2 vectors of D, A's vector and a shuffle fit
-// x64's 16 vector registers); c0 is a multiple of 4.
-export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, Kd: i32, N: i32, P: i32, c0: i32, c1: i32): void {
-  const ldw = <usize>N << 2;
+/** Rows of matmulRows' tile in this build: pieces of a weight gradient's rows are multiples of it. */
+export const TILE_ROWS: i32 = ASC_FEATURE_RELAXED_SIMD ? ROWS : 4;
+const TILE_COLS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 16;
+
+// dw rows [c0, c1) of (·, N) += Σ_{p < P} A[gathered p, c]ᵀ · D[p, :]: the weight gradient of a
+// product. A (·, lda), D (P, N). Columns [c0, c1) of the gathered A are first transposed into rows
+// c0… of aT (·, P), so the sum is an ordinary product aT · D (matmulRows, from what dw holds): its
+// tile's splats then read consecutive positions, and every element still sums its products in the
+// order p = 0, 1, …, P − 1.
+export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, N: i32, P: i32, c0: i32, c1: i32, aT: usize): void {
+  if (c0 >= c1) return;
+  gatherTranspose(a, lda, start, off, P, c0, c1, aT);
+  // a column block at a time: its P rows of D stay in L1 while every row of aT passes once
+  for (let n = 0; n < N; n += TILE_COLS) matmulBlock(dw, aT, P, 0, 0, d, P, N, c0, c1, n, min(n + TILE_COLS, N), FROM_OUTPUT, 0);
+}
+
+// columns [c0, c1) of A gathered (P rows) → rows c0… of aT (·, P), 4 positions × 4 columns at a time
+function gatherTranspose(a: usize, lda: i32, start: usize, off: i32, P: i32, c0: i32, c1: i32, aT: usize): void {
+  const ldaBytes = <usize>lda << 2;
+  const ldt = <usize>P << 2;
+  const whole = P & ~3;
   for (let c = c0; c < c1; c += 4) {
-    const count = min(4, c1 - c);
-    const w0 = dw + <usize>c * ldw;
-    const w1 = dw + <usize>(c + min(1, count - 1)) * ldw;
-    const w2 = dw + <usize>(c + min(2, count - 1)) * ldw;
-    const w3 = dw + <usize>(c + min(3, count - 1)) * ldw;
+    const rows = min(4, c1 - c);
     const ac = a + (<usize>c << 2);
-    let j = 0;
-    for (; j + 8 <= N; j += 8) {
-      const o = <usize>j << 2;
-      tileT8(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count);
+    const t0 = aT + <usize>c * ldt;
+    const t1 = t0 + ldt * <usize>min(1, rows - 1);
+    const t2 = t0 + ldt * <usize>min(2, rows - 1);
+    const t3 = t0 + ldt * <usize>min(3, rows - 1);
+    for (let p = 0; p < whole; p += 4) {
+      const r0 = v128.load(ac + <usize>gatherRow(start, off, p) * ldaBytes);
+      const r1 = v128.load(ac + <usize>gatherRow(start, off, p + 1) * ldaBytes);
+      const r2 = v128.load(ac + <usize>gatherRow(start, off, p + 2) * ldaBytes);
+      const r3 = v128.load(ac + <usize>gatherRow(start, off, p + 3) * ldaBytes);
+      const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const o = <usize>p << 2;
+      // in a short last quad the rows past c1 alias the last one, stored first so its own store lands last
+      v128.store(t3 + o, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
+      v128.store(t2 + o, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+      v128.store(t1 + o, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+      v128.store(t0 + o, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
     }
-    for (; j < N; j += 4) {
-      const o = <usize>j << 2;
-      tileT4(w0 + o, w1 + o, w2 + o, w3 + o, ac, lda, start, off, d + o, ldw, P, count, min(4, N - j));
+    for (let p = whole; p < P; p++) {
+      const src = ac + <usize>gatherRow(start, off, p) * ldaBytes;
+      const o = <usize>p << 2;
+      for (let i = 0; i < rows; i++) store<f32>(t0 + ldt * <usize>i + o, load<f32>(src + (<usize>i << 2)));
     }
   }
-}
-
-function tileT8(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32): void {
-  let c00 = v128.load(w0), c01 = v128.load(w0, 16);
-  let c10 = v128.load(w1), c11 = v128.load(w1, 16);
-  let c20 = v128.load(w2), c21 = v128.load(w2, 16);
-  let c30 = v128.load(w3), c31 = v128.load(w3, 16);
-  const ldaBytes = <usize>lda << 2;
-  let dp = d;
-  for (let p = 0; p < P; p++) {
-    const av = v128.load(a + <usize>gatherRow(start, off, p) * ldaBytes);
-    const d0 = v128.load(dp), d1 = v128.load(dp, 16);
-    let s = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
-    c00 = madd(c00, s, d0); c01 = madd(c01, s, d1);
-    s = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
-    c10 = madd(c10, s, d0); c11 = madd(c11, s, d1);
-    s = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
-    c20 = madd(c20, s, d0); c21 = madd(c21, s, d1);
-    s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
-    c30 = madd(c30, s, d0); c31 = madd(c31, s, d1);
-    dp += ldd;
-  }
-  v128.store(w0, c00); v128.store(w0, c01, 16);
-  if (count < 2) return;
-  v128.store(w1, c10); v128.store(w1, c11, 16);
-  if (count < 3) return;
-  v128.store(w2, c20); v128.store(w2, c21, 16);
-  if (count < 4) return;
-  v128.store(w3, c30); v128.store(w3, c31, 16);
-}
-
-function tileT4(w0: usize, w1: usize, w2: usize, w3: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, ldd: usize, P: i32, count: i32, cols: i32): void {
-  let c0 = v128.load(w0), c1 = v128.load(w1), c2 = v128.load(w2), c3 = v128.load(w3);
-  const ldaBytes = <usize>lda << 2;
-  let dp = d;
-  for (let p = 0; p < P; p++) {
-    const av = v128.load(a + <usize>gatherRow(start, off, p) * ldaBytes);
-    const dv = v128.load(dp);
-    c0 = madd(c0, v128.shuffle<f32>(av, av, 0, 0, 0, 0), dv);
-    c1 = madd(c1, v128.shuffle<f32>(av, av, 1, 1, 1, 1), dv);
-    c2 = madd(c2, v128.shuffle<f32>(av, av, 2, 2, 2, 2), dv);
-    c3 = madd(c3, v128.shuffle<f32>(av, av, 3, 3, 3, 3), dv);
-    dp += ldd;
-  }
-  storeLanes(w0, c0, cols);
-  if (count > 1) storeLanes(w1, c1, cols);
-  if (count > 2) storeLanes(w2, c2, cols);
-  if (count > 3) storeLanes(w3, c3, cols);
 }
 
 // src: `count` matrices (R, C) back to back → dst: each transposed to (C, R). The backward-input

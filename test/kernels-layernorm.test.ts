@@ -11,7 +11,8 @@ const EPS = 1e-5;
 const FD_TOL = 2e-2; // float32 forward passes, step 1e-2
 
 describeBackends('LayerNorm kernels', (ops) => {
-  for (const [P, C] of [[37, 6], [8, 16]]) {
+  // P = 101: enough rows for the wasm backend to split the rows (and the channel groups) over threads
+  for (const [P, C] of [[37, 6], [8, 16], [101, 22]]) {
     const rng = new PythonRandom(11);
     const x = gaussian(rng, P * C, 2).map((v, i) => v + (i % C) * 0.3); // rows with a mean of their own
     const gamma = gaussian(rng, C).map((v) => 1 + 0.3 * v);

@@ -164,6 +164,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
+  // a weight gradient's input transposed, (C, P): matmul.as.ts matmulTransposedA
+  const transposeScratch = (C: number, P: number) => scratch(C * P * 4);
   // inputs (N) → a new (N), `scalars` passed between the output and N
   const elementwise = (kernel: Kernel, inputs: Float32Array[], scalars: number[] = []) => {
     const N = inputs[0].length;
@@ -247,7 +249,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       const wT = transposed(w, s.H, s.V, 1);
       const dh = out(s.P * s.H);
       run('head_backward_input', [at(dlogits), wT, ptr(dh), s.P, s.H, s.V], byRows(s.P));
-      inPlace([dw, db], ([pw, pb]) => run('head_backward_weight', [at(dlogits), at(h), pw, pb, s.P, s.H, s.V], byRows(s.P)));
+      inPlace([dw, db], ([pw, pb]) => run('head_backward_weight', [at(dlogits), at(h), pw, pb, transposeScratch(s.H, s.P), s.P, s.H, s.V], byRows(s.P)));
       return dh;
     },
 
@@ -278,7 +280,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   }
 
   function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
-    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P)));
+    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P)));
   }
 
   function bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, P: number, C: number, withTanh: boolean) {
