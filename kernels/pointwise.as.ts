@@ -2,38 +2,40 @@
 // and product of two arrays, the optimizer updates, and the vector tanh / exp the fused kernels use
 // (wasm has neither). Pieces share the elements in blocks of 4.
 
-import { share, storeLanes } from './matmul.as';
+import { madd, share, storeLanes } from './matmul.as';
 
 // Eigen's float tanh, as kernels/pointwise.ts: an odd [13/6] rational fit, within 4e-7 of tanh,
-// clamped where float32 tanh is ±1
+// clamped where float32 tanh is ±1. Polynomials by madd (fused in the relaxed build); clamps by
+// pmin/pmax, one x64 instruction each where min/max's NaN and ±0 rules cost several (a NaN passes
+// through either way, as the argument order here keeps it).
 @inline export function tanh4(x: v128): v128 {
-  const v = f32x4.min(f32x4.max(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const v = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
   const v2 = f32x4.mul(v, v);
-  let p = f32x4.add(f32x4.mul(v2, f32x4.splat(-2.76076847742355e-16)), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(5.12229709037114e-8));
-  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(1.48572235717979e-5));
-  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(6.37261928875436e-4));
-  p = f32x4.add(f32x4.mul(p, v2), f32x4.splat(4.89352455891786e-3));
-  let q = f32x4.add(f32x4.mul(v2, f32x4.splat(1.19825839466702e-6)), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(q, v2), f32x4.splat(2.268434632439e-3));
-  q = f32x4.add(f32x4.mul(q, v2), f32x4.splat(4.89352518554385e-3));
+  let p = madd(f32x4.splat(2.00018790482477e-13), v2, f32x4.splat(-2.76076847742355e-16));
+  p = madd(f32x4.splat(-8.60467152213735e-11), p, v2);
+  p = madd(f32x4.splat(5.12229709037114e-8), p, v2);
+  p = madd(f32x4.splat(1.48572235717979e-5), p, v2);
+  p = madd(f32x4.splat(6.37261928875436e-4), p, v2);
+  p = madd(f32x4.splat(4.89352455891786e-3), p, v2);
+  let q = madd(f32x4.splat(1.18534705686654e-4), v2, f32x4.splat(1.19825839466702e-6));
+  q = madd(f32x4.splat(2.268434632439e-3), q, v2);
+  q = madd(f32x4.splat(4.89352518554385e-3), q, v2);
   return f32x4.div(f32x4.mul(v, p), q);
 }
 
 // Cephes' expf: e^x = 2^n · e^r, |r| ≤ ln2/2, e^r by a degree-6 polynomial; about 1 ulp. Inputs
-// below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0).
+// below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0). Clamps and madd as tanh4.
 @inline export function exp4(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, f32x4.splat(-87)), f32x4.splat(88));
-  const n = f32x4.floor(f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5)));
+  const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87)), f32x4.splat(88));
+  const n = f32x4.floor(madd(f32x4.splat(0.5), xc, f32x4.splat(1.44269504088896341)));
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = madd(f32x4.splat(1.3981999507e-3), y, r);
+  y = madd(f32x4.splat(8.3334519073e-3), y, r);
+  y = madd(f32x4.splat(4.1665795894e-2), y, r);
+  y = madd(f32x4.splat(1.6666665459e-1), y, r);
+  y = madd(f32x4.splat(5.0000001201e-1), y, r);
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
   const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2n);
@@ -59,13 +61,13 @@ export function tanh_backward(y: usize, dy: usize, dx: usize, N: i32, t: i32, T:
   }
 }
 
-// x (N) → y (N) = max(x, 0)
+// x (N) → y (N) = max(x, 0), a NaN kept (pmax as in tanh4)
 export function relu_forward(x: usize, y: usize, N: i32, t: i32, T: i32): void {
   const e = share(N, 4, t + 1, T);
   const zero = f32x4.splat(0);
   for (let i = share(N, 4, t, T); i < e; i += 4) {
     const o = <usize>i << 2;
-    storeLanes(y + o, f32x4.max(v128.load(x + o), zero), min(4, e - i));
+    storeLanes(y + o, f32x4.pmax(v128.load(x + o), zero), min(4, e - i));
   }
 }
 
