@@ -3,14 +3,14 @@
 // kernel takes (t, T) last and does piece t of T (src/engine/wasm-threads.ts runs the pieces over
 // its threads and returns when every one is done).
 
-import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share, TILE_ROWS } from './matmul.as';
+import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share, storeLanes, TILE_ROWS } from './matmul.as';
 import { partialStats } from './batchnorm.as';
 
 // x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `stats` ≠ 0 also the
 // batch statistics' partial sums of y (batchnorm.as.ts partialStats)
 export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, stats: usize, t: i32, T: i32): void {
-  const r0 = share(P, 4, t, T);
-  const r1 = share(P, 4, t + 1, T);
+  const r0 = share(P, TILE_ROWS, t, T);
+  const r1 = share(P, TILE_ROWS, t + 1, T);
   for (let j = 0; j < K; j++) {
     const init = j > 0 ? FROM_OUTPUT : bias ? FROM_BIAS : FROM_ZERO;
     const wj = w + ((<usize>j * cIn * cOut) << 2);
@@ -25,8 +25,8 @@ export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: u
 // p − off < s — together p ∈ [lo, s + off] in the word, lo = s for a first position, s + off
 // otherwise. Then dx = Σ_j taps_j · W_jᵀ, where the last tap (off = 0) is dy itself.
 export function conv_backward_input(dy: usize, wT: usize, start: usize, taps: usize, dx: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
-  const r0 = share(P, 4, t, T);
-  const r1 = share(P, 4, t + 1, T);
+  const r0 = share(P, TILE_ROWS, t, T);
+  const r1 = share(P, TILE_ROWS, t + 1, T);
   const rowBytes = <usize>cOut << 2;
   for (let j = 0; j < K - 1; j++) {
     const off = (K - 1 - j) * dilation;
@@ -65,16 +65,17 @@ export function conv_backward_weight(x: usize, dy: usize, start: usize, dw: usiz
   if (dbias) columnSums(dy, P, cOut, dbias, share(cOut, 4, t, T), share(cOut, 4, t + 1, T));
 }
 
-/** out[c] += Σ_p x[p, c] for columns [c0, c1) of x (P, C). */
+/** out[c] += Σ_p x[p, c] for columns [c0, c1) of x (P, C): 4 columns a vector, each summed in row order. */
 export function columnSums(x: usize, P: i32, C: i32, out: usize, c0: i32, c1: i32): void {
   const ld = <usize>C << 2;
-  for (let c = c0; c < c1; c++) {
-    let acc: f32 = 0;
-    let p0 = x + (<usize>c << 2);
+  for (let c = c0; c < c1; c += 4) {
+    const o = <usize>c << 2;
+    let acc = f32x4.splat(0);
+    let row = x + o;
     for (let p = 0; p < P; p++) {
-      acc += load<f32>(p0);
-      p0 += ld;
+      acc = f32x4.add(acc, v128.load(row));
+      row += ld;
     }
-    store<f32>(out + (<usize>c << 2), load<f32>(out + (<usize>c << 2)) + acc);
+    storeLanes(out + o, f32x4.add(v128.load(out + o), acc), min(4, c1 - c));
   }
 }

@@ -7,20 +7,20 @@ import { exp4 } from './pointwise.as';
 
 // h (P, H), w (H, V), b (V) → logits (P, V)
 export function head_forward(h: usize, w: usize, b: usize, logits: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
-  matmulRows(logits, h, H, 0, 0, w, H, V, share(P, 4, t, T), share(P, 4, t + 1, T), FROM_BIAS, b);
+  matmulRows(logits, h, H, 0, 0, w, H, V, share(P, TILE_ROWS, t, T), share(P, TILE_ROWS, t + 1, T), FROM_BIAS, b);
 }
 
 // logits (P, V), target (P) i32, weight (P) → loss (P) = weight·(−log softmax[target]),
 // dlogits (P, V) = weight·(softmax − onehot)
 export function cross_entropy(logits: usize, target: usize, weight: usize, loss: usize, dlogits: usize, P: i32, V: i32, t: i32, T: i32): void {
-  const r1 = share(P, 4, t + 1, T);
-  for (let r = share(P, 4, t, T); r < r1; r++) crossEntropyRow(logits, target, weight, loss, dlogits, r, V);
+  const r1 = share(P, TILE_ROWS, t + 1, T);
+  for (let r = share(P, TILE_ROWS, t, T); r < r1; r++) crossEntropyRow(logits, target, weight, loss, dlogits, r, V);
 }
 
 // h (P, H), w (H, V), b (V), target, weight (P) → logits (P, V), loss (P), dlogits (P, V): both above
 export function head_cross_entropy(h: usize, w: usize, b: usize, target: usize, weight: usize, logits: usize, loss: usize, dlogits: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
-  const r0 = share(P, 4, t, T);
-  const r1 = share(P, 4, t + 1, T);
+  const r0 = share(P, TILE_ROWS, t, T);
+  const r1 = share(P, TILE_ROWS, t + 1, T);
   for (let r = r0; r < r1; r += 4) {
     const e = min(r + 4, r1);
     matmulRows(logits, h, H, 0, 0, w, H, V, r, e, FROM_BIAS, b);
@@ -57,11 +57,11 @@ function crossEntropyRow(logits: usize, target: usize, weight: usize, loss: usiz
 
 // dlogits (P, V), wT (V, H) (transpose_blocks of w) → dh (P, H)
 export function head_backward_input(dlogits: usize, wT: usize, dh: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
-  matmulRows(dh, dlogits, V, 0, 0, wT, V, H, share(P, 4, t, T), share(P, 4, t + 1, T), FROM_ZERO, 0);
+  matmulRows(dh, dlogits, V, 0, 0, wT, V, H, share(P, TILE_ROWS, t, T), share(P, TILE_ROWS, t + 1, T), FROM_ZERO, 0);
 }
 
 // dlogits (P, V), h (P, H), hT: scratch (H, P) → dw (H, V) += hᵀ·dlogits, db (V) += Σ_p dlogits[p]
 export function head_backward_weight(dlogits: usize, h: usize, dw: usize, db: usize, hT: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
   matmulTransposedA(dw, h, H, 0, 0, dlogits, V, P, share(H, TILE_ROWS, t, T), share(H, TILE_ROWS, t + 1, T), hT);
-  columnSums(dlogits, P, V, db, share(V, 1, t, T), share(V, 1, t + 1, T));
+  columnSums(dlogits, P, V, db, share(V, 4, t, T), share(V, 4, t + 1, T));
 }

@@ -303,14 +303,14 @@ function gatherTranspose(a: usize, lda: i32, start: usize, off: i32, P: i32, c0:
 // src: `count` matrices (R, C) back to back → dst: each transposed to (C, R). The backward-input
 // products read weights transposed, so that their inner loop walks rows of B as the forward does.
 export function transpose_blocks(src: usize, dst: usize, R: i32, C: i32, count: i32, t: i32, T: i32): void {
-  const size = <usize>R * C;
-  const m1 = share(count, 1, t + 1, T);
-  for (let m = share(count, 1, t, T); m < m1; m++) {
-    const s = src + ((<usize>m * size) << 2);
-    const d = dst + ((<usize>m * size) << 2);
-    for (let r = 0; r < R; r++) {
-      for (let c = 0; c < C; c++) store<f32>(d + ((<usize>c * R + r) << 2), load<f32>(s + ((<usize>r * C + c) << 2)));
-    }
+  const size = (<usize>R * C) << 2;
+  const quads = (C + 3) >> 2;
+  const u1 = share(count * quads, 1, t + 1, T);
+  // pieces share (matrix, 4 columns) blocks
+  for (let u = share(count * quads, 1, t, T); u < u1; u++) {
+    const m = <usize>(u / quads);
+    const c = (u % quads) << 2;
+    gatherTranspose(src + m * size, C, 0, 0, R, c, min(c + 4, C), dst + m * size);
   }
 }
 

@@ -160,7 +160,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const statsPartials = (C: number) => scratch(pieces * 2 * C * 8);
   const transposed = (w: Float32Array, R: number, C: number, count: number) => {
     const wT = scratch(w.length * 4);
-    run('transpose_blocks', [at(w), wT, R, C, count], count > 1);
+    run('transpose_blocks', [at(w), wT, R, C, count], w.length >= PARALLEL_MIN_ELEMENTS);
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
