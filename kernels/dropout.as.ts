@@ -18,6 +18,12 @@ const GOLDEN: u32 = 0x6d2b79f5;
   return v128.xor(z, i32x4.shr_u(z, 14));
 }
 
+// elements i … i + 3's factors: 0 where dropped, else keep (for a kernel that drops as it goes)
+@inline export function keepLanes(state: u32, i: i32, threshold: u32, keep: f32): v128 {
+  const z = i32x4.add(i32x4.splat(<i32>(state + <u32>(i + 1) * GOLDEN)), i32x4(0, <i32>GOLDEN, <i32>(GOLDEN * 2), <i32>(GOLDEN * 3)));
+  return v128.andnot(f32x4.splat(keep), i32x4.lt_u(drawLanes(z), i32x4.splat(<i32>threshold)));
+}
+
 // x (N) → y (N); state: the generator's state before element 0
 export function dropout_apply(x: usize, y: usize, state: u32, threshold: u32, keep: f32, N: i32, t: i32, T: i32): void {
   const i0 = share(N, 4, t, T);

@@ -11,7 +11,7 @@ import { share, storeLanes } from './matmul.as';
 }
 
 // row (C) at `row` → its mean
-@inline function rowMean(row: usize, C: i32): f32 {
+@inline export function rowMean(row: usize, C: i32): f32 {
   const whole = C & ~3;
   let acc = f32x4.splat(0);
   for (let c = 0; c < whole; c += 4) acc = f32x4.add(acc, v128.load(row + (<usize>c << 2)));
@@ -21,7 +21,7 @@ import { share, storeLanes } from './matmul.as';
 }
 
 // row (C) at `row`, its mean → 1/sqrt(variance + eps)
-@inline function rowRstd(row: usize, C: i32, mean: f32, eps: f32): f32 {
+@inline export function rowRstd(row: usize, C: i32, mean: f32, eps: f32): f32 {
   const whole = C & ~3;
   const m = f32x4.splat(mean);
   let acc = f32x4.splat(0);
@@ -37,19 +37,22 @@ import { share, storeLanes } from './matmul.as';
   return <f32>1 / Mathf.sqrt(sq / <f32>C + eps);
 }
 
+// x̂·γ + β of the 4 channels at byte offset o of a row, x̂ = (x − mean)·rstd (m, r: them splatted)
+@inline export function affine4(row: usize, o: usize, m: v128, r: v128, gamma: usize, beta: usize): v128 {
+  return f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(row + o), m), r), v128.load(gamma + o)), v128.load(beta + o));
+}
+
 // x (P, C), γ, β (C) → y (P, C)
 export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>C << 2;
     const mean = rowMean(x + row, C);
-    const rstd = rowRstd(x + row, C, mean, eps);
     const m = f32x4.splat(mean);
-    const r = f32x4.splat(rstd);
+    const r = f32x4.splat(rowRstd(x + row, C, mean, eps));
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
-      const xhat = f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r);
-      storeLanes(y + row + o, f32x4.add(f32x4.mul(xhat, v128.load(gamma + o)), v128.load(beta + o)), min(4, C - c));
+      storeLanes(y + row + o, affine4(x + row, o, m, r, gamma, beta), min(4, C - c));
     }
   }
 }
@@ -57,39 +60,44 @@ export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usi
 // dy, x (P, C), γ (C) → dx (P, C), and each row's [mean, rstd] into stats (P, 2) for ln_backward_params
 export function ln_backward_dx(dy: usize, x: usize, gamma: usize, eps: f32, dx: usize, stats: usize, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
-  const whole = C & ~3;
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>C << 2;
     const mean = rowMean(x + row, C);
     const rstd = rowRstd(x + row, C, mean, eps);
     store<f32>(stats + (<usize>p << 3), mean);
     store<f32>(stats + (<usize>p << 3), rstd, 4);
-    const m = f32x4.splat(mean);
-    const r = f32x4.splat(rstd);
-    let sumG = f32x4.splat(0);
-    let sumGX = f32x4.splat(0);
-    for (let c = 0; c < whole; c += 4) {
-      const o = <usize>c << 2;
-      const g = f32x4.mul(v128.load(dy + row + o), v128.load(gamma + o));
-      sumG = f32x4.add(sumG, g);
-      sumGX = f32x4.add(sumGX, f32x4.mul(g, f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r)));
-    }
-    let meanG = hsum(sumG);
-    let meanGX = hsum(sumGX);
-    for (let c = whole; c < C; c++) {
-      const o = <usize>c << 2;
-      const g = load<f32>(dy + row + o) * load<f32>(gamma + o);
-      meanG += g;
-      meanGX += g * ((load<f32>(x + row + o) - mean) * rstd);
-    }
-    const mg = f32x4.splat(meanG / <f32>C);
-    const mgx = f32x4.splat(meanGX / <f32>C);
-    for (let c = 0; c < C; c += 4) {
-      const o = <usize>c << 2;
-      const xhat = f32x4.mul(f32x4.sub(v128.load(x + row + o), m), r);
-      const g = f32x4.mul(v128.load(dy + row + o), v128.load(gamma + o));
-      storeLanes(dx + row + o, f32x4.mul(r, f32x4.sub(f32x4.sub(g, mg), f32x4.mul(xhat, mgx))), min(4, C - c));
-    }
+    rowBackward(dy + row, x + row, gamma, mean, rstd, dx + row, C);
+  }
+}
+
+// one row (C): dy, x, γ, the row's mean and rstd → dx = rstd·(g − mean(g) − x̂·mean(g·x̂)), g = dy·γ
+@inline export function rowBackward(dy: usize, x: usize, gamma: usize, mean: f32, rstd: f32, dx: usize, C: i32): void {
+  const whole = C & ~3;
+  const m = f32x4.splat(mean);
+  const r = f32x4.splat(rstd);
+  let sumG = f32x4.splat(0);
+  let sumGX = f32x4.splat(0);
+  for (let c = 0; c < whole; c += 4) {
+    const o = <usize>c << 2;
+    const g = f32x4.mul(v128.load(dy + o), v128.load(gamma + o));
+    sumG = f32x4.add(sumG, g);
+    sumGX = f32x4.add(sumGX, f32x4.mul(g, f32x4.mul(f32x4.sub(v128.load(x + o), m), r)));
+  }
+  let meanG = hsum(sumG);
+  let meanGX = hsum(sumGX);
+  for (let c = whole; c < C; c++) {
+    const o = <usize>c << 2;
+    const g = load<f32>(dy + o) * load<f32>(gamma + o);
+    meanG += g;
+    meanGX += g * ((load<f32>(x + o) - mean) * rstd);
+  }
+  const mg = f32x4.splat(meanG / <f32>C);
+  const mgx = f32x4.splat(meanGX / <f32>C);
+  for (let c = 0; c < C; c += 4) {
+    const o = <usize>c << 2;
+    const xhat = f32x4.mul(f32x4.sub(v128.load(x + o), m), r);
+    const g = f32x4.mul(v128.load(dy + o), v128.load(gamma + o));
+    storeLanes(dx + o, f32x4.mul(r, f32x4.sub(f32x4.sub(g, mg), f32x4.mul(xhat, mgx))), min(4, C - c));
   }
 }
 

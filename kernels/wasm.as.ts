@@ -6,6 +6,7 @@ export { bn_partial_stats, bn_finish_stats, bn_forward, bn_backward_sums, bn_bac
 export { tanh_forward, tanh_backward, relu_forward, relu_backward, add_or_multiply, sgd_update, adamw_update } from './pointwise.as';
 export { gate_forward, gate_backward } from './gate.as';
 export { ln_forward, ln_backward_dx, ln_backward_params } from './layernorm.as';
+export { ln_gate_forward, ln_gate_backward_dx } from './ln-gate.as';
 export { embedding_forward, embedding_backward } from './embedding.as';
 export { head_forward, cross_entropy, head_cross_entropy, head_backward_input, head_backward_weight } from './head.as';
 export { transpose_blocks } from './matmul.as';

@@ -51,7 +51,9 @@ describe('checkpoints written by release 0.1.0 (a config, no spec)', () => {
     if (WASM.length === 0) console.log('wasm unavailable here: comparing the cpu backend against the wasm numbers');
     const file = join(FIXTURES, `${name}.safetensors`);
     const evaluated = json(ok('eval', '--checkpoint', file, '--data', NAMES, '--split', 'val', '--json', ...WASM));
-    expect(Math.abs((evaluated.loss as number) - EXPECTED[name].valLoss)).toBeLessThan(WASM.length ? 1e-12 : 1e-5);
+    // the last bits may move when a kernel's order of summing does (LayerNorm's went 4 channels a
+    // vector after 0.1.0: 1e-9 here), a checkpoint read wrongly would move the loss itself
+    expect(Math.abs((evaluated.loss as number) - EXPECTED[name].valLoss)).toBeLessThan(WASM.length ? 1e-7 : 1e-5);
     for (const generator of ['cached', 'naive']) {
       const sampled = json(ok('sample', '--checkpoint', file, '--num', '8', '--seed', '7', '--json', '--generator', generator));
       expect(sampled.samples, generator).toEqual(EXPECTED[name].sampleSeed7.samples);

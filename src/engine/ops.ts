@@ -5,7 +5,8 @@
 // Results are the op's own arrays, valid until the next `beginPass` (a backend may reuse their space
 // then). Backward ops add parameter gradients into the arrays they are given (`+=`), so a model's
 // gradient buffers collect every contribution without a copy; they return the input gradient.
-// Fused ops (conv + statistics, BatchNorm + tanh, head + cross-entropy) are what the model calls;
+// Fused ops (conv + statistics, BatchNorm + tanh, LayerNorm + gate + dropout, head + cross-entropy)
+// are what the model calls;
 // a backend without a fused kernel runs them as the composition below.
 
 import type { ConvShape } from '../../kernels/conv1d.ts';
@@ -101,12 +102,18 @@ export interface ConvOps extends PrimitiveOps {
   ): Float32Array;
   /** x ⊙ the mask (kernels/dropout.ts): dropout's forward, and with the same mask its backward. */
   dropout(x: Float32Array, mask: DropoutMask): Float32Array;
+  /** x (P, 2C) → dropout(gateForward(lnForward(x))) (P, C), the LayerNorm over all 2C channels; no dropout when mask is null. */
+  lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape): Float32Array;
+  /** From the gradient of lnGateForward's output to that of x (P, 2C); dgamma, dbeta += theirs. */
+  lnGateBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
   /** crossEntropy of headForward, with the logits. */
   headCrossEntropy(h: Float32Array, w: Float32Array, b: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult & { logits: Float32Array };
 }
 
 /** The fused ops as compositions of the primitives, for backends without fused kernels. */
 export function withComposedFusions(p: PrimitiveOps): ConvOps {
+  // the mask drawn on the host
+  const dropout = (x: Float32Array, mask: DropoutMask) => p.multiply(x, dropoutMaskRef(x.length, mask));
   return {
     ...p,
     convForwardStats: (x, w, start, s) => {
@@ -116,8 +123,17 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => p.tanhForward(p.bnForward(x, mean, variance, gamma, beta, eps, s)),
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) =>
       p.bnBackward(p.tanhBackward(y, dy), x, mean, variance, gamma, eps, training, s, dgamma, dbeta),
-    // the mask drawn on the host
-    dropout: (x, mask) => p.multiply(x, dropoutMaskRef(x.length, mask)),
+    dropout,
+    lnGateForward: (x, gamma, beta, eps, mask, s) => {
+      const y = p.gateForward(p.lnForward(x, gamma, beta, eps, { P: s.P, C: 2 * s.C }), s);
+      return mask ? dropout(y, mask) : y;
+    },
+    // the LayerNorm's output made again, as the fused kernels do
+    lnGateBackward: (dy, x, gamma, beta, eps, mask, s, dgamma, dbeta) => {
+      const ln = { P: s.P, C: 2 * s.C };
+      const dGated = p.gateBackward(p.lnForward(x, gamma, beta, eps, ln), mask ? dropout(dy, mask) : dy, s);
+      return p.lnBackward(dGated, x, gamma, eps, ln, dgamma, dbeta);
+    },
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = p.headForward(h, w, b, s);
       return { logits, ...p.crossEntropy(logits, target, weight, s) };

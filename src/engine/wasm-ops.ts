@@ -5,7 +5,7 @@
 
 import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
-import { dropoutKeep, dropoutState, dropoutThreshold } from '../../kernels/dropout.ts';
+import { dropoutKeep, dropoutState, dropoutThreshold, type DropoutMask } from '../../kernels/dropout.ts';
 import type { ConvOps, PrimitiveOps } from './ops.ts';
 import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
 import type { BackendLimits } from './backend-limits.ts';
@@ -65,6 +65,8 @@ const KERNELS = [
   'sgd_update',
   'adamw_update',
   'dropout_apply',
+  'ln_gate_forward',
+  'ln_gate_backward_dx',
 ] as const;
 type Kernel = (typeof KERNELS)[number];
 const KERNEL_INDEX = new Map<Kernel, number>(KERNELS.map((kernel, i) => [kernel, i]));
@@ -164,6 +166,8 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return wT;
   };
   const ptr = (a: Float32Array) => mem.addressOf(a);
+  // a kernel's dropout arguments: the generator's state, the u32 threshold (0: none) and the kept scale
+  const dropoutArgs = (mask: DropoutMask | null) => (mask ? [dropoutState(mask), dropoutThreshold(mask), dropoutKeep(mask)] : [0, 0, 1]);
   // a weight gradient's input transposed, (C, P): matmul.as.ts matmulTransposedA
   const transposeScratch = (C: number, P: number) => scratch(C * P * 4);
   // inputs (N) → a new (N), `scalars` passed between the output and N
@@ -314,7 +318,19 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return { y: convForward(x, w, null, start, s, partials), ...finishStats(partials, s.P, s.cOut) };
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
-    dropout: (x, mask) => elementwise('dropout_apply', [x], [dropoutState(mask), dropoutThreshold(mask), dropoutKeep(mask)]),
+    dropout: (x, mask) => elementwise('dropout_apply', [x], dropoutArgs(mask)),
+    lnGateForward: (x, gamma, beta, eps, mask, s) => {
+      const y = out(s.P * s.C);
+      run('ln_gate_forward', [at(x), at(gamma), at(beta), eps, ptr(y), ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
+      return y;
+    },
+    lnGateBackward: (dy, x, gamma, beta, eps, mask, s, dgamma, dbeta) => {
+      const dx = out(s.P * 2 * s.C);
+      const [xAt, dh, stats] = [at(x), scratch(s.P * 2 * s.C * 4), scratch(s.P * 8)];
+      run('ln_gate_backward_dx', [at(dy), xAt, at(gamma), at(beta), eps, ptr(dx), dh, stats, ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
+      inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [dh, xAt, stats, pg, pb, s.P, 2 * s.C], byRows(s.P)));
+      return dx;
+    },
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = out(s.P * s.V);

@@ -1,6 +1,6 @@
 // A resolved spec built into layers over a parameter set: embedding → body → head. Where a bias-free
-// conv, BatchNorm and tanh stand in a row, they run as one fused layer (conv-bn-tanh.ts), whichever
-// spec they come from.
+// conv, BatchNorm and tanh stand in a row, they run as one fused layer (conv-bn-tanh.ts), and so do
+// LayerNorm, gate and an optional dropout (ln-gate.ts), whichever spec they come from.
 
 import type { ParamSet } from '../params.ts';
 import { EMBEDDING, HEAD, type ResolvedSpec } from '../spec/resolve.ts';
@@ -12,6 +12,10 @@ import { HeadCrossEntropy } from './conv-layers/head.ts';
 import type { BuildContext, ResolvedLayer } from './conv-layers/kind.ts';
 import type { ConvLayer } from './conv-layers/layer.ts';
 import { Sequential } from './conv-layers/sequential.ts';
+import type { Dropout } from './conv-layers/dropout.ts';
+import type { Gate } from './conv-layers/gate.ts';
+import type { LayerNorm } from './conv-layers/layernorm.ts';
+import { LnGate } from './conv-layers/ln-gate.ts';
 
 /** idx (P) → embedding → body → head → logits (P, V). */
 export interface ConvNet {
@@ -41,6 +45,10 @@ function buildLayers(layers: readonly ResolvedLayer[], ctx: BuildContext): ConvL
     if (a.type === 'conv' && !a.fields.bias && !a.fields.weightNorm && b?.type === 'batchnorm' && c?.type === 'tanh') {
       out.push(new ConvBnTanh(a.kind.build(a, ctx) as CausalConv, b.kind.build(b, ctx) as BatchNorm));
       i += 2;
+    } else if (a.type === 'layernorm' && b?.type === 'gate') {
+      const dropout = c?.type === 'dropout' ? (c.kind.build(c, ctx) as Dropout) : null;
+      out.push(new LnGate(a.kind.build(a, ctx) as LayerNorm, b.kind.build(b, ctx) as Gate, dropout));
+      i += dropout ? 2 : 1;
     } else {
       out.push(a.kind.build(a, ctx));
     }

@@ -19,8 +19,13 @@ export class Dropout extends PointwiseLayer {
   }
 
   forward(x: Float32Array, pass: Pass): Float32Array {
-    this.mask = pass.mode === 'train' && pass.seed !== undefined && this.p > 0 ? { p: this.p, seed: pass.seed, stream: this.index } : null;
+    this.mask = this.maskFor(pass);
     return this.mask ? pass.ops.dropout(x, this.mask) : x;
+  }
+
+  /** This layer's mask in `pass`: a training pass that has a seed; otherwise none. */
+  maskFor(pass: Pass): DropoutMask | null {
+    return pass.mode === 'train' && pass.seed !== undefined && this.p > 0 ? { p: this.p, seed: pass.seed, stream: this.index } : null;
   }
 
   backward(dy: Float32Array, pass: Pass): Float32Array {

@@ -19,7 +19,7 @@ export class LayerNorm extends PointwiseLayer {
     super();
   }
 
-  private tensor(name: string): Float32Array {
+  tensor(name: string): Float32Array {
     return this.params.get(`${this.prefix}.${name}`).data;
   }
 
@@ -30,7 +30,12 @@ export class LayerNorm extends PointwiseLayer {
 
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
     const s = { P: pass.batch.positions, C: this.C };
-    return pass.ops.lnBackward(dy, this.input!, this.tensor('weight'), LN_EPS, s, gradOf(grads, `${this.prefix}.weight`), gradOf(grads, `${this.prefix}.bias`));
+    return pass.ops.lnBackward(dy, this.input!, this.tensor('weight'), LN_EPS, s, ...this.paramGrads(grads));
+  }
+
+  /** Where dγ and dβ add up. */
+  paramGrads(grads: Grads): [Float32Array, Float32Array] {
+    return [gradOf(grads, `${this.prefix}.weight`), gradOf(grads, `${this.prefix}.bias`)];
   }
 
   step(x: Float32Array, pass: StepPass): Float32Array {
