@@ -16,6 +16,11 @@ export interface Budgets {
   torchKernelS: number;
   /** Training steps timed op by op for the per-op profile. */
   profileSteps: number;
+  /** The WaveNet recipe's training rates (wavenet-recipe.ts): each configuration of both sides once a round, the medians reported. */
+  recipeTrain: Budget;
+  recipeRounds: number;
+  /** Each `makemore train <recipe> --minutes` process of the recipe section. */
+  recipeCliS: number;
   /** Each run of the machine's 2-thread capacity probe (capacity.ts). */
   capacityS: number;
   /** Names each sampler draws in the --sample-cli section (--num overrides). */
@@ -33,6 +38,9 @@ export const FULL: Budgets = {
   kernel: { warmupS: 0.3, measureS: 1.2 },
   torchKernelS: 1,
   profileSteps: 200,
+  recipeTrain: { warmupS: 1.5, measureS: 4 },
+  recipeRounds: 3,
+  recipeCliS: 30,
   capacityS: 3,
   sampleCliNames: 20_000,
   sampleCliTorchLoopS: 120,
@@ -47,6 +55,9 @@ export const QUICK: Budgets = {
   kernel: { warmupS: 0.1, measureS: 0.4 },
   torchKernelS: 0.4,
   profileSteps: 50,
+  recipeTrain: { warmupS: 0.5, measureS: 2.5 },
+  recipeRounds: 1,
+  recipeCliS: 10,
   capacityS: 1,
   sampleCliNames: 2_000,
   sampleCliTorchLoopS: 15,

@@ -110,19 +110,20 @@ export function formatWavenetRecipe(w: WavenetRecipeReport): string {
   const t = w.torch;
   const b = w.budgets.train;
   const title = [
-    `WaveNet recipe, training: ${w.model} (${num(w.parameters)} parameters, receptive field ${w.receptive_field}); ${w.batch} whole words a step, AdamW lr ${o.lr}, weight decay ${o.weightDecay}, dropout on; ${b.measureS} s after ${b.warmupS} s warm-up`,
+    `WaveNet recipe, training: ${w.model} (${num(w.parameters)} parameters, receptive field ${w.receptive_field}); ${w.batch} whole words a step, AdamW lr ${o.lr}, weight decay ${o.weightDecay}, dropout on; ${b.measureS} s after ${b.warmupS} s warm-up, in ${w.budgets.rounds} round(s), each configuration once a round: the medians`,
     `  ours: the wasm backend, plain SIMD and relaxed SIMD (fused multiply-add) builds; ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'}), whole words packed with clamped taps, as ours` : `torch unavailable: ${t.reason}`}`,
   ].join('\n');
+  const rounds = (x: { targets_per_s_by_round: number[] }) => x.targets_per_s_by_round.map(num).join(', ');
   const rows = [
-    ...w.ours.map((x) => [`ours (wasm ${x.simd})`, String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]),
-    ...(t.available ? t.runs.map((x) => ['torch', String(x.threads), num(x.steps_per_s), num(x.targets_per_s)]) : []),
+    ...w.ours.map((x) => [`ours (wasm ${x.simd})`, String(x.threads), num(x.steps_per_s), num(x.targets_per_s), rounds(x)]),
+    ...(t.available ? t.runs.map((x) => ['torch', String(x.threads), num(x.steps_per_s), num(x.targets_per_s), rounds(x)]) : []),
   ];
-  const table = section(title, ['side', 'threads', 'steps/s', 'targets/s'], rows);
+  const table = section(title, ['side', 'threads', 'steps/s', 'targets/s', 'targets/s by round'], rows);
   const ratio = !t.available
     ? 'ours / PyTorch: not measured'
     : t.ratio_refused !== null
       ? `ours / PyTorch: no ratio: ${t.ratio_refused}`
-      : `ours / PyTorch, targets/s: one thread each ${times(w.ratios.one_thread ?? undefined)}; each on its best thread count ${times(w.ratios.best ?? undefined)}`;
+      : `ours / PyTorch, targets/s: one thread each ${times(w.ratios.one_thread ?? undefined)}; each on its best thread count ${times(w.ratios.best ?? undefined)} (by round: ${w.ratios_by_round.map((x) => `${times(x.one_thread ?? undefined)} / ${times(x.best ?? undefined)}`).join(', ')})`;
   const c = w.check;
   const loss = (x: number) => x.toFixed(7);
   const check = c.torch
@@ -138,8 +139,15 @@ export function formatWavenetRecipe(w: WavenetRecipeReport): string {
     2,
   );
   const p = w.peak_rss_mb;
-  const rss = `Peak RSS: node ${num(p.node)} MiB (the whole bench process)${p.torch === undefined ? '' : `, PyTorch ${num(p.torch)} MiB (its training process)`}`;
-  return [table, ratio, check, profile, kernels, rss].join('\n');
+  const rss = `Peak RSS: node ${num(p.node)} MiB (the whole bench process)${p.torch === undefined ? '' : `, PyTorch ${num(p.torch)} MiB (its training process, both thread counts)`}`;
+  const c2 = w.cli;
+  const cli = section(
+    `On the path a user runs: ${c2.command} (${c2.runner}: ${c2.why}), whole processes, by the step each reports at the end; PyTorch: its median rate over the same ${num(c2.minutes * 60)} s`,
+    ['side', 'threads', 'steps', 'peak RSS (MiB)'],
+    [...c2.runs.map((x) => ['ours (makemore train)', String(x.threads), num(x.steps), num(x.peak_rss_mb)]), ...(c2.torch_steps ?? []).map((x) => ['torch', String(x.threads), num(x.steps), p.torch === undefined ? '—' : num(p.torch)])],
+  );
+  const cliRatio = c2.ratios.best === null ? 'makemore train / PyTorch: no ratio' : `makemore train / PyTorch, steps in the same time: one thread each ${times(c2.ratios.one_thread ?? undefined)}; each on its best thread count ${times(c2.ratios.best ?? undefined)}`;
+  return [table, ratio, check, profile, kernels, rss, cli, cliRatio].join('\n');
 }
 
 function percent(x: number | undefined): string {

@@ -6,7 +6,7 @@
 // the same weights draw from the same distribution.
 
 import os from 'node:os';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,11 @@ import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { DEFAULT_MAX_CHARS } from '../src/generate/candidates.ts';
 import { trainedWeights } from './generation.ts';
 import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
+import { cliCommand } from './cli-command.ts';
 import { describeSelection, loadFixture, parameterCount, type ModelSelection } from './setup.ts';
 import type { ConvBackend } from './backends.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { ROOT } from './cli-command.ts';
 const SCRIPT = fileURLToPath(new URL('./torch_sample.py', import.meta.url));
 /** The seed both samplers are given (`makemore sample --seed 1`; PyTorch's generator). */
 const SAMPLE_SEED = 1;
@@ -158,22 +159,6 @@ export async function runSampleCli(opts: SampleCliOptions): Promise<SampleCliRep
 // it would flatter us, so it is not reported
 export function refusal(blas: { kind: string; libraries: string[] }): string | null {
   return blas.kind === 'reference' ? `PyTorch runs on the reference BLAS (${blas.libraries.join(', ')}), not a tuned one (OpenBLAS, MKL, BLIS): a ratio against it would flatter us` : null;
-}
-
-/** The built CLI when dist/ is at least as new as every source file (what users run), else the sources through tsx. */
-function cliCommand(): { argv: string[]; runner: 'dist' | 'tsx'; why: string } {
-  const built = join(ROOT, 'dist/src/cli.js');
-  if (!existsSync(built)) return { argv: ['node', '--import', 'tsx', 'src/cli.ts'], runner: 'tsx', why: 'dist/ is not built (npm run build)' };
-  const source = newestMtime(join(ROOT, 'src'));
-  if (statSync(built).mtimeMs < source) return { argv: ['node', '--import', 'tsx', 'src/cli.ts'], runner: 'tsx', why: 'dist/ is older than src/ (npm run build)' };
-  return { argv: ['node', 'bin/makemore.js'], runner: 'dist', why: 'dist/ is built and up to date' };
-}
-
-function newestMtime(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestMtime(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)),
-  );
 }
 
 function oursRun(argv: string[], checkpoint: string, names: number, out: string): ProcessRun {

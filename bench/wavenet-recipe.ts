@@ -8,7 +8,9 @@
 //  - PyTorch (torch_wavenet.py): the same model from the same initial weights (our checkpoint file),
 //    whole words packed end to end with clamped taps (as ours), the same AdamW, on 1 and 2 threads (torch.set_num_threads);
 //  - the ratios ours/PyTorch in targets/s (one thread each; each on its best thread count), refused
-//    when PyTorch runs on the reference BLAS; both sides' peak RSS;
+//    when PyTorch runs on the reference BLAS; both sides' peak RSS. The training rates are measured
+//    in rounds, ours then PyTorch's, each rate and ratio the median of the rounds': on a shared
+//    machine a neighbour's burst then moves one round, not the comparison;
 //  - a correctness check: dropout off, the same 64 words, both sides' loss before and after one AdamW step.
 // The learning rate stays at its first value (the decay at 75% of the steps changes no cost).
 
@@ -23,7 +25,7 @@ import { zeroGrads } from '../src/params.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { DEFAULT_LR, Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { sampleWords } from '../src/train/batches.ts';
-import type { Budget } from './measure.ts';
+import type { Budget, Rate } from './measure.ts';
 import { peakRssMb } from './measure.ts';
 import { describeSelection, freshParams, loadFixture, parameterCount, SEED, withInitialCheckpoint, type Fixture, type ModelSelection } from './setup.ts';
 import { convUnderTest, stepProfile, trainRate } from './training.ts';
@@ -32,10 +34,13 @@ import { describeMatmuls, kernelCases, kernelGflops, HOT_KERNELS, type HotKernel
 import { peakMulAddGflops } from './peak.ts';
 import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
 import { refusal } from './sample-cli.ts';
+import { runRecipeCli, type RecipeCli } from './recipe-cli.ts';
 
 /** The recipe's model (230,139 parameters with the names' 27 characters). */
 export const RECIPE_MODEL: Extract<ModelSelection, { preset: string }> = { preset: 'wavenet', values: { channels: 96, 'n-embd': 32, norm: 'layernorm', dropout: 0.4 } };
 export const RECIPE_BATCH = 64;
+/** The same recipe as `makemore train`'s options. */
+export const RECIPE_CLI_ARGS = ['--model', RECIPE_MODEL.preset, ...Object.entries(RECIPE_MODEL.values).flatMap(([k, v]) => [`--${k}`, String(v)]), '--optimizer', 'adamw', '--batch', String(RECIPE_BATCH)];
 /** `--optimizer adamw` with the CLI's defaults (train-settings.ts): lr 0.003, weight decay 0.01, decay at 75%. */
 export const RECIPE_OPTIMIZER: OptimizerConfig = { name: 'adamw', lr: DEFAULT_LR.adamw, decayAt: 0.75, weightDecay: 0.01 };
 /** |ours − PyTorch| of the check's losses at most this: the same float32 sums in another order. */
@@ -45,8 +50,12 @@ export const LOSS_TOLERANCE = 1e-5;
 export const TORCH_WAVENET_SCRIPT = fileURLToPath(new URL('./torch_wavenet.py', import.meta.url));
 
 export interface RecipeBudgets {
-  /** Each side's training rate at each thread count. */
+  /** Each side's training rate at each thread count, in each round. */
   train: Budget;
+  /** Rounds of the training rates: every configuration of both sides once a round. */
+  rounds: number;
+  /** Each `makemore train <recipe> --minutes` process's time budget (recipe-cli.ts). */
+  cliS: number;
   /** Steps timed op by op. */
   profileSteps: number;
   kernel: Budget;
@@ -64,11 +73,16 @@ export interface RecipeOptions {
   log?: (line: string) => void;
 }
 
-export interface RecipeOurs {
+/** A training rate: the median of the rounds', and each round's targets/s. */
+export interface RecipeRate {
   threads: number;
-  simd: SimdVariant;
   steps_per_s: number;
   targets_per_s: number;
+  targets_per_s_by_round: number[];
+}
+
+export interface RecipeOurs extends RecipeRate {
+  simd: SimdVariant;
   /** op → ms per step, with `other` and the whole `step`. */
   step_ms_by_op: Record<string, number>;
   kernel_gflops: Record<HotKernel, number>;
@@ -76,11 +90,7 @@ export interface RecipeOurs {
   kernel_fraction_of_peak: Record<HotKernel, number>;
 }
 
-export interface RecipeTorchRun {
-  threads: number;
-  steps_per_s: number;
-  targets_per_s: number;
-}
+export type RecipeTorchRun = RecipeRate;
 
 export interface RecipeLosses {
   first_step: number;
@@ -103,12 +113,15 @@ export interface WavenetRecipeReport {
   kernel_shapes: Record<HotKernel, string>;
   ours: RecipeOurs[];
   torch: RecipeTorch;
-  /** ours / PyTorch in targets/s: one thread each, and each on its best thread count; null without torch or when refused. */
-  ratios: { one_thread: number | null; best: number | null };
+  /** ours / PyTorch in targets/s: one thread each, and each on its best thread count; the median of the rounds'; null without torch or when refused. */
+  ratios: RecipeRatios;
+  ratios_by_round: RecipeRatios[];
   /** Dropout off, one batch of the recipe's size, the same initial weights: the loss before and after one AdamW step. */
   check: { words: number; targets: number; ours: RecipeLosses; torch: RecipeLosses | null; max_abs_diff: number | null; agree: boolean | null };
-  /** node: the whole bench process; torch: its training process. */
+  /** node: the whole bench process; torch: its training process (the largest of the rounds'). */
   peak_rss_mb: { node: number; torch?: number };
+  /** The path a user runs: our CLI's steps in its --minutes, each process's peak RSS; PyTorch's median rate over the same time. */
+  cli: RecipeCli & { torch_steps: { threads: number; steps: number }[] | null; ratios: RecipeRatios };
 }
 
 export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetRecipeReport> {
@@ -125,29 +138,49 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
     peaks[simd] = await peakMulAddGflops(b.peak, simd);
   }
 
-  const ours: RecipeOurs[] = [];
-  for (const t of threads) for (const simd of builds) ours.push(await recipeOurs(fx, t, simd, cases, peaks[simd]!, b, log));
+  const configs = threads.flatMap((t) => builds.map((simd) => ({ threads: t, simd })));
+  const oursRounds: Rate[][] = configs.map(() => []);
   log('wavenet recipe: our first-step loss, dropout off');
   const checkWords = checkBatchWords(fx);
   const oursLosses = await ourCheckLosses(fx);
+  const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+  let torchFailed = found.ok ? null : found.reason;
+  const torchRounds: TorchRecipeResult[] = [];
+  for (let round = 1; round <= b.rounds; round++) {
+    for (const [i, c] of configs.entries()) {
+      log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${c.threads} thread(s)`);
+      oursRounds[i].push(await oursRate(fx, c.threads, c.simd, b.train));
+    }
+    if (!found.ok || torchFailed) continue;
+    log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch at ${threads.join(' and ')} thread(s)`);
+    const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
+    if (!run.ok) torchFailed = run.reason;
+    else torchRounds.push(run.result);
+  }
+  const ours: RecipeOurs[] = [];
+  for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, c.threads, c.simd, cases, peaks[c.simd]!, b, log)) });
 
   let torch: RecipeTorch;
   let torchLosses: RecipeLosses | null = null;
   let torchRss: number | undefined;
-  const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
-  if (!found.ok) torch = { available: false, reason: found.reason };
+  if (!found.ok || torchFailed || torchRounds.length === 0) torch = { available: false, reason: torchFailed ?? 'no round ran' };
   else {
-    log(`wavenet recipe: PyTorch at ${threads.join(' and ')} thread(s)`);
-    const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
-    if (!run.ok) torch = { available: false, reason: run.reason };
-    else {
-      const r = run.result;
-      torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs: r.train.map(({ threads, steps_per_s, targets_per_s }) => ({ threads, steps_per_s, targets_per_s })) };
-      torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
-      torchRss = r.peak_rss_mb;
-      if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
-    }
+    const r = torchRounds[0];
+    const runs = threads.map((t) => roundsRate(t, torchRounds.map((round) => round.train.find((x) => x.threads === t)!).map((x) => ({ perSecond: x.targets_per_s, iterations: x.steps, seconds: x.seconds, units: x.targets_per_s * x.seconds }))));
+    torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs };
+    torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
+    torchRss = Math.max(...torchRounds.map((round) => round.peak_rss_mb));
+    if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
   }
+  log(`wavenet recipe: makemore train <recipe> --minutes ${b.cliS / 60} at ${threads.join(' and ')} thread(s)`);
+  const cliRuns = runRecipeCli(RECIPE_CLI_ARGS, threads, b.cliS);
+  const torchSteps = torch.available ? torch.runs.map((r) => ({ threads: r.threads, steps: r.steps_per_s * b.cliS })) : null;
+  const byRound = Array.from({ length: torch.available ? torchRounds.length : 0 }, (_, round) =>
+    recipeRatios(
+      ours.map((o) => ({ threads: o.threads, rate: o.targets_per_s_by_round[round] })),
+      comparable(torch, (r) => r.targets_per_s_by_round[round]),
+    ),
+  );
 
   const diff = torchLosses ? Math.max(Math.abs(torchLosses.first_step - oursLosses.losses.first_step), Math.abs(torchLosses.after_one_step - oursLosses.losses.after_one_step)) : null;
   return {
@@ -161,27 +194,55 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
     kernel_shapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
     ours,
     torch,
-    ratios: recipeRatios(ours, torch),
+    ratios: byRound.length ? { one_thread: medianOrNull(byRound.map((x) => x.one_thread)), best: medianOrNull(byRound.map((x) => x.best)) } : { one_thread: null, best: null },
+    ratios_by_round: byRound,
     check: { words: checkWords.length, targets: oursLosses.targets, ours: oursLosses.losses, torch: torchLosses, max_abs_diff: diff, agree: diff === null ? null : diff <= LOSS_TOLERANCE },
     peak_rss_mb: torchRss === undefined ? { node: peakRssMb() } : { node: peakRssMb(), torch: torchRss },
+    cli: {
+      ...cliRuns,
+      torch_steps: torchSteps,
+      ratios: recipeRatios(
+        cliRuns.runs.map((r) => ({ threads: r.threads, rate: r.steps })),
+        comparable(torch, (r) => r.steps_per_s),
+      ),
+    },
   };
 }
 
-/** Ours on `threads` threads of the `simd` build: training rate, the step by op, the product kernels against the build's ceiling. */
-async function recipeOurs(fx: Fixture, threads: number, simd: SimdVariant, cases: KernelCase[], peak: number, b: RecipeBudgets, log: (line: string) => void): Promise<RecipeOurs> {
+/** Ours on `threads` threads of the `simd` build: one round's training rate. */
+async function oursRate(fx: Fixture, threads: number, simd: SimdVariant, budget: Budget): Promise<Rate> {
   const ops = await createWasmOps({ threads, simd, spawn: nodeWorkers });
   try {
-    log(`wavenet recipe: ours, wasm ${simd} SIMD, ${threads} thread(s): training`);
-    const rate = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER);
+    return await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), budget, RECIPE_BATCH, RECIPE_OPTIMIZER);
+  } finally {
+    ops.destroy();
+  }
+}
+
+/** A configuration's rounds: the median steps/s and targets/s, and each round's targets/s. */
+function roundsRate(threads: number, rounds: Rate[]): RecipeRate {
+  return { threads, steps_per_s: median(rounds.map((r) => r.iterations / r.seconds)), targets_per_s: median(rounds.map((r) => r.perSecond)), targets_per_s_by_round: rounds.map((r) => r.perSecond) };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianOrNull(xs: (number | null)[]): number | null {
+  return xs.some((x) => x === null) ? null : median(xs as number[]);
+}
+
+/** Ours on `threads` threads of the `simd` build: the step by op, the product kernels against the build's ceiling. */
+async function recipeProfile(fx: Fixture, threads: number, simd: SimdVariant, cases: KernelCase[], peak: number, b: RecipeBudgets, log: (line: string) => void): Promise<Pick<RecipeOurs, 'step_ms_by_op' | 'kernel_gflops' | 'kernel_fraction_of_peak'>> {
+  const ops = await createWasmOps({ threads, simd, spawn: nodeWorkers });
+  try {
     log(`wavenet recipe: ours, wasm ${simd} SIMD, ${threads} thread(s): per-op step profile, kernels`);
     const ms = new Map<string, number>();
     const profile = stepProfile(convUnderTest(freshParams(fx.spec), fx.spec, timeOps(ops, ms), fx.train), ms, b.profileSteps, RECIPE_BATCH, RECIPE_OPTIMIZER);
     const gflops = await kernelGflops(ops, cases, b.kernel);
     return {
-      threads,
-      simd,
-      steps_per_s: rate.iterations / rate.seconds,
-      targets_per_s: rate.perSecond,
       step_ms_by_op: profile,
       kernel_gflops: gflops,
       kernel_fraction_of_peak: Object.fromEntries(HOT_KERNELS.map((k) => [k, gflops[k] / (threads * peak)])) as Record<HotKernel, number>,
@@ -191,16 +252,32 @@ async function recipeOurs(fx: Fixture, threads: number, simd: SimdVariant, cases
   }
 }
 
+export interface RecipeRatios {
+  one_thread: number | null;
+  best: number | null;
+}
+
 /** ours / PyTorch in targets/s: at one thread each, and each side's best thread count (ours: its faster SIMD build at each). */
-export function recipeRatios(ours: RecipeOurs[], torch: RecipeTorch): WavenetRecipeReport['ratios'] {
-  if (!torch.available || torch.ratio_refused !== null || torch.runs.length === 0 || ours.length === 0) return { one_thread: null, best: null };
+export function recipeRatios(ours: ThreadRate[], torch: ThreadRate[] | null): RecipeRatios {
+  if (!torch || torch.length === 0 || ours.length === 0) return { one_thread: null, best: null };
   const best = (rates: number[]) => Math.max(...rates);
   const ours1 = ours.filter((o) => o.threads === 1);
-  const torch1 = torch.runs.find((r) => r.threads === 1);
+  const torch1 = torch.find((r) => r.threads === 1);
   return {
-    one_thread: ours1.length > 0 && torch1 ? best(ours1.map((o) => o.targets_per_s)) / torch1.targets_per_s : null,
-    best: best(ours.map((o) => o.targets_per_s)) / best(torch.runs.map((r) => r.targets_per_s)),
+    one_thread: ours1.length > 0 && torch1 ? best(ours1.map((o) => o.rate)) / torch1.rate : null,
+    best: best(ours.map((o) => o.rate)) / best(torch.map((r) => r.rate)),
   };
+}
+
+/** A side's rate (targets/s, or steps in the same time) at a thread count. */
+export interface ThreadRate {
+  threads: number;
+  rate: number;
+}
+
+/** PyTorch's rates when a ratio against them means something: it ran, on a tuned BLAS. */
+function comparable(torch: RecipeTorch, rate: (run: RecipeTorchRun) => number): ThreadRate[] | null {
+  return torch.available && torch.ratio_refused === null ? torch.runs.map((r) => ({ threads: r.threads, rate: rate(r) })) : null;
 }
 
 /** The words of the engine's first step from PythonRandom(SEED): what sampleWords draws. */
@@ -257,6 +334,6 @@ function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: n
 }
 
 /** The section's budgets from the bench's profile (quick, full, the test's tiny one). */
-export function recipeBudgets(b: { train: Budget; profileSteps: number; kernel: Budget }): RecipeBudgets {
-  return { train: b.train, profileSteps: b.profileSteps, kernel: b.kernel, peak: b.kernel };
+export function recipeBudgets(b: { recipeTrain: Budget; recipeRounds: number; recipeCliS: number; profileSteps: number; kernel: Budget }): RecipeBudgets {
+  return { train: b.recipeTrain, rounds: b.recipeRounds, cliS: b.recipeCliS, profileSteps: b.profileSteps, kernel: b.kernel, peak: b.kernel };
 }

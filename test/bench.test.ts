@@ -12,7 +12,7 @@ import type { Rate } from '../bench/measure.ts';
 import { runSampleCli, SAMPLE_CLI_MODELS, type SampleCliReport } from '../bench/sample-cli.ts';
 import { convBackends } from '../bench/backends.ts';
 import { findTorchPython } from '../bench/torch.ts';
-import { LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type RecipeOurs, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
+import { LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
 import { formatWavenetRecipe } from '../bench/format.ts';
 import { formatTimeToDev, timeToDev, type TimeToDevModel, type TimeToDevReport } from '../bench/time-to-dev.ts';
 
@@ -25,6 +25,9 @@ const TINY: Budgets = {
   kernel: { warmupS: 0, measureS: 0.01 },
   torchKernelS: 0.01,
   profileSteps: 2,
+  recipeTrain: { warmupS: 0, measureS: 0.01 },
+  recipeRounds: 2,
+  recipeCliS: 1,
   capacityS: 0.05,
   sampleCliNames: 50,
   sampleCliTorchLoopS: 1,
@@ -267,6 +270,7 @@ function expectRecipeOurs(r: WavenetRecipeReport, threads: number[]): void {
   for (const g of Object.values(r.peak_mul_add_gflops)) expect(g).toBeGreaterThan(0);
   expect(r.ours.map((o) => `${o.threads} ${o.simd}`)).toEqual(threads.flatMap((t) => builds.map((b) => `${t} ${b}`)));
   for (const o of r.ours) {
+    expect(o.targets_per_s_by_round).toHaveLength(r.budgets.rounds);
     expect(o.steps_per_s).toBeGreaterThan(0);
     // 64 whole words a step: at least 2 targets a word
     expect(o.targets_per_s / o.steps_per_s).toBeGreaterThan(64 * 2);
@@ -286,6 +290,13 @@ function expectRecipeOurs(r: WavenetRecipeReport, threads: number[]): void {
   expect(r.check.ours.first_step).toBeLessThan(3.6);
   expect(r.check.ours.after_one_step).toBeLessThan(r.check.ours.first_step);
   expect(r.peak_rss_mb.node).toBeGreaterThan(0);
+  // the CLI as a user runs it, whole processes: the step its summary line reports, its peak RSS
+  expect(r.cli.command).toMatch(/train --model wavenet --channels 96 --n-embd 32 --norm layernorm --dropout 0\.4 --optimizer adamw --batch 64 --minutes .* --threads T/);
+  expect(r.cli.runs.map((x) => x.threads)).toEqual(threads);
+  for (const x of r.cli.runs) {
+    expect(x.steps).toBeGreaterThan(0);
+    expect(x.peak_rss_mb).toBeGreaterThan(20);
+  }
   expect(JSON.parse(JSON.stringify(r))).toEqual(r);
 }
 
@@ -295,6 +306,7 @@ describe('wavenet recipe section', () => {
     expectRecipeOurs(r, [1]);
     expect(r.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
     expect(r.ratios).toEqual({ one_thread: null, best: null });
+    expect(r.ratios_by_round).toEqual([]);
     expect(r.check).toMatchObject({ torch: null, max_abs_diff: null, agree: null });
     expect(r.peak_rss_mb.torch).toBeUndefined();
     const text = formatWavenetRecipe(r);
@@ -310,13 +322,12 @@ describe('wavenet recipe section', () => {
     expect(r.ratios).toEqual({ one_thread: null, best: null });
   });
 
-  it('compares in targets/s: one thread each, each at its best; none on the reference BLAS', () => {
-    const ours = [{ threads: 1, targets_per_s: 300 }, { threads: 2, targets_per_s: 500 }] as RecipeOurs[];
-    const blas = { info: 'BLAS_INFO=open', libraries: ['libopenblas.so'], kind: 'openblas' };
-    const runs = [{ threads: 1, steps_per_s: 1, targets_per_s: 100 }, { threads: 2, steps_per_s: 1, targets_per_s: 250 }];
-    expect(recipeRatios(ours, { available: true, python: 'p', version: 'v', blas, ratio_refused: null, runs })).toEqual({ one_thread: 3, best: 2 });
-    expect(recipeRatios(ours, { available: true, python: 'p', version: 'v', blas: { ...blas, kind: 'reference' }, ratio_refused: 'reference BLAS', runs })).toEqual({ one_thread: null, best: null });
-    expect(recipeRatios(ours, { available: false, reason: 'no torch' })).toEqual({ one_thread: null, best: null });
+  it('compares one thread each and each at its best', () => {
+    const ours = [{ threads: 1, rate: 300 }, { threads: 2, rate: 500 }];
+    const torch = [{ threads: 1, rate: 100 }, { threads: 2, rate: 250 }];
+    expect(recipeRatios(ours, torch)).toEqual({ one_thread: 3, best: 2 });
+    expect(recipeRatios([{ threads: 2, rate: 500 }], torch)).toEqual({ one_thread: null, best: 2 });
+    expect(recipeRatios(ours, null)).toEqual({ one_thread: null, best: null });
   });
 
   it.skipIf(!TORCH.ok)(`trains the same model from the same weights in PyTorch: the same first losses (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
@@ -337,9 +348,13 @@ describe('wavenet recipe section', () => {
     expect(r.check.agree).toBe(true);
     expect(r.peak_rss_mb.torch).toBeGreaterThan(0);
     if (r.torch.ratio_refused === null) {
-      // ours: the faster build on one thread (what --simd auto runs where the engine takes relaxed SIMD)
-      const oneThread = Math.max(...r.ours.filter((o) => o.threads === 1).map((o) => o.targets_per_s));
-      expect(r.ratios.one_thread).toBeCloseTo(oneThread / r.torch.runs[0].targets_per_s);
+      // each round's ratio from that round's rates, ours the faster build on one thread (what --simd
+      // auto runs where the engine takes relaxed SIMD); the reported ratio their median
+      const torch1 = r.torch.runs[0].targets_per_s_by_round;
+      expect(r.ratios_by_round).toHaveLength(RECIPE_TINY.rounds);
+      const oneThread = r.ratios_by_round.map((_, round) => Math.max(...r.ours.filter((o) => o.threads === 1).map((o) => o.targets_per_s_by_round[round])) / torch1[round]);
+      r.ratios_by_round.forEach((x, round) => expect(x.one_thread).toBeCloseTo(oneThread[round]));
+      expect(r.ratios.one_thread).toBeCloseTo((oneThread[0] + oneThread[1]) / 2);
       expect(r.ratios.best).toBeGreaterThan(0);
     } else expect(r.ratios).toEqual({ one_thread: null, best: null });
     const text = formatWavenetRecipe(r);

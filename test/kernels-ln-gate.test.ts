@@ -8,7 +8,7 @@ import type { DropoutMask } from '../kernels/dropout.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import { withComposedFusions } from '../src/engine/ops.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { describeBackends, expectClose, gaussian, plus } from './kernels-harness.ts';
+import { describeBackends, expectClose, gaussian } from './kernels-harness.ts';
 import { dot, numericGrad, relError } from './finite-difference.ts';
 
 const EPS = 1e-5;
