@@ -203,7 +203,7 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
       torch_steps: torchSteps,
       ratios: recipeRatios(
         cliRuns.runs.map((r) => ({ threads: r.threads, rate: r.steps })),
-        comparable(torch, (r) => r.steps_per_s),
+        comparable(torch, (r) => r.steps_per_s * b.cliS),
       ),
     },
   };

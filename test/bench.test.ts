@@ -356,6 +356,10 @@ describe('wavenet recipe section', () => {
       r.ratios_by_round.forEach((x, round) => expect(x.one_thread).toBeCloseTo(oneThread[round]));
       expect(r.ratios.one_thread).toBeCloseTo((oneThread[0] + oneThread[1]) / 2);
       expect(r.ratios.best).toBeGreaterThan(0);
+      // the CLI's steps in its minutes against PyTorch's median rate over the same time
+      const cli1 = r.cli.runs.find((x) => x.threads === 1)!.steps;
+      expect(r.cli.ratios.one_thread).toBeCloseTo(cli1 / (r.torch.runs[0].steps_per_s * r.budgets.cliS));
+      expect(r.cli.torch_steps![0].steps).toBeCloseTo(r.torch.runs[0].steps_per_s * r.budgets.cliS);
     } else expect(r.ratios).toEqual({ one_thread: null, best: null });
     const text = formatWavenetRecipe(r);
     expect(text).toContain('BLAS:');
