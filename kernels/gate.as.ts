@@ -9,17 +9,10 @@ import { exp4, tanh4 } from './pointwise.as';
   return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(v))));
 }
 
-// filter, gate (4 channels) → tanh(filter) ⊙ σ(gate)
-@inline export function gate4(f: v128, g: v128): v128 {
-  return f32x4.mul(tanh4(f), sigmoid4(g));
-}
-
-// filter f, gate g and dy (4 channels) → the filter half's gradient dy·σ(g)·(1 − tanh²f) at df, the
+// tanh f, σ(g) and dy (4 channels) → the filter half's gradient dy·σ(g)·(1 − tanh²f) at df, the
 // gate half's dy·tanh f·σ(g)·(1 − σ(g)) at dg: `cols` of the 4
-@inline export function gateBackward4(f: v128, g: v128, d: v128, df: usize, dg: usize, cols: i32): void {
+@inline export function gateGrads4(th: v128, sg: v128, d: v128, df: usize, dg: usize, cols: i32): void {
   const one = f32x4.splat(1);
-  const th = tanh4(f);
-  const sg = sigmoid4(g);
   storeLanes(df, f32x4.mul(f32x4.mul(d, sg), f32x4.sub(one, f32x4.mul(th, th))), cols);
   storeLanes(dg, f32x4.mul(f32x4.mul(d, th), f32x4.mul(sg, f32x4.sub(one, sg))), cols);
 }
@@ -32,12 +25,12 @@ export function gate_forward(x: usize, y: usize, P: i32, C: i32, t: i32, T: i32)
     const yr = y + (<usize>p * <usize>C << 2);
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
-      storeLanes(yr + o, gate4(v128.load(xr + o), v128.load(xr + o + (<usize>C << 2))), min(4, C - c));
+      storeLanes(yr + o, f32x4.mul(tanh4(v128.load(xr + o)), sigmoid4(v128.load(xr + o + (<usize>C << 2)))), min(4, C - c));
     }
   }
 }
 
-// x (P, 2C), dy (P, C) → dx (P, 2C): gateBackward4's two halves
+// x (P, 2C), dy (P, C) → dx (P, 2C): gateGrads4's two halves
 export function gate_backward(x: usize, dy: usize, dx: usize, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   const half = <usize>C << 2;
@@ -47,7 +40,7 @@ export function gate_backward(x: usize, dy: usize, dx: usize, P: i32, C: i32, t:
     const dyr = dy + (<usize>p * <usize>C << 2);
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
-      gateBackward4(v128.load(xr + o), v128.load(xr + o + half), v128.load(dyr + o), dxr + o, dxr + o + half, min(4, C - c));
+      gateGrads4(tanh4(v128.load(xr + o)), sigmoid4(v128.load(xr + o + half)), v128.load(dyr + o), dxr + o, dxr + o + half, min(4, C - c));
     }
   }
 }

@@ -29,14 +29,18 @@ describeBackends('LayerNorm → gate → dropout, fused', (ops) => {
 
     for (const mask of [null, MASK]) {
       const name = `P=${P}, C=${C}, ${mask ? 'dropout 0.4' : 'no dropout'}`;
+      const forward = (o: typeof referenceOps) => o.lnGateForward(x, gamma, beta, EPS, mask, s, true);
+      // each backend's backward from what its own forward saved
       const backward = (o: typeof referenceOps) => {
+        const saved = forward(o).saved!.slice();
         const [dgamma, dbeta] = [before.slice(0, 2 * C), before.slice(2 * C)];
-        const dx = o.lnGateBackward(dy, x, gamma, beta, EPS, mask, s, dgamma, dbeta).slice();
+        const dx = o.lnGateBackward(dy, x, saved, gamma, EPS, mask, s, dgamma, dbeta).slice();
         return { dx, dgamma, dbeta };
       };
 
       it(`forward and backward ≈ the reference's LayerNorm, gate and dropout: ${name}`, () => {
-        expectClose(ops().lnGateForward(x, gamma, beta, EPS, mask, s), referenceOps.lnGateForward(x, gamma, beta, EPS, mask, s));
+        expectClose(forward(ops()).y, forward(referenceOps).y);
+        expect(ops().lnGateForward(x, gamma, beta, EPS, mask, s, false).saved, 'nothing saved unless asked').toBeNull();
         const [got, want] = [backward(ops()), backward(referenceOps)];
         expectClose(got.dx, want.dx);
         expectClose(got.dgamma, want.dgamma);
@@ -45,7 +49,7 @@ describeBackends('LayerNorm → gate → dropout, fused', (ops) => {
 
       it(`≡ this backend's own three ops in sequence, bit for bit: ${name}`, () => {
         const composed = withComposedFusions(ops());
-        expect(ops().lnGateForward(x, gamma, beta, EPS, mask, s).slice()).toEqual(composed.lnGateForward(x, gamma, beta, EPS, mask, s).slice());
+        expect(forward(ops()).y.slice()).toEqual(forward(composed).y.slice());
         const [got, want] = [backward(ops()), backward(composed)];
         expect(got.dx).toEqual(want.dx);
         expect(got.dgamma).toEqual(want.dgamma);
@@ -60,8 +64,9 @@ describeBackends('LayerNorm → gate → dropout, fused', (ops) => {
       const r = dy.slice(0, rows.P * C);
       const [g, b] = [gamma.slice(), beta.slice()];
       const [dgamma, dbeta] = [new Float32Array(2 * C), new Float32Array(2 * C)];
-      const dx = ops().lnGateBackward(r, probe, g, b, EPS, MASK, rows, dgamma, dbeta).slice();
-      const loss = () => dot(ops().lnGateForward(probe, g, b, EPS, MASK, rows), r);
+      const saved = ops().lnGateForward(probe, g, b, EPS, MASK, rows, true).saved!.slice();
+      const dx = ops().lnGateBackward(r, probe, saved, g, EPS, MASK, rows, dgamma, dbeta).slice();
+      const loss = () => dot(ops().lnGateForward(probe, g, b, EPS, MASK, rows, false).y, r);
       expect(relError(dx, numericGrad(probe, loss, 1e-2)), 'dx').toBeLessThan(FD_TOL);
       expect(relError(dgamma, numericGrad(g, loss, 1e-2)), 'dγ').toBeLessThan(FD_TOL);
       expect(relError(dbeta, numericGrad(b, loss, 1e-2)), 'dβ').toBeLessThan(FD_TOL);

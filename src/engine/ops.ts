@@ -102,10 +102,14 @@ export interface ConvOps extends PrimitiveOps {
   ): Float32Array;
   /** x ⊙ the mask (kernels/dropout.ts): dropout's forward, and with the same mask its backward. */
   dropout(x: Float32Array, mask: DropoutMask): Float32Array;
-  /** x (P, 2C) → dropout(gateForward(lnForward(x))) (P, C), the LayerNorm over all 2C channels; no dropout when mask is null. */
-  lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape): Float32Array;
-  /** From the gradient of lnGateForward's output to that of x (P, 2C); dgamma, dbeta += theirs. */
-  lnGateBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
+  /**
+   * x (P, 2C) → y = dropout(gateForward(lnForward(x))) (P, C), the LayerNorm over all 2C channels; no
+   * dropout when mask is null. With `keep`, also `saved` (P, 2C), what lnGateBackward reads: which
+   * activations is the backend's choice.
+   */
+  lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, keep: boolean): { y: Float32Array; saved: Float32Array | null };
+  /** From the gradient of lnGateForward's output to that of x (P, 2C), given what it saved; dgamma, dbeta += theirs. */
+  lnGateBackward(dy: Float32Array, x: Float32Array, saved: Float32Array, gamma: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
   /** crossEntropy of headForward, with the logits. */
   headCrossEntropy(h: Float32Array, w: Float32Array, b: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult & { logits: Float32Array };
 }
@@ -124,16 +128,14 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) =>
       p.bnBackward(p.tanhBackward(y, dy), x, mean, variance, gamma, eps, training, s, dgamma, dbeta),
     dropout,
-    lnGateForward: (x, gamma, beta, eps, mask, s) => {
-      const y = p.gateForward(p.lnForward(x, gamma, beta, eps, { P: s.P, C: 2 * s.C }), s);
-      return mask ? dropout(y, mask) : y;
+    // saved: the LayerNorm's output
+    lnGateForward: (x, gamma, beta, eps, mask, s, keep) => {
+      const h = p.lnForward(x, gamma, beta, eps, { P: s.P, C: 2 * s.C });
+      const y = p.gateForward(h, s);
+      return { y: mask ? dropout(y, mask) : y, saved: keep ? h : null };
     },
-    // the LayerNorm's output made again, as the fused kernels do
-    lnGateBackward: (dy, x, gamma, beta, eps, mask, s, dgamma, dbeta) => {
-      const ln = { P: s.P, C: 2 * s.C };
-      const dGated = p.gateBackward(p.lnForward(x, gamma, beta, eps, ln), mask ? dropout(dy, mask) : dy, s);
-      return p.lnBackward(dGated, x, gamma, eps, ln, dgamma, dbeta);
-    },
+    lnGateBackward: (dy, x, saved, gamma, eps, mask, s, dgamma, dbeta) =>
+      p.lnBackward(p.gateBackward(saved, mask ? dropout(dy, mask) : dy, s), x, gamma, eps, { P: s.P, C: 2 * s.C }, dgamma, dbeta),
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = p.headForward(h, w, b, s);
       return { logits, ...p.crossEntropy(logits, target, weight, s) };
