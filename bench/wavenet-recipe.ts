@@ -16,7 +16,7 @@
 
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createWasmOps, relaxedSimdAvailable, type SimdVariant } from '../src/engine/wasm-ops.ts';
+import { createWasmOps, relaxedSimdAvailable, type SimdVariant, type WasmOps } from '../src/engine/wasm-ops.ts';
 import { nodeWorkers } from '../src/engine/node-workers.ts';
 import { presetSpec } from '../src/presets/registry.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
@@ -139,26 +139,35 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
   }
 
   const configs = threads.flatMap((t) => builds.map((simd) => ({ threads: t, simd })));
-  const oursRounds: Rate[][] = configs.map(() => []);
-  log('wavenet recipe: our first-step loss, dropout off');
-  const checkWords = checkBatchWords(fx);
-  const oursLosses = await ourCheckLosses(fx);
-  const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
-  let torchFailed = found.ok ? null : found.reason;
-  const torchRounds: TorchRecipeResult[] = [];
-  for (let round = 1; round <= b.rounds; round++) {
-    for (const [i, c] of configs.entries()) {
-      log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${c.threads} thread(s)`);
-      oursRounds[i].push(await oursRate(fx, c.threads, c.simd, b.train));
-    }
-    if (!found.ok || torchFailed) continue;
-    log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch at ${threads.join(' and ')} thread(s)`);
-    const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
-    if (!run.ok) torchFailed = run.reason;
-    else torchRounds.push(run.result);
+  // one set of ops per configuration for every round: a round's rate starts from fresh weights, not fresh memory
+  const opsByConfig = await Promise.all(configs.map((c) => createWasmOps({ threads: c.threads, simd: c.simd, spawn: nodeWorkers })));
+  try {
+    return await measureRecipe();
+  } finally {
+    for (const ops of opsByConfig) ops.destroy();
+  }
+
+  async function measureRecipe(): Promise<WavenetRecipeReport> {
+    const oursRounds: Rate[][] = configs.map(() => []);
+    log('wavenet recipe: our first-step loss, dropout off');
+    const checkWords = checkBatchWords(fx);
+    const oursLosses = await ourCheckLosses(fx);
+    const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
+    let torchFailed = found.ok ? null : found.reason;
+    const torchRounds: TorchRecipeResult[] = [];
+    for (let round = 1; round <= b.rounds; round++) {
+      for (const [i, c] of configs.entries()) {
+        log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${c.threads} thread(s)`);
+        oursRounds[i].push(await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, opsByConfig[i], fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER));
+      }
+      if (!found.ok || torchFailed) continue;
+      log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch at ${threads.join(' and ')} thread(s)`);
+      const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
+      if (!run.ok) torchFailed = run.reason;
+      else torchRounds.push(run.result);
   }
   const ours: RecipeOurs[] = [];
-  for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, c.threads, c.simd, cases, peaks[c.simd]!, b, log)) });
+  for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, opsByConfig[i], cases, peaks[c.simd]!, b, log)) });
 
   let torch: RecipeTorch;
   let torchLosses: RecipeLosses | null = null;
@@ -207,15 +216,6 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
       ),
     },
   };
-}
-
-/** Ours on `threads` threads of the `simd` build: one round's training rate. */
-async function oursRate(fx: Fixture, threads: number, simd: SimdVariant, budget: Budget): Promise<Rate> {
-  const ops = await createWasmOps({ threads, simd, spawn: nodeWorkers });
-  try {
-    return await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), budget, RECIPE_BATCH, RECIPE_OPTIMIZER);
-  } finally {
-    ops.destroy();
   }
 }
 
@@ -235,21 +235,16 @@ function medianOrNull(xs: (number | null)[]): number | null {
 }
 
 /** Ours on `threads` threads of the `simd` build: the step by op, the product kernels against the build's ceiling. */
-async function recipeProfile(fx: Fixture, threads: number, simd: SimdVariant, cases: KernelCase[], peak: number, b: RecipeBudgets, log: (line: string) => void): Promise<Pick<RecipeOurs, 'step_ms_by_op' | 'kernel_gflops' | 'kernel_fraction_of_peak'>> {
-  const ops = await createWasmOps({ threads, simd, spawn: nodeWorkers });
-  try {
-    log(`wavenet recipe: ours, wasm ${simd} SIMD, ${threads} thread(s): per-op step profile, kernels`);
-    const ms = new Map<string, number>();
-    const profile = stepProfile(convUnderTest(freshParams(fx.spec), fx.spec, timeOps(ops, ms), fx.train), ms, b.profileSteps, RECIPE_BATCH, RECIPE_OPTIMIZER);
-    const gflops = await kernelGflops(ops, cases, b.kernel);
-    return {
-      step_ms_by_op: profile,
-      kernel_gflops: gflops,
-      kernel_fraction_of_peak: Object.fromEntries(HOT_KERNELS.map((k) => [k, gflops[k] / (threads * peak)])) as Record<HotKernel, number>,
-    };
-  } finally {
-    ops.destroy();
-  }
+async function recipeProfile(fx: Fixture, ops: WasmOps, cases: KernelCase[], peak: number, b: RecipeBudgets, log: (line: string) => void): Promise<Pick<RecipeOurs, 'step_ms_by_op' | 'kernel_gflops' | 'kernel_fraction_of_peak'>> {
+  log(`wavenet recipe: ours, wasm ${ops.simd} SIMD, ${ops.threads} thread(s): per-op step profile, kernels`);
+  const ms = new Map<string, number>();
+  const profile = stepProfile(convUnderTest(freshParams(fx.spec), fx.spec, timeOps(ops, ms), fx.train), ms, b.profileSteps, RECIPE_BATCH, RECIPE_OPTIMIZER);
+  const gflops = await kernelGflops(ops, cases, b.kernel);
+  return {
+    step_ms_by_op: profile,
+    kernel_gflops: gflops,
+    kernel_fraction_of_peak: Object.fromEntries(HOT_KERNELS.map((k) => [k, gflops[k] / (ops.threads * peak)])) as Record<HotKernel, number>,
+  };
 }
 
 export interface RecipeRatios {
