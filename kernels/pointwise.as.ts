@@ -105,10 +105,30 @@ export function sgd_update(w: usize, g: usize, lr: f32, N: i32, t: i32, T: i32):
 // AdamW (torch.optim.AdamW's update) in place on w, m, v (N). The host passes 1 − β (1 − 0.999 in
 // float32 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
 export function adamw_update(w: usize, g: usize, m: usize, v: usize, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, N: i32, t: i32, T: i32): void {
-  const e = share(N, 4, t + 1, T);
-  for (let i = share(N, 4, t, T); i < e; i += 4) {
+  adamwRange(w, g, m, v, share(N, 4, t, T), share(N, 4, t + 1, T), lr, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, weightDecay, c1, c2);
+}
+
+// adamw_update of `count` tensors in one call, as if they were one array: table holds each tensor's
+// (w, g, m, v, length) as i32s, total is the lengths' sum, and pieces share the concatenation
+export function adamw_update_all(table: usize, count: i32, total: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, t: i32, T: i32): void {
+  const e0 = share(total, 4, t, T);
+  const e1 = share(total, 4, t + 1, T);
+  let base = 0;
+  for (let k = 0; k < count && base < e1; k++) {
+    const row = table + <usize>k * 20;
+    const n = load<i32>(row, 16);
+    const lo = max(e0 - base, 0);
+    const hi = min(e1 - base, n);
+    if (lo < hi) adamwRange(load<i32>(row), load<i32>(row, 4), load<i32>(row, 8), load<i32>(row, 12), lo, hi, lr, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, weightDecay, c1, c2);
+    base += n;
+  }
+}
+
+// the update of elements [i0, i1)
+@inline function adamwRange(w: usize, g: usize, m: usize, v: usize, i0: i32, i1: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32): void {
+  for (let i = i0; i < i1; i += 4) {
     const o = <usize>i << 2;
-    const cols = min(4, e - i);
+    const cols = min(4, i1 - i);
     const gv = v128.load(g + o);
     const mv = f32x4.add(f32x4.mul(f32x4.splat(beta1), v128.load(m + o)), f32x4.mul(f32x4.splat(oneMinusBeta1), gv));
     const vv = f32x4.add(f32x4.mul(f32x4.splat(beta2), v128.load(v + o)), f32x4.mul(f32x4.mul(f32x4.splat(oneMinusBeta2), gv), gv));

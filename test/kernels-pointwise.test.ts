@@ -70,6 +70,20 @@ describeBackends('pointwise kernels', (ops) => LENGTHS.forEach((N) => describe(`
       expectClose(got.v, want.v);
       expectClose(got.w, want.w);
     });
+
+    // lengths that end mid-vector, one of a single element, and one long enough to be split over threads
+    it(`adamw of many tensors in one op ≡ each updated alone, bit for bit: step ${h.step}`, () => {
+      const r = new PythonRandom(31);
+      const tensors = [5, 1, 20_003, 37, 3].map((n) => ({ w: gaussian(r, n), g: gaussian(r, n), m: gaussian(r, n, 0.1), v: gaussian(r, n, 0.1).map(Math.abs) }));
+      const copy = () => tensors.map((t) => ({ w: t.w.slice(), g: t.g, m: t.m.slice(), v: t.v.slice() }));
+      const [all, alone] = [copy(), copy()];
+      ops().adamwUpdateAll(all, h);
+      for (const t of alone) ops().adamwUpdate(t.w, t.g, t.m, t.v, h);
+      all.forEach((t, k) => {
+        for (const key of ['w', 'm', 'v'] as const) expect(t[key], `tensor ${k}: ${key}`).toEqual(alone[k][key]);
+        expect(t.w, `tensor ${k} moved`).not.toEqual(tensors[k].w);
+      });
+    });
   }
 })));
 

@@ -80,6 +80,14 @@ export interface PrimitiveOps {
   adamwUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamWHyper): void;
 }
 
+/** One tensor's AdamW arrays: the weights, their gradient, and the two moments (all updated in place but g). */
+export interface AdamWTensors {
+  w: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
 /** The primitives and the fused ops the model runs. */
 export interface ConvOps extends PrimitiveOps {
   /** A bias-free convForward and the batch statistics of its output. */
@@ -110,6 +118,8 @@ export interface ConvOps extends PrimitiveOps {
   lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, keep: boolean): { y: Float32Array; saved: Float32Array | null };
   /** From the gradient of lnGateForward's output to that of x (P, 2C), given what it saved; dgamma, dbeta += theirs. */
   lnGateBackward(dy: Float32Array, x: Float32Array, saved: Float32Array, gamma: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
+  /** adamwUpdate of every tensor in `tensors`, as one op: one kernel call over all of them where a backend has one. */
+  adamwUpdateAll(tensors: AdamWTensors[], h: AdamWHyper): void;
   /** crossEntropy of headForward, with the logits. */
   headCrossEntropy(h: Float32Array, w: Float32Array, b: Float32Array, target: Int32Array, weight: Float32Array, s: HeadShape): CrossEntropyResult & { logits: Float32Array };
 }
@@ -136,6 +146,9 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
     },
     lnGateBackward: (dy, x, saved, gamma, eps, mask, s, dgamma, dbeta) =>
       p.lnBackward(p.gateBackward(saved, mask ? dropout(dy, mask) : dy, s), x, gamma, eps, { P: s.P, C: 2 * s.C }, dgamma, dbeta),
+    adamwUpdateAll: (tensors, h) => {
+      for (const t of tensors) p.adamwUpdate(t.w, t.g, t.m, t.v, h);
+    },
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = p.headForward(h, w, b, s);
       return { logits, ...p.crossEntropy(logits, target, weight, s) };

@@ -1,6 +1,6 @@
 // SGD with the lecture's step decay, and AdamW. Updates run through the engine's ops, in place.
 
-import type { ConvOps } from '../engine/ops.ts';
+import type { AdamWTensors, ConvOps } from '../engine/ops.ts';
 import type { Grads, ParamSet } from '../params.ts';
 
 export type OptimizerName = 'sgd' | 'adamw';
@@ -81,6 +81,7 @@ export class Optimizer {
   }
 
   step(params: ParamSet, grads: Grads, lr: number, step: number): void {
+    const adamw: AdamWTensors[] = [];
     for (const [name, w] of params.trainable()) {
       const g = grads.get(name)!.data;
       if (this.cfg.name === 'sgd') {
@@ -92,7 +93,9 @@ export class Optimizer {
         state = { m: this.ops.allocate(g.length), v: this.ops.allocate(g.length) };
         this.moments.set(name, state);
       }
-      this.ops.adamwUpdate(w.data, g, state.m, state.v, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: this.cfg.weightDecay, step: step + 1 });
+      adamw.push({ w: w.data, g, ...state });
     }
+    // every tensor in one op: one kernel call rather than one per tensor
+    if (adamw.length) this.ops.adamwUpdateAll(adamw, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: this.cfg.weightDecay, step: step + 1 });
   }
 }
