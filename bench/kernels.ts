@@ -1,6 +1,8 @@
-// GFLOP/s of the conv engine's hot kernels, called through the ops as the engine calls them
-// (transfers included), on the shapes of one real 32-word training batch: every conv of the model's
-// spec (bias left out) in one call sequence, as a step runs them. Each kernel is also a list of plain matmuls of the same
+// GFLOP/s of the conv engine's hot kernels, called through the ops as the engine calls them, on the
+// shapes of one real training batch: every conv of the model's spec (bias left out) in one call
+// sequence, as a step runs them. Inputs, weights and gradients are where the engine keeps them: in
+// arrays the ops allocated (a wasm backend's own memory, so nothing is copied in; a gpu.js backend
+// uploads them as in training). Each kernel is also a list of plain matmuls of the same
 // sizes, which is what PyTorch is timed on for comparison.
 
 import { PythonRandom } from '../src/rng.ts';
@@ -46,22 +48,36 @@ export function kernelCases(batch: PackedBatch, spec: ResolvedSpec): KernelCase[
   const convs = everyLayer(spec.layers).filter((l) => l.type === 'conv');
   const layers = convs.map((l) => convLayer(rng, P, l.cIn, l.cOut, l.fields.kernel as number, l.fields.dilation as number));
   const head = { P, H: spec.width, V: spec.spec.vocabSize };
-  const h = random(rng, P * head.H);
-  const hw = random(rng, head.H * head.V);
-  const hb = random(rng, head.V);
+  const headArrays = { h: random(rng, P * head.H), w: random(rng, head.H * head.V), b: random(rng, head.V) };
   const { start } = batch;
-  const each = async (f: (l: ConvLayer) => unknown) => {
-    for (const l of layers) await f(l);
+  // each ops' copies of the arrays, made once
+  const copies = new WeakMap<ConvOps, { layers: ConvLayer[]; head: typeof headArrays }>();
+  const resident = (ops: ConvOps) => {
+    let c = copies.get(ops);
+    if (!c) {
+      const own = (a: Float32Array) => {
+        const b = ops.allocate(a.length);
+        b.set(a);
+        return b;
+      };
+      c = { layers: layers.map((l) => ({ ...l, x: own(l.x), w: own(l.w), dy: own(l.dy), dw: own(l.dw) })), head: { h: own(headArrays.h), w: own(headArrays.w), b: own(headArrays.b) } };
+      copies.set(ops, c);
+    }
+    return c;
+  };
+  const each = async (ops: ConvOps, f: (l: ConvLayer) => unknown) => {
+    for (const l of resident(ops).layers) await f(l);
   };
   return [
-    { name: 'conv_forward', matmuls: layers.map((l) => [P, l.rows, l.s.cOut]), run: (ops) => each((l) => ops.convForward(l.x, l.w, null, start, l.s)) },
-    { name: 'conv_backward_input', matmuls: layers.map((l) => [P, l.s.cOut, l.rows]), run: (ops) => each((l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
-    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each((l) => ops.convBackwardWeight(l.x, l.dy, start, l.s, l.dw, null)) },
+    { name: 'conv_forward', matmuls: layers.map((l) => [P, l.rows, l.s.cOut]), run: (ops) => each(ops, (l) => ops.convForward(l.x, l.w, null, start, l.s)) },
+    { name: 'conv_backward_input', matmuls: layers.map((l) => [P, l.s.cOut, l.rows]), run: (ops) => each(ops, (l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
+    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each(ops, (l) => ops.convBackwardWeight(l.x, l.dy, start, l.s, l.dw, null)) },
     {
       name: 'head_forward',
       matmuls: [[P, head.H, head.V]],
       run: async (ops) => {
-        await ops.headForward(h, hw, hb, head);
+        const { h, w, b } = resident(ops).head;
+        await ops.headForward(h, w, b, head);
       },
     },
   ];
