@@ -96,7 +96,7 @@ function kernels(r: Report): string {
   const rows = HOT_KERNELS.map((k) => [k, r.kernel_shapes[k], ...backends.map((b) => num(r.kernel_gflops[k]?.[b]))]);
   const [m, k, n] = REFERENCE_MATMUL;
   const matmul = r.torch_matmul_gflops === null ? '' : `\nPyTorch matmul ${m}×${k}·${k}×${n}: ${num(r.torch_matmul_gflops)} GFLOP/s`;
-  const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, transfers included; torch: the same matmuls)`;
+  const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, on arrays the ops allocated, as the engine keeps them; torch: the same matmuls)`;
   return section(title, ['kernel', 'matmul shapes (m×k·k×n)', ...backends], rows, 2) + matmul;
 }
 
