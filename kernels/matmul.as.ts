@@ -34,18 +34,13 @@ export const FROM_BIAS = 2; // every row starts as the bias row
 // that measured fastest for each build (README, Performance): with relaxed_madd, 6 × 8 (15 vector
 // registers); with a multiply then an add, whose product needs a register of its own, 4 × 16.
 export function matmulRows(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
-  matmulBlock(y, a, lda, start, off, b, K, N, r0, r1, 0, N, init, bias);
-}
-
-// matmulRows over columns [n0, n1) only
-@inline function matmulBlock(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
-  if (ASC_FEATURE_RELAXED_SIMD) matmulRows6(y, a, lda, start, off, b, K, N, r0, r1, n0, n1, init, bias);
-  else matmulRows4(y, a, lda, start, off, b, K, N, r0, r1, n0, n1, init, bias);
+  if (ASC_FEATURE_RELAXED_SIMD) matmulRows6(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
+  else matmulRows4(y, a, lda, start, off, b, K, N, r0, r1, init, bias);
 }
 
 // matmulRows in tiles of ROWS rows × 8 columns (4 columns, masked, at the right edge), for the relaxed
 // build; a short last tile repeats its last row
-function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
+function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
   for (let p = r0; p < r1; p += ROWS) {
@@ -57,14 +52,14 @@ function matmulRows6(y: usize, a: usize, lda: i32, start: usize, off: i32, b: us
     const a4 = a + <usize>gatherRow(start, off, p + min(4, last)) * ldaBytes;
     const a5 = a + <usize>gatherRow(start, off, p + min(5, last)) * ldaBytes;
     const y0 = y + <usize>p * ldy;
-    let j = n0;
-    for (; j + 8 <= n1; j += 8) {
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
       const o = <usize>j << 2;
       tile6x8(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last);
     }
-    for (; j < n1; j += 4) {
+    for (; j < N; j += 4) {
       const o = <usize>j << 2;
-      tile6x4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, n1 - j));
+      tile6x4(y0 + o, ldy, a0, a1, a2, a3, a4, a5, b + o, ldy, K, init, bias + o, last, min(4, N - j));
     }
   }
 }
@@ -152,7 +147,7 @@ function tile6x4(y0: usize, ldy: usize, a0: usize, a1: usize, a2: usize, a3: usi
 }
 
 // matmulRows in tiles of 4 rows × 16 columns, for the plain build
-function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, n0: i32, n1: i32, init: i32, bias: usize): void {
+function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: usize, K: i32, N: i32, r0: i32, r1: i32, init: i32, bias: usize): void {
   const ldy = <usize>N << 2;
   const ldaBytes = <usize>lda << 2;
   for (let p = r0; p < r1; p += 4) {
@@ -165,14 +160,14 @@ function matmulRows4(y: usize, a: usize, lda: i32, start: usize, off: i32, b: us
     const y1 = y + <usize>(p + min(1, count - 1)) * ldy;
     const y2 = y + <usize>(p + min(2, count - 1)) * ldy;
     const y3 = y + <usize>(p + min(3, count - 1)) * ldy;
-    let j = n0;
-    for (; j + 16 <= n1; j += 16) {
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
       const o = <usize>j << 2;
       tile4x16(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count);
     }
-    for (; j < n1; j += 4) {
+    for (; j < N; j += 4) {
       const o = <usize>j << 2;
-      tile4x4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, n1 - j));
+      tile4x4(y0 + o, y1 + o, y2 + o, y3 + o, a0, a1, a2, a3, b + o, ldy, K, init, bias + o, count, min(4, N - j));
     }
   }
 }
@@ -250,7 +245,6 @@ function tile4x4(y0: usize, y1: usize, y2: usize, y3: usize, a0: usize, a1: usiz
 
 /** Rows of matmulRows' tile in this build: pieces of a weight gradient's rows are multiples of it. */
 export const TILE_ROWS: i32 = ASC_FEATURE_RELAXED_SIMD ? ROWS : 4;
-const TILE_COLS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 16;
 
 // dw rows [c0, c1) of (·, N) += Σ_{p < P} A[gathered p, c]ᵀ · D[p, :]: the weight gradient of a
 // product. A (·, lda), D (P, N). Columns [c0, c1) of the gathered A are first transposed into rows
@@ -260,8 +254,7 @@ const TILE_COLS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 16;
 export function matmulTransposedA(dw: usize, a: usize, lda: i32, start: usize, off: i32, d: usize, N: i32, P: i32, c0: i32, c1: i32, aT: usize): void {
   if (c0 >= c1) return;
   gatherTranspose(a, lda, start, off, P, c0, c1, aT);
-  // a column block at a time: its P rows of D stay in L1 while every row of aT passes once
-  for (let n = 0; n < N; n += TILE_COLS) matmulBlock(dw, aT, P, 0, 0, d, P, N, c0, c1, n, min(n + TILE_COLS, N), FROM_OUTPUT, 0);
+  matmulRows(dw, aT, P, 0, 0, d, P, N, c0, c1, FROM_OUTPUT, 0);
 }
 
 // columns [c0, c1) of A gathered (P rows) → rows c0… of aT (·, P), 4 positions × 4 columns at a time
