@@ -271,7 +271,7 @@ export interface ThreadRate {
 }
 
 /** PyTorch's rates when a ratio against them means something: it ran, on a tuned BLAS. */
-function comparable(torch: RecipeTorch, rate: (run: RecipeTorchRun) => number): ThreadRate[] | null {
+export function comparable(torch: RecipeTorch, rate: (run: RecipeTorchRun) => number): ThreadRate[] | null {
   return torch.available && torch.ratio_refused === null ? torch.runs.map((r) => ({ threads: r.threads, rate: rate(r) })) : null;
 }
 

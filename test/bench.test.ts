@@ -12,7 +12,7 @@ import type { Rate } from '../bench/measure.ts';
 import { runSampleCli, SAMPLE_CLI_MODELS, type SampleCliReport } from '../bench/sample-cli.ts';
 import { convBackends } from '../bench/backends.ts';
 import { findTorchPython } from '../bench/torch.ts';
-import { LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
+import { comparable, LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
 import { formatWavenetRecipe } from '../bench/format.ts';
 import { formatTimeToDev, timeToDev, type TimeToDevModel, type TimeToDevReport } from '../bench/time-to-dev.ts';
 
@@ -328,6 +328,16 @@ describe('wavenet recipe section', () => {
     expect(recipeRatios(ours, torch)).toEqual({ one_thread: 3, best: 2 });
     expect(recipeRatios([{ threads: 2, rate: 500 }], torch)).toEqual({ one_thread: null, best: 2 });
     expect(recipeRatios(ours, null)).toEqual({ one_thread: null, best: null });
+  });
+
+  it('compares against PyTorch only when it ran on a tuned BLAS', () => {
+    const blas = { info: 'BLAS_INFO=open', libraries: ['libopenblas.so'], kind: 'openblas' };
+    const runs = [{ threads: 1, steps_per_s: 2, targets_per_s: 100, targets_per_s_by_round: [90, 100] }];
+    const torch = { available: true as const, python: 'p', version: 'v', blas, ratio_refused: null, runs };
+    expect(comparable(torch, (r) => r.targets_per_s_by_round[1])).toEqual([{ threads: 1, rate: 100 }]);
+    expect(comparable(torch, (r) => r.steps_per_s * 30)).toEqual([{ threads: 1, rate: 60 }]);
+    expect(comparable({ ...torch, blas: { ...blas, kind: 'reference' }, ratio_refused: 'reference BLAS' }, (r) => r.targets_per_s)).toBeNull();
+    expect(comparable({ available: false, reason: 'no torch' }, (r) => r.targets_per_s)).toBeNull();
   });
 
   it.skipIf(!TORCH.ok)(`trains the same model from the same weights in PyTorch: the same first losses (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
