@@ -25,8 +25,6 @@ import { RECIPE_BATCH, RECIPE_MODEL, RECIPE_OPTIMIZER, TORCH_WAVENET_SCRIPT } fr
 
 /** The step cap (`npm start`'s 8,000: the learning rate drops at its decayAt) and the evaluation interval. */
 export const TIME_TO_DEV_SCHEDULE: TimeToDevSchedule = { steps: 8000, evalEvery: 250 };
-/** The lecture's optimizer: `npm start`'s. */
-const LECTURE_OPTIMIZER: OptimizerConfig = { name: 'adamw', lr: 0.003, decayAt: 0.75, weightDecay: 0.01 };
 /** PyTorch's whole run, its import and data set-up included. */
 const TORCH_TIMEOUT_MS = 3_600_000;
 
@@ -75,11 +73,10 @@ export interface TimeToDevReport {
   ratio: number | null;
 }
 
-/** One model's race: its data and weights, its batch and optimizer, our ops and PyTorch's run. */
+/** One model's race: its data and weights, its batch, our ops and PyTorch's run (both races train with `--optimizer adamw`'s defaults, RECIPE_OPTIMIZER: `npm start`'s too). */
 interface Race {
   fx: Fixture;
   batch: number;
-  optimizer: OptimizerConfig;
   torchModel: string;
   /** Our ops on `threads` threads, and how the report names them. */
   open(threads: number): Promise<{ ops: OpenOps; backend: string }>;
@@ -93,7 +90,7 @@ export async function timeToDev(target: number, opts: TimeToDevOptions): Promise
   const log = opts.log ?? (() => {});
   const threads = opts.threads ?? os.cpus().length;
   const race = RACES[opts.model]();
-  const recipe: TimeToDevRecipe = { ...(opts.schedule ?? TIME_TO_DEV_SCHEDULE), batch: race.batch, optimizer: race.optimizer };
+  const recipe: TimeToDevRecipe = { ...(opts.schedule ?? TIME_TO_DEV_SCHEDULE), batch: race.batch, optimizer: RECIPE_OPTIMIZER };
   log(`ours: training ${race.fx.model} to dev ${target}`);
   const ours = await oursToDev(race, recipe, target, threads);
   log(`ours: ${ours.reached ? 'reached' : 'did not reach'} ${ours.dev_loss.toFixed(4)} at step ${ours.steps} in ${ours.seconds.toFixed(1)} s; torch: training`);
@@ -156,7 +153,6 @@ function lectureRace(): Race {
   return {
     fx,
     batch: LARGE_BATCH,
-    optimizer: LECTURE_OPTIMIZER,
     torchModel: 'torch/conv',
     async open(threads) {
       const choice = selectBackend();
@@ -175,7 +171,6 @@ function wavenetRace(): Race {
   return {
     fx,
     batch: RECIPE_BATCH,
-    optimizer: RECIPE_OPTIMIZER,
     torchModel: 'torch/wavenet',
     async open(threads) {
       const ops = await createWasmOps({ threads, spawn: nodeWorkers });

@@ -25,7 +25,7 @@ import { zeroGrads } from '../src/params.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { DEFAULT_LR, Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { sampleWords } from '../src/train/batches.ts';
-import type { Budget, Rate } from './measure.ts';
+import type { Budget } from './measure.ts';
 import { peakRssMb } from './measure.ts';
 import { describeSelection, freshParams, loadFixture, parameterCount, SEED, withInitialCheckpoint, type Fixture, type ModelSelection } from './setup.ts';
 import { convUnderTest, stepProfile, trainRate } from './training.ts';
@@ -148,7 +148,7 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
   }
 
   async function measureRecipe(): Promise<WavenetRecipeReport> {
-    const oursRounds: Rate[][] = configs.map(() => []);
+    const oursRounds: RateSample[][] = configs.map(() => []);
     log('wavenet recipe: our first-step loss, dropout off');
     const checkWords = checkBatchWords(fx);
     const oursLosses = await ourCheckLosses(fx);
@@ -158,70 +158,74 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
     for (let round = 1; round <= b.rounds; round++) {
       for (const [i, c] of configs.entries()) {
         log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${c.threads} thread(s)`);
-        oursRounds[i].push(await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, opsByConfig[i], fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER));
+        const rate = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, opsByConfig[i], fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER);
+        oursRounds[i].push({ steps_per_s: rate.iterations / rate.seconds, targets_per_s: rate.perSecond });
       }
       if (!found.ok || torchFailed) continue;
       log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch at ${threads.join(' and ')} thread(s)`);
       const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
       if (!run.ok) torchFailed = run.reason;
       else torchRounds.push(run.result);
-  }
-  const ours: RecipeOurs[] = [];
-  for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, opsByConfig[i], cases, peaks[c.simd]!, b, log)) });
+    }
+    const ours: RecipeOurs[] = [];
+    for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, opsByConfig[i], cases, peaks[c.simd]!, b, log)) });
 
-  let torch: RecipeTorch;
-  let torchLosses: RecipeLosses | null = null;
-  let torchRss: number | undefined;
-  if (!found.ok || torchFailed || torchRounds.length === 0) torch = { available: false, reason: torchFailed ?? 'no round ran' };
-  else {
-    const r = torchRounds[0];
-    const runs = threads.map((t) => roundsRate(t, torchRounds.map((round) => round.train.find((x) => x.threads === t)!).map((x) => ({ perSecond: x.targets_per_s, iterations: x.steps, seconds: x.seconds, units: x.targets_per_s * x.seconds }))));
-    torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs };
-    torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
-    torchRss = Math.max(...torchRounds.map((round) => round.peak_rss_mb));
-    if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
-  }
-  log(`wavenet recipe: makemore train <recipe> --minutes ${b.cliS / 60} at ${threads.join(' and ')} thread(s)`);
-  const cliRuns = runRecipeCli(RECIPE_CLI_ARGS, threads, b.cliS);
-  const torchSteps = torch.available ? torch.runs.map((r) => ({ threads: r.threads, steps: r.steps_per_s * b.cliS })) : null;
-  const byRound = Array.from({ length: torch.available ? torchRounds.length : 0 }, (_, round) =>
-    recipeRatios(
-      ours.map((o) => ({ threads: o.threads, rate: o.targets_per_s_by_round[round] })),
-      comparable(torch, (r) => r.targets_per_s_by_round[round]),
-    ),
-  );
-
-  const diff = torchLosses ? Math.max(Math.abs(torchLosses.first_step - oursLosses.losses.first_step), Math.abs(torchLosses.after_one_step - oursLosses.losses.after_one_step)) : null;
-  return {
-    model: describeSelection(RECIPE_MODEL),
-    parameters: parameterCount(fx.spec),
-    receptive_field: fx.spec.receptiveField,
-    batch: RECIPE_BATCH,
-    optimizer: RECIPE_OPTIMIZER,
-    budgets: b,
-    peak_mul_add_gflops: peaks,
-    kernel_shapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
-    ours,
-    torch,
-    ratios: byRound.length ? { one_thread: medianOrNull(byRound.map((x) => x.one_thread)), best: medianOrNull(byRound.map((x) => x.best)) } : { one_thread: null, best: null },
-    ratios_by_round: byRound,
-    check: { words: checkWords.length, targets: oursLosses.targets, ours: oursLosses.losses, torch: torchLosses, max_abs_diff: diff, agree: diff === null ? null : diff <= LOSS_TOLERANCE },
-    peak_rss_mb: torchRss === undefined ? { node: peakRssMb() } : { node: peakRssMb(), torch: torchRss },
-    cli: {
-      ...cliRuns,
-      torch_steps: torchSteps,
-      ratios: recipeRatios(
-        cliRuns.runs.map((r) => ({ threads: r.threads, rate: r.steps })),
-        comparable(torch, (r) => r.steps_per_s * b.cliS),
+    let torch: RecipeTorch;
+    let torchLosses: RecipeLosses | null = null;
+    let torchRss: number | undefined;
+    if (!found.ok || torchFailed || torchRounds.length === 0) torch = { available: false, reason: torchFailed ?? 'no round ran' };
+    else {
+      const r = torchRounds[0];
+      const runs = threads.map((t) => roundsRate(t, torchRounds.map((round) => round.train.find((x) => x.threads === t)!)));
+      torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs };
+      torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
+      torchRss = Math.max(...torchRounds.map((round) => round.peak_rss_mb));
+      if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
+    }
+    log(`wavenet recipe: makemore train <recipe> --minutes ${b.cliS / 60} at ${threads.join(' and ')} thread(s)`);
+    const cliRuns = runRecipeCli(RECIPE_CLI_ARGS, threads, b.cliS);
+    const torchSteps = torch.available ? torch.runs.map((r) => ({ threads: r.threads, steps: r.steps_per_s * b.cliS })) : null;
+    const byRound = Array.from({ length: torch.available ? torchRounds.length : 0 }, (_, round) =>
+      recipeRatios(
+        ours.map((o) => ({ threads: o.threads, rate: o.targets_per_s_by_round[round] })),
+        comparable(torch, (r) => r.targets_per_s_by_round[round]),
       ),
-    },
-  };
+    );
+
+    const diff = torchLosses ? Math.max(Math.abs(torchLosses.first_step - oursLosses.losses.first_step), Math.abs(torchLosses.after_one_step - oursLosses.losses.after_one_step)) : null;
+    return {
+      model: describeSelection(RECIPE_MODEL),
+      parameters: parameterCount(fx.spec),
+      receptive_field: fx.spec.receptiveField,
+      batch: RECIPE_BATCH,
+      optimizer: RECIPE_OPTIMIZER,
+      budgets: b,
+      peak_mul_add_gflops: peaks,
+      kernel_shapes: Object.fromEntries(cases.map((c) => [c.name, describeMatmuls(c.matmuls)])) as Record<HotKernel, string>,
+      ours,
+      torch,
+      ratios: byRound.length ? { one_thread: medianOrNull(byRound.map((x) => x.one_thread)), best: medianOrNull(byRound.map((x) => x.best)) } : { one_thread: null, best: null },
+      ratios_by_round: byRound,
+      check: { words: checkWords.length, targets: oursLosses.targets, ours: oursLosses.losses, torch: torchLosses, max_abs_diff: diff, agree: diff === null ? null : diff <= LOSS_TOLERANCE },
+      peak_rss_mb: torchRss === undefined ? { node: peakRssMb() } : { node: peakRssMb(), torch: torchRss },
+      cli: {
+        ...cliRuns,
+        torch_steps: torchSteps,
+        ratios: recipeRatios(
+          cliRuns.runs.map((r) => ({ threads: r.threads, rate: r.steps })),
+          comparable(torch, (r) => r.steps_per_s * b.cliS),
+        ),
+      },
+    };
   }
 }
 
+/** One round's training rate of one configuration. */
+type RateSample = Pick<RecipeRate, 'steps_per_s' | 'targets_per_s'>;
+
 /** A configuration's rounds: the median steps/s and targets/s, and each round's targets/s. */
-function roundsRate(threads: number, rounds: Rate[]): RecipeRate {
-  return { threads, steps_per_s: median(rounds.map((r) => r.iterations / r.seconds)), targets_per_s: median(rounds.map((r) => r.perSecond)), targets_per_s_by_round: rounds.map((r) => r.perSecond) };
+function roundsRate(threads: number, rounds: RateSample[]): RecipeRate {
+  return { threads, steps_per_s: median(rounds.map((r) => r.steps_per_s)), targets_per_s: median(rounds.map((r) => r.targets_per_s)), targets_per_s_by_round: rounds.map((r) => r.targets_per_s) };
 }
 
 function median(xs: number[]): number {

@@ -17,12 +17,13 @@ export function cross_entropy(logits: usize, target: usize, weight: usize, loss:
   for (let r = share(P, TILE_ROWS, t, T); r < r1; r++) crossEntropyRow(logits, target, weight, loss, dlogits, r, V);
 }
 
-// h (P, H), w (H, V), b (V), target, weight (P) → logits (P, V), loss (P), dlogits (P, V): both above
+// h (P, H), w (H, V), b (V), target, weight (P) → logits (P, V), loss (P), dlogits (P, V): both above,
+// a product tile's rows at a time (a shorter chunk would repeat rows of the tile)
 export function head_cross_entropy(h: usize, w: usize, b: usize, target: usize, weight: usize, logits: usize, loss: usize, dlogits: usize, P: i32, H: i32, V: i32, t: i32, T: i32): void {
   const r0 = share(P, TILE_ROWS, t, T);
   const r1 = share(P, TILE_ROWS, t + 1, T);
-  for (let r = r0; r < r1; r += 4) {
-    const e = min(r + 4, r1);
+  for (let r = r0; r < r1; r += TILE_ROWS) {
+    const e = min(r + TILE_ROWS, r1);
     matmulRows(logits, h, H, 0, 0, w, H, V, r, e, FROM_BIAS, b);
     for (let q = r; q < e; q++) crossEntropyRow(logits, target, weight, loss, dlogits, q, V);
   }

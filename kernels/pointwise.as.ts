@@ -102,14 +102,10 @@ export function sgd_update(w: usize, g: usize, lr: f32, N: i32, t: i32, T: i32):
   }
 }
 
-// AdamW (torch.optim.AdamW's update) in place on w, m, v (N). The host passes 1 − β (1 − 0.999 in
-// float32 is off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
-export function adamw_update(w: usize, g: usize, m: usize, v: usize, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, N: i32, t: i32, T: i32): void {
-  adamwRange(w, g, m, v, share(N, 4, t, T), share(N, 4, t + 1, T), lr, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, weightDecay, c1, c2);
-}
-
-// adamw_update of `count` tensors in one call, as if they were one array: table holds each tensor's
-// (w, g, m, v, length) as i32s, total is the lengths' sum, and pieces share the concatenation
+// AdamW (torch.optim.AdamW's update) in place on each tensor's w, m, v, `count` tensors in one call
+// as if they were one array: table holds each tensor's (w, g, m, v, length) as i32s, total is the
+// lengths' sum, and pieces share the concatenation. The host passes 1 − β (1 − 0.999 in float32 is
+// off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
 export function adamw_update_all(table: usize, count: i32, total: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, t: i32, T: i32): void {
   const e0 = share(total, 4, t, T);
   const e1 = share(total, 4, t + 1, T);

@@ -6,7 +6,7 @@
 import { WASM_KERNELS_BASE64, WASM_KERNELS_RELAXED_BASE64 } from '../../kernels/wasm-binary.generated.ts';
 import type { ConvShape } from '../../kernels/conv1d.ts';
 import { dropoutKeep, dropoutState, dropoutThreshold, type DropoutMask } from '../../kernels/dropout.ts';
-import type { ConvOps, PrimitiveOps } from './ops.ts';
+import type { AdamWTensors, ConvOps, PrimitiveOps } from './ops.ts';
 import type { AdamWHyper } from '../../kernels/pointwise.ts';
 import { MAX_PASS_BYTES, WasmMemory } from './wasm-memory.ts';
 import type { BackendLimits } from './backend-limits.ts';
@@ -64,7 +64,6 @@ const KERNELS = [
   'head_backward_input',
   'head_backward_weight',
   'sgd_update',
-  'adamw_update',
   'adamw_update_all',
   'dropout_apply',
   'ln_gate_forward',
@@ -260,12 +259,22 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
 
     sgdUpdate: (w, g, lr) => inPlace([w], ([pw]) => run('sgd_update', [pw, at(g), lr, w.length], w.length >= PARALLEL_MIN_ELEMENTS)),
-    adamwUpdate: (w, g, m, v, h) => inPlace([w, m, v], ([pw, pm, pv]) => run('adamw_update', [pw, at(g), pm, pv, ...adamwArgs(h), w.length], w.length >= PARALLEL_MIN_ELEMENTS)),
+    adamwUpdate: (w, g, m, v, h) => adamwUpdateAll([{ w, g, m, v }], h),
   };
 
-  // 1 − β and the bias corrections in float64 here, as the reference computes them
-  function adamwArgs(h: AdamWHyper): number[] {
-    return [h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step];
+  // one call: a table of (w, g, m, v, length) and pieces over the tensors' concatenation; 1 − β and
+  // the bias corrections in float64 here, as the reference computes them
+  function adamwUpdateAll(tensors: AdamWTensors[], h: AdamWHyper): void {
+    inPlace(
+      tensors.flatMap((t) => [t.w, t.m, t.v]),
+      (ptrs) => {
+        const table = mem.i32(scratch(tensors.length * 20), tensors.length * 5);
+        tensors.forEach((t, k) => table.set([ptrs[3 * k], at(t.g), ptrs[3 * k + 1], ptrs[3 * k + 2], t.w.length], 5 * k));
+        const total = tensors.reduce((n, t) => n + t.w.length, 0);
+        const hyper = [h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step];
+        run('adamw_update_all', [table.byteOffset, tensors.length, total, ...hyper], total >= PARALLEL_MIN_ELEMENTS);
+      },
+    );
   }
 
   // partials: where the kernel leaves BatchNorm's per-piece sums of y, or 0 for none
@@ -333,17 +342,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return dx;
     },
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
-    // one call: a table of (w, g, m, v, length) and pieces over the tensors' concatenation
-    adamwUpdateAll: (tensors, h) =>
-      inPlace(
-        tensors.flatMap((t) => [t.w, t.m, t.v]),
-        (ptrs) => {
-          const table = mem.i32(scratch(tensors.length * 20), tensors.length * 5);
-          tensors.forEach((t, k) => table.set([ptrs[3 * k], at(t.g), ptrs[3 * k + 1], ptrs[3 * k + 2], t.w.length], 5 * k));
-          const total = tensors.reduce((n, t) => n + t.w.length, 0);
-          run('adamw_update_all', [table.byteOffset, tensors.length, total, ...adamwArgs(h)], total >= PARALLEL_MIN_ELEMENTS);
-        },
-      ),
+    adamwUpdateAll,
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = out(s.P * s.V);
       const loss = out(s.P);
