@@ -52,6 +52,22 @@ describe('WasmMemory', () => {
     expect(mem.passBytes(8 << 20)).toBe(b);
   });
 
+  // V8 hands out a new buffer object for a shared memory after another memory grows: two backends
+  // in one process (the bench's configurations, taking turns) once lost their arrays' addresses
+  it('knows the arrays it makes while another memory grows in between', () => {
+    const a = new WasmMemory();
+    const b = new WasmMemory();
+    for (let round = 0; round < 3; round++) {
+      for (const mem of [a, b]) {
+        mem.beginPass();
+        const x = mem.f32(mem.passBytes(4 << 20), 1 << 20); // past the first region: the memory grows
+        const y = mem.allocate(1 << 20);
+        expect([mem.addressOf(x), mem.addressOf(y)]).toEqual([x.byteOffset, y.byteOffset]);
+        expect(mem.place(x)).toBe(x.byteOffset);
+      }
+    }
+  });
+
   it('refuses a pass past 1 GiB (a caller that never begins a new one), naming the fix, before taking the memory', () => {
     const mem = new WasmMemory();
     mem.beginPass();

@@ -27,10 +27,6 @@ export class WasmMemory {
   /** Bytes the current pass has taken, over every region it used. */
   private passTotal = 0;
 
-  constructor() {
-    this.buffers.add(this.memory.buffer);
-  }
-
   /** A zeroed array that stays for the life of this memory. */
   allocate(length: number): Float32Array {
     return this.f32(this.reserve(length * 4), length);
@@ -58,11 +54,11 @@ export class WasmMemory {
   }
 
   f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, length);
+    return new Float32Array(this.buffer(), ptr, length);
   }
 
   i32(ptr: number, length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, ptr, length);
+    return new Int32Array(this.buffer(), ptr, length);
   }
 
   /** Where `array` starts in this memory, or −1 when it lives elsewhere. */
@@ -75,8 +71,16 @@ export class WasmMemory {
     const at = this.addressOf(array);
     if (at >= 0) return at;
     const ptr = this.passBytes(array.byteLength);
-    new Uint8Array(this.memory.buffer, ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    new Uint8Array(this.buffer(), ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
     return ptr;
+  }
+
+  // V8 may hand out a new buffer object for a shared memory after any grow, even another memory's
+  // (two backends in one process): every view made here is on a buffer the set knows
+  private buffer(): ArrayBufferLike {
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    return buffer;
   }
 
   private newPassRegion(size: number): void {
@@ -91,10 +95,9 @@ export class WasmMemory {
       const pages = Math.ceil((end - have) / PAGE_BYTES);
       if (have / PAGE_BYTES + pages > MAX_PAGES) throw new RangeError(`the wasm backend needs ${end} bytes of memory, more than wasm32's 4 GiB`);
       this.memory.grow(pages);
-      this.buffers.add(this.memory.buffer);
     }
     this.top = end;
-    new Uint8Array(this.memory.buffer, ptr, end - ptr).fill(0);
+    new Uint8Array(this.buffer(), ptr, end - ptr).fill(0);
     return ptr;
   }
 }
