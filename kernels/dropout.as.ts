@@ -2,24 +2,26 @@
 // time (kernels/dropout.ts). Element i (from 0) is dropped when its draw u < threshold, the host's
 // ⌈p·2³²⌉ (u/2³² < p exactly, for every p ≤ 1 − 2⁻³²), else scaled by keep.
 
-import { share, storeLanes } from './matmul.as';
+import { lanes, share, storeLanes } from './matmul.as';
 
 const GOLDEN: u32 = 0x6d2b79f5;
+// the lanes' offsets 0, 1, 2, 3 times GOLDEN; then drawLanes' two constants (`lanes`)
+const OFFSETS = memory.data<u32>([0, GOLDEN, GOLDEN * 2, GOLDEN * 3, 1, 61], 16);
 
 @inline function drawLanes(z: v128): v128 {
-  z = i32x4.mul(v128.xor(z, i32x4.shr_u(z, 15)), v128.or(z, i32x4.splat(1)));
-  z = v128.xor(z, i32x4.add(z, i32x4.mul(v128.xor(z, i32x4.shr_u(z, 7)), v128.or(z, i32x4.splat(61)))));
+  z = i32x4.mul(v128.xor(z, i32x4.shr_u(z, 15)), v128.or(z, lanes(OFFSETS, 4)));
+  z = v128.xor(z, i32x4.add(z, i32x4.mul(v128.xor(z, i32x4.shr_u(z, 7)), v128.or(z, lanes(OFFSETS, 5)))));
   return v128.xor(z, i32x4.shr_u(z, 14));
 }
 
 // the generator's states of elements i … i + 3: s₀ + (i + 1 … i + 4)·GOLDEN
 @inline function statesAt(state: u32, i: i32): v128 {
-  return i32x4.add(i32x4.splat(<i32>(state + <u32>(i + 1) * GOLDEN)), i32x4(0, <i32>GOLDEN, <i32>(GOLDEN * 2), <i32>(GOLDEN * 3)));
+  return i32x4.add(i32x4.splat(<i32>(state + <u32>(i + 1) * GOLDEN)), v128.load(OFFSETS));
 }
 
 // elements i … i + 3's factors: 0 where dropped, else keep (for a kernel that drops as it goes)
 @inline export function keepLanes(state: u32, i: i32, threshold: u32, keep: f32): v128 {
-  return v128.andnot(f32x4.splat(keep), i32x4.lt_u(drawLanes(statesAt(state, i)), i32x4.splat(<i32>threshold)));
+  return v128.and(f32x4.splat(keep), i32x4.ge_u(drawLanes(statesAt(state, i)), i32x4.splat(<i32>threshold)));
 }
 
 // x (N) → y (N); state: the generator's state before element 0. A piece's last vector may be short:
@@ -32,9 +34,9 @@ export function dropout_apply(x: usize, y: usize, state: u32, threshold: u32, ke
   let i = share(N, 4, t, T);
   let z = statesAt(state, i);
   for (; i < i1; i += 4) {
-    const dropped = i32x4.lt_u(drawLanes(z), limit);
+    const kept = i32x4.ge_u(drawLanes(z), limit);
     const o = <usize>i << 2;
-    storeLanes(y + o, f32x4.mul(v128.load(x + o), v128.andnot(keeps, dropped)), min(4, i1 - i));
+    storeLanes(y + o, f32x4.mul(v128.load(x + o), v128.and(keeps, kept)), min(4, i1 - i));
     z = i32x4.add(z, step4);
   }
 }

@@ -1,18 +1,18 @@
 // WaveNet's gated activation unit for the WebAssembly SIMD backend (kernels/gate.ts): threads share
 // the rows, each row in vectors of 4 channels.
 
-import { share, storeLanes } from './matmul.as';
-import { exp4, tanh4 } from './pointwise.as';
+import { lanes, share, storeLanes } from './matmul.as';
+import { exp4, ONE, tanh4 } from './pointwise.as';
 
 @inline export function sigmoid4(v: v128): v128 {
-  const one = f32x4.splat(1);
+  const one = lanes(ONE, 0);
   return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(v))));
 }
 
 // tanh f, σ(g) and dy (4 channels) → the filter half's gradient dy·σ(g)·(1 − tanh²f) at df, the
 // gate half's dy·tanh f·σ(g)·(1 − σ(g)) at dg: `cols` of the 4
 @inline export function gateGrads4(th: v128, sg: v128, d: v128, df: usize, dg: usize, cols: i32): void {
-  const one = f32x4.splat(1);
+  const one = lanes(ONE, 0);
   storeLanes(df, f32x4.mul(f32x4.mul(d, sg), f32x4.sub(one, f32x4.mul(th, th))), cols);
   storeLanes(dg, f32x4.mul(f32x4.mul(d, th), f32x4.mul(sg, f32x4.sub(one, sg))), cols);
 }

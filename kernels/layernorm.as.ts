@@ -10,27 +10,48 @@ import { share, storeLanes } from './matmul.as';
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-// row (C) at `row` → its mean
+// row (C) at `row` → its mean. Four vector sums, so the adds do not wait on each other.
 @inline export function rowMean(row: usize, C: i32): f32 {
   const whole = C & ~3;
-  let acc = f32x4.splat(0);
-  for (let c = 0; c < whole; c += 4) acc = f32x4.add(acc, v128.load(row + (<usize>c << 2)));
-  let sum = hsum(acc);
-  for (let c = whole; c < C; c++) sum += load<f32>(row + (<usize>c << 2));
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z;
+  let c = 0;
+  for (; c + 16 <= whole; c += 16) {
+    const at = row + (<usize>c << 2);
+    a0 = f32x4.add(a0, v128.load(at));
+    a1 = f32x4.add(a1, v128.load(at, 16));
+    a2 = f32x4.add(a2, v128.load(at, 32));
+    a3 = f32x4.add(a3, v128.load(at, 48));
+  }
+  for (; c < whole; c += 4) a0 = f32x4.add(a0, v128.load(row + (<usize>c << 2)));
+  let sum = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (c = whole; c < C; c++) sum += load<f32>(row + (<usize>c << 2));
   return sum / <f32>C;
 }
 
-// row (C) at `row`, its mean → 1/sqrt(variance + eps)
+// (x − m)² of the 4 channels at `at`
+@inline function squared(at: usize, m: v128): v128 {
+  const d = f32x4.sub(v128.load(at), m);
+  return f32x4.mul(d, d);
+}
+
+// row (C) at `row`, its mean → 1/sqrt(variance + eps); four vector sums as rowMean
 @inline export function rowRstd(row: usize, C: i32, mean: f32, eps: f32): f32 {
   const whole = C & ~3;
   const m = f32x4.splat(mean);
-  let acc = f32x4.splat(0);
-  for (let c = 0; c < whole; c += 4) {
-    const d = f32x4.sub(v128.load(row + (<usize>c << 2)), m);
-    acc = f32x4.add(acc, f32x4.mul(d, d));
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z;
+  let c = 0;
+  for (; c + 16 <= whole; c += 16) {
+    const at = row + (<usize>c << 2);
+    a0 = f32x4.add(a0, squared(at, m));
+    a1 = f32x4.add(a1, squared(at + 16, m));
+    a2 = f32x4.add(a2, squared(at + 32, m));
+    a3 = f32x4.add(a3, squared(at + 48, m));
   }
-  let sq = hsum(acc);
-  for (let c = whole; c < C; c++) {
+  for (; c < whole; c += 4) a0 = f32x4.add(a0, squared(row + (<usize>c << 2), m));
+  let sq = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (c = whole; c < C; c++) {
     const d = load<f32>(row + (<usize>c << 2)) - mean;
     sq += d * d;
   }
@@ -75,17 +96,27 @@ export function ln_backward_dx(dy: usize, x: usize, gamma: usize, eps: f32, dx: 
   const whole = C & ~3;
   const m = f32x4.splat(mean);
   const r = f32x4.splat(rstd);
-  let sumG = f32x4.splat(0);
-  let sumGX = f32x4.splat(0);
-  for (let c = 0; c < whole; c += 4) {
+  const z = f32x4.splat(0);
+  let g0 = z, g1 = z, gx0 = z, gx1 = z;
+  let c = 0;
+  for (; c + 8 <= whole; c += 8) {
+    const o = <usize>c << 2;
+    const a = f32x4.mul(v128.load(dy + o), v128.load(gamma + o));
+    const b = f32x4.mul(v128.load(dy + o, 16), v128.load(gamma + o, 16));
+    g0 = f32x4.add(g0, a);
+    g1 = f32x4.add(g1, b);
+    gx0 = f32x4.add(gx0, f32x4.mul(a, f32x4.mul(f32x4.sub(v128.load(x + o), m), r)));
+    gx1 = f32x4.add(gx1, f32x4.mul(b, f32x4.mul(f32x4.sub(v128.load(x + o, 16), m), r)));
+  }
+  for (; c < whole; c += 4) {
     const o = <usize>c << 2;
     const g = f32x4.mul(v128.load(dy + o), v128.load(gamma + o));
-    sumG = f32x4.add(sumG, g);
-    sumGX = f32x4.add(sumGX, f32x4.mul(g, f32x4.mul(f32x4.sub(v128.load(x + o), m), r)));
+    g0 = f32x4.add(g0, g);
+    gx0 = f32x4.add(gx0, f32x4.mul(g, f32x4.mul(f32x4.sub(v128.load(x + o), m), r)));
   }
-  let meanG = hsum(sumG);
-  let meanGX = hsum(sumGX);
-  for (let c = whole; c < C; c++) {
+  let meanG = hsum(f32x4.add(g0, g1));
+  let meanGX = hsum(f32x4.add(gx0, gx1));
+  for (c = whole; c < C; c++) {
     const o = <usize>c << 2;
     const g = load<f32>(dy + o) * load<f32>(gamma + o);
     meanG += g;

@@ -1,7 +1,8 @@
 // LayerNorm → gate → dropout in one pass each way, for the WebAssembly SIMD backend: what a spec's
 // layernorm, gate (and dropout) in a row run as (src/models/conv-layers/ln-gate.ts). A row's
-// normalised values are made where the gate reads them, never stored; the forward keeps tanh f and
-// σ(g) (`saved`) for the backward, which then needs no tanh or exp. Every value is computed as the
+// normalised values are made where the gate reads them, never stored; the forward keeps tanh f,
+// σ(g) and each row's statistics (`saved`) for the backward, which then needs no tanh or exp and
+// no pass for the statistics. Every value is computed as the
 // separate kernels compute it (layernorm.as.ts, gate.as.ts, dropout.as.ts), in the same order, so
 // the results are theirs bit for bit. threshold 0: no dropout.
 
@@ -11,17 +12,22 @@ import { gateGrads4, sigmoid4 } from './gate.as';
 import { tanh4 } from './pointwise.as';
 import { keepLanes } from './dropout.as';
 
-// x (P, 2C), γ, β (2C) → y (P, C) = dropout(tanh(f) ⊙ σ(g)), [f | g] = LN(x)·γ + β; unless saved is
-// 0, [tanh f | σ(g)] (P, 2C) into saved
-export function ln_gate_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, saved: usize, state: u32, threshold: u32, keep: f32, P: i32, C: i32, t: i32, T: i32): void {
+// x (P, 2C), γ, β (2C) → y (P, C) = dropout(tanh(f) ⊙ σ(g)), [f | g] = LN(x)·γ + β, and each row's
+// [mean, rstd] into stats (P, 2); unless saved is 0, [tanh f | σ(g)] (P, 2C) into saved. (Stored
+// before the row's loop, the statistics are computed there once: V8 otherwise moves a value the
+// loop alone reads into it, here a division, a square root and another division per vector.)
+export function ln_gate_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, saved: usize, stats: usize, state: u32, threshold: u32, keep: f32, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   const half = <usize>C << 2;
   for (let p = share(P, 1, t, T); p < e; p++) {
     const xr = x + (<usize>p * <usize>(2 * C) << 2);
     const yr = y + (<usize>p * <usize>C << 2);
     const mean = rowMean(xr, 2 * C);
+    const rstd = rowRstd(xr, 2 * C, mean, eps);
+    store<f32>(stats + (<usize>p << 3), mean);
+    store<f32>(stats + (<usize>p << 3), rstd, 4);
     const m = f32x4.splat(mean);
-    const r = f32x4.splat(rowRstd(xr, 2 * C, mean, eps));
+    const r = f32x4.splat(rstd);
     const sr = saved + (<usize>p * <usize>(2 * C) << 2);
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
@@ -39,20 +45,14 @@ export function ln_gate_forward(x: usize, gamma: usize, beta: usize, eps: f32, y
   }
 }
 
-// dy (P, C), x (P, 2C), the forward's saved [tanh f | σ(g)] (P, 2C), γ (2C) → dx (P, 2C); the
-// gradient at the LayerNorm's output into dh (P, 2C) and each row's [mean, rstd] into stats (P, 2),
-// for ln_backward_params
-export function ln_gate_backward_dx(dy: usize, x: usize, saved: usize, gamma: usize, eps: f32, dx: usize, dh: usize, stats: usize, state: u32, threshold: u32, keep: f32, P: i32, C: i32, t: i32, T: i32): void {
+// dy (P, C), x (P, 2C), the forward's saved [tanh f | σ(g)] (P, 2C) and row statistics (P, 2), γ
+// (2C) → dx (P, 2C); the gradient at the LayerNorm's output into dh (P, 2C), for ln_backward_params
+export function ln_gate_backward_dx(dy: usize, x: usize, saved: usize, stats: usize, gamma: usize, dx: usize, dh: usize, state: u32, threshold: u32, keep: f32, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   const half = <usize>C << 2;
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>(2 * C) << 2;
-    const xr = x + row;
     const dyr = dy + (<usize>p * <usize>C << 2);
-    const mean = rowMean(xr, 2 * C);
-    const rstd = rowRstd(xr, 2 * C, mean, eps);
-    store<f32>(stats + (<usize>p << 3), mean);
-    store<f32>(stats + (<usize>p << 3), rstd, 4);
     const sr = saved + row;
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
@@ -60,6 +60,6 @@ export function ln_gate_backward_dx(dy: usize, x: usize, saved: usize, gamma: us
       if (threshold) d = f32x4.mul(d, keepLanes(state, p * C + c, threshold, keep));
       gateGrads4(v128.load(sr + o), v128.load(sr + o + half), d, dh + row + o, dh + row + o + half, min(4, C - c));
     }
-    rowBackward(dh + row, xr, gamma, mean, rstd, dx + row, 2 * C);
+    rowBackward(dh + row, x + row, gamma, load<f32>(stats + (<usize>p << 3)), load<f32>(stats + (<usize>p << 3), 4), dx + row, 2 * C);
   }
 }

@@ -2,42 +2,58 @@
 // and product of two arrays, the optimizer updates, and the vector tanh / exp the fused kernels use
 // (wasm has neither). Pieces share the elements in blocks of 4.
 
-import { madd, share, storeLanes } from './matmul.as';
+import { lanes, madd, share, storeLanes } from './matmul.as';
 
 // Eigen's float tanh, as kernels/pointwise.ts: an odd [13/6] rational fit, within 4e-7 of tanh,
 // clamped where float32 tanh is ±1. Polynomials by madd (fused in the relaxed build); clamps by
 // pmin/pmax, one x64 instruction each where min/max's NaN and ±0 rules cost several (a NaN passes
-// through either way, as the argument order here keeps it).
+// through either way, as the argument order here keeps it). Constants from a table (`lanes`): the
+// clamp, the numerator's coefficients, then the denominator's.
+const TANH = memory.data<f32>([
+  -7.90531110763549805, 7.90531110763549805,
+  2.00018790482477e-13, -2.76076847742355e-16, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3,
+  1.18534705686654e-4, 1.19825839466702e-6, 2.268434632439e-3, 4.89352518554385e-3,
+]);
 @inline export function tanh4(x: v128): v128 {
-  const v = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const v = f32x4.pmin(f32x4.pmax(x, lanes(TANH, 0)), lanes(TANH, 1));
   const v2 = f32x4.mul(v, v);
-  let p = madd(f32x4.splat(2.00018790482477e-13), v2, f32x4.splat(-2.76076847742355e-16));
-  p = madd(f32x4.splat(-8.60467152213735e-11), p, v2);
-  p = madd(f32x4.splat(5.12229709037114e-8), p, v2);
-  p = madd(f32x4.splat(1.48572235717979e-5), p, v2);
-  p = madd(f32x4.splat(6.37261928875436e-4), p, v2);
-  p = madd(f32x4.splat(4.89352455891786e-3), p, v2);
-  let q = madd(f32x4.splat(1.18534705686654e-4), v2, f32x4.splat(1.19825839466702e-6));
-  q = madd(f32x4.splat(2.268434632439e-3), q, v2);
-  q = madd(f32x4.splat(4.89352518554385e-3), q, v2);
+  let p = madd(lanes(TANH, 2), v2, lanes(TANH, 3));
+  p = madd(lanes(TANH, 4), p, v2);
+  p = madd(lanes(TANH, 5), p, v2);
+  p = madd(lanes(TANH, 6), p, v2);
+  p = madd(lanes(TANH, 7), p, v2);
+  p = madd(lanes(TANH, 8), p, v2);
+  let q = madd(lanes(TANH, 9), v2, lanes(TANH, 10));
+  q = madd(lanes(TANH, 11), q, v2);
+  q = madd(lanes(TANH, 12), q, v2);
   return f32x4.div(f32x4.mul(v, p), q);
 }
 
 // Cephes' expf: e^x = 2^n · e^r, |r| ≤ ln2/2, e^r by a degree-6 polynomial; about 1 ulp. Inputs
-// below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0). Clamps and madd as tanh4.
+// below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0). Clamps, madd and the
+// table of constants as tanh4's: the clamp, 0.5 and log2(e) for n, ln 2 in two parts, the
+// polynomial's coefficients, 1, 1.5·2²³; and the exponent's bias less 1.5·2²³'s bits.
+const EXP = memory.data<f32>([
+  -87, 88, 0.5, 1.44269504088896341, 0.693359375, -2.12194440e-4,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1, 12582912,
+]);
+const EXP_BIAS = memory.data<i32>([127 - 0x4b400000]);
+/** 1, for `lanes` (the fused kernels' sigmoid and gradients). */
+export const ONE = memory.data<f32>([1]);
 @inline export function exp4(x: v128): v128 {
-  const xc = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87)), f32x4.splat(88));
-  const n = f32x4.floor(madd(f32x4.splat(0.5), xc, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = madd(f32x4.splat(1.3981999507e-3), y, r);
-  y = madd(f32x4.splat(8.3334519073e-3), y, r);
-  y = madd(f32x4.splat(4.1665795894e-2), y, r);
-  y = madd(f32x4.splat(1.6666665459e-1), y, r);
-  y = madd(f32x4.splat(5.0000001201e-1), y, r);
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const xc = f32x4.pmin(f32x4.pmax(x, lanes(EXP, 0)), lanes(EXP, 1));
+  const n = f32x4.floor(madd(lanes(EXP, 2), xc, lanes(EXP, 3)));
+  let r = f32x4.sub(xc, f32x4.mul(n, lanes(EXP, 4)));
+  r = f32x4.sub(r, f32x4.mul(n, lanes(EXP, 5)));
+  let y = lanes(EXP, 6);
+  y = madd(lanes(EXP, 7), y, r);
+  y = madd(lanes(EXP, 8), y, r);
+  y = madd(lanes(EXP, 9), y, r);
+  y = madd(lanes(EXP, 10), y, r);
+  y = madd(lanes(EXP, 11), y, r);
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), lanes(EXP, 12));
+  // 2^n from n's bits: n + 1.5·2²³ holds the integer n in its low mantissa bits (|n| ≤ 127)
+  const pow2n = i32x4.shl(i32x4.add(f32x4.add(n, lanes(EXP, 13)), lanes(EXP_BIAS, 0)), 23);
   return f32x4.mul(y, pow2n);
 }
 

@@ -112,8 +112,8 @@ export interface ConvOps extends PrimitiveOps {
   dropout(x: Float32Array, mask: DropoutMask): Float32Array;
   /**
    * x (P, 2C) → y = dropout(gateForward(lnForward(x))) (P, C), the LayerNorm over all 2C channels; no
-   * dropout when mask is null. With `keep`, also `saved` (P, 2C), what lnGateBackward reads: which
-   * activations is the backend's choice.
+   * dropout when mask is null. With `keep`, also `saved`, what lnGateBackward reads: which
+   * activations (and so its length) is the backend's choice.
    */
   lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, keep: boolean): { y: Float32Array; saved: Float32Array | null };
   /** From the gradient of lnGateForward's output to that of x (P, 2C), given what it saved; dgamma, dbeta += theirs. */

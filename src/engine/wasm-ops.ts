@@ -327,17 +327,19 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
     dropout: (x, mask) => elementwise('dropout_apply', [x], dropoutArgs(mask)),
-    // saved: [tanh f | σ(g)] per row (kernels/ln-gate.as.ts)
+    // saved: [tanh f | σ(g)] (P, 2C), then each row's LayerNorm [mean, rstd] (P, 2)
     lnGateForward: (x, gamma, beta, eps, mask, s, keep) => {
       const y = out(s.P * s.C);
-      const saved = keep ? out(s.P * 2 * s.C) : null;
-      run('ln_gate_forward', [at(x), at(gamma), at(beta), eps, ptr(y), saved ? ptr(saved) : 0, ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
+      const saved = keep ? out(s.P * (2 * s.C + 2)) : null;
+      const stats = saved ? ptr(saved) + s.P * 2 * s.C * 4 : scratch(s.P * 8);
+      run('ln_gate_forward', [at(x), at(gamma), at(beta), eps, ptr(y), saved ? ptr(saved) : 0, stats, ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
       return { y, saved };
     },
-    lnGateBackward: (dy, x, saved, gamma, eps, mask, s, dgamma, dbeta) => {
+    lnGateBackward: (dy, x, saved, gamma, _eps, mask, s, dgamma, dbeta) => {
       const dx = out(s.P * 2 * s.C);
-      const [xAt, dh, stats] = [at(x), scratch(s.P * 2 * s.C * 4), scratch(s.P * 8)];
-      run('ln_gate_backward_dx', [at(dy), xAt, at(saved), at(gamma), eps, ptr(dx), dh, stats, ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
+      const [xAt, savedAt, dh] = [at(x), at(saved), scratch(s.P * 2 * s.C * 4)];
+      const stats = savedAt + s.P * 2 * s.C * 4;
+      run('ln_gate_backward_dx', [at(dy), xAt, savedAt, stats, at(gamma), ptr(dx), dh, ...dropoutArgs(mask), s.P, s.C], byRows(s.P));
       inPlace([dgamma, dbeta], ([pg, pb]) => run('ln_backward_params', [dh, xAt, stats, pg, pb, s.P, 2 * s.C], byRows(s.P)));
       return dx;
     },
