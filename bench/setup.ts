@@ -82,16 +82,22 @@ export function freshParams(spec: ResolvedSpec): ParamSet {
   return initParams(spec, new PythonRandom(SEED));
 }
 
-/** `body` given a checkpoint file of the fixture's fresh parameters (PyTorch starts from it), removed afterwards. */
+/** `body` given a checkpoint file of the fixture's fresh parameters (PyTorch starts from it), removed afterwards (once a promise `body` returns settles). */
 export function withInitialCheckpoint<T>(fx: Fixture, body: (file: string) => T): T {
   const dir = mkdtempSync(join(os.tmpdir(), 'makemore-bench-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  let result: T;
   try {
     const file = join(dir, 'initial.safetensors');
     saveCheckpoint(file, { params: freshParams(fx.spec), vocab: fx.vocab, spec: fx.spec.spec });
-    return body(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    result = body(file);
+  } catch (e) {
+    remove();
+    throw e;
   }
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
 }
 
 /** One real training batch of the conv engine: its P sets the kernels' shapes. */

@@ -8,15 +8,18 @@ positions back | now], the earlier tap clamped to the word's first position (ker
 channels last, LayerNorm over the channels, the gate, dropout, skips, residuals, the head and a mean
 cross-entropy; AdamW. (A padded batch with valid convs would do ~4× the positions and flatter us.)
 
-Reads one JSON request on stdin, {mode, checkpoint, dropout, batch, lr, weight_decay, seed, …}, and
-prints one JSON line. Its mode is
- - "throughput" (… words (the encoded training words), threads (a list), warmup_s, measure_s,
-   check_words): the losses of the check (on check_words, dropout off: before and after one AdamW
-   step), steps/s and targets/s at each thread count, the BLAS loaded, and this process's peak RSS;
+Reads one JSON request, a line on stdin, {mode, checkpoint, dropout, batch, lr, weight_decay, seed,
+…}. Its mode is
+ - "serve" (… words (the encoded training words), check_words): prints a line with the losses of the
+   check (on check_words, dropout off: before and after one AdamW step), the torch version and the
+   BLAS loaded; then, for every further line {threads, warmup_s, measure_s}, a line with the
+   training rate at that thread count (steps/s, targets/s, from the initial weights); when stdin
+   ends, a line with this process's peak RSS. The bench asks for rates between its own, so that
+   both sides are measured seconds apart;
  - "time_to_dev" (… train, dev (the split's encoded words), threads, steps, decay_at, eval_every,
    target): trains with the lr decaying to lr/10 at decay_at of the steps, the whole dev split
    evaluated (dropout off) every eval_every steps, until its loss is at most the target (or the
-   steps run out): wall seconds, steps, the dev loss reached (torch_time_to_dev.train_to_dev).
+   steps run out): wall seconds, steps, the dev loss reached (torch_time_to_dev.train_to_dev); one line.
 """
 
 import json
@@ -171,12 +174,13 @@ def rates(spec, tensors, req, threads):
     return {"threads": threads, "steps_per_s": counts["steps"] / seconds, "targets_per_s": counts["targets"] / seconds, "steps": counts["steps"], "seconds": seconds}
 
 
-def throughput(spec, tensors, req):
-    """The check, the training rate at each thread count, the BLAS, the peak RSS."""
-    out = {"version": torch.__version__, "blas": blas(), "check": check(spec, tensors, req)}
-    out["train"] = [rates(spec, tensors, req, t) for t in req["threads"]]
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return out
+def serve(spec, tensors, req):
+    """The check, the version and the BLAS at once; then a rate per request line until stdin ends."""
+    print(json.dumps({"version": torch.__version__, "blas": blas(), "check": check(spec, tensors, req)}), flush=True)
+    for line in sys.stdin:
+        ask = json.loads(line)
+        print(json.dumps(rates(spec, tensors, {**req, **ask}, ask["threads"])), flush=True)
+    return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def time_to_dev(spec, tensors, req):
@@ -188,11 +192,11 @@ def time_to_dev(spec, tensors, req):
     return train_to_dev(opt, lambda: train_step(model, opt, draw(req["train"], rng, req["batch"])), lambda: dev_loss(model, req["dev"]), req)
 
 
-MODES = {"throughput": throughput, "time_to_dev": time_to_dev}
+MODES = {"serve": serve, "time_to_dev": time_to_dev}
 
 
 def main():
-    req = json.load(sys.stdin)
+    req = json.loads(sys.stdin.readline())
     torch.manual_seed(req["seed"])
     tensors, metadata = read_safetensors(req["checkpoint"])
     spec = json.loads(metadata["spec"])

@@ -9,8 +9,9 @@
 //    whole words packed end to end with clamped taps (as ours), the same AdamW, on 1 and 2 threads (torch.set_num_threads);
 //  - the ratios ours/PyTorch in targets/s (one thread each; each on its best thread count), refused
 //    when PyTorch runs on the reference BLAS; both sides' peak RSS. The training rates are measured
-//    in rounds, ours then PyTorch's, each rate and ratio the median of the rounds': on a shared
-//    machine a neighbour's burst then moves one round, not the comparison;
+//    in rounds, each rate and ratio the median of the rounds': on a shared machine a neighbour's
+//    burst then moves one round, not the comparison. Within a round, PyTorch (one process for the
+//    whole section, python-server.ts) runs right after ours at each thread count, seconds apart;
 //  - a correctness check: dropout off, the same 64 words, both sides' loss before and after one AdamW step.
 // The learning rate stays at its first value (the decay at 75% of the steps changes no cost).
 
@@ -32,7 +33,8 @@ import { convUnderTest, stepProfile, trainRate } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, HOT_KERNELS, type HotKernel, type KernelCase } from './kernels.ts';
 import { peakMulAddGflops } from './peak.ts';
-import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
+import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
+import { PythonServer } from './python-server.ts';
 import { refusal } from './sample-cli.ts';
 import { runRecipeCli, type RecipeCli } from './recipe-cli.ts';
 
@@ -46,7 +48,7 @@ export const RECIPE_OPTIMIZER: OptimizerConfig = { name: 'adamw', lr: DEFAULT_LR
 /** |ours − PyTorch| of the check's losses at most this: the same float32 sums in another order. */
 export const LOSS_TOLERANCE = 1e-5;
 
-/** PyTorch's side: the recipe's model from our checkpoint, trained as ours (its request's `mode`: throughput here, time_to_dev in time-to-dev.ts). */
+/** PyTorch's side: the recipe's model from our checkpoint, trained as ours (its request's `mode`: serve here, time_to_dev in time-to-dev.ts). */
 export const TORCH_WAVENET_SCRIPT = fileURLToPath(new URL('./torch_wavenet.py', import.meta.url));
 
 export interface RecipeBudgets {
@@ -153,34 +155,50 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
     const checkWords = checkBatchWords(fx);
     const oursLosses = await ourCheckLosses(fx);
     const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
-    let torchFailed = found.ok ? null : found.reason;
-    const torchRounds: TorchRecipeResult[] = [];
-    for (let round = 1; round <= b.rounds; round++) {
-      for (const [i, c] of configs.entries()) {
-        log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${c.threads} thread(s)`);
-        const rate = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, opsByConfig[i], fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER);
-        oursRounds[i].push({ steps_per_s: rate.iterations / rate.seconds, targets_per_s: rate.perSecond });
+    const started = found.ok ? await startTorch(found.python, fx, checkWords, b.train) : found;
+    let torchFailed = started.ok ? null : started.reason;
+    const torchRounds: TorchRate[][] = [];
+    try {
+      for (let round = 1; round <= b.rounds; round++) {
+        const torchRound: TorchRate[] = [];
+        for (const [k, t] of threads.entries()) {
+          // PyTorch right after ours at each thread count; the builds' order alternates, so that the
+          // faster build stands next to PyTorch at one thread and at two
+          const builds = configs.flatMap((c, i) => (c.threads === t ? [i] : []));
+          for (const i of k % 2 ? builds.reverse() : builds) {
+            const c = configs[i];
+            log(`wavenet recipe, round ${round} of ${b.rounds}: ours, wasm ${c.simd} SIMD, ${t} thread(s)`);
+            const rate = await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, opsByConfig[i], fx.train), b.train, RECIPE_BATCH, RECIPE_OPTIMIZER);
+            oursRounds[i].push({ steps_per_s: rate.iterations / rate.seconds, targets_per_s: rate.perSecond });
+          }
+          if (!started.ok || torchFailed) continue;
+          log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch, ${t} thread(s)`);
+          const rate = await started.server.ask<TorchRate>({ threads: t, warmup_s: b.train.warmupS, measure_s: b.train.measureS }, torchTimeoutMs(b.train));
+          if (rate.ok) torchRound.push(rate.answer);
+          else torchFailed = rate.reason;
+        }
+        if (torchRound.length === threads.length) torchRounds.push(torchRound);
       }
-      if (!found.ok || torchFailed) continue;
-      log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch at ${threads.join(' and ')} thread(s)`);
-      const run = withInitialCheckpoint(fx, (file) => torchRun(found.python, file, fx, checkWords, threads, b.train));
-      if (!run.ok) torchFailed = run.reason;
-      else torchRounds.push(run.result);
+    } catch (e) {
+      if (started.ok) started.server.stop();
+      throw e;
     }
+    const torchEnd = started.ok && !torchFailed ? await started.server.finish<{ peak_rss_mb: number }>(torchTimeoutMs(b.train)) : null;
+    if (torchEnd && !torchEnd.ok) torchFailed = torchEnd.reason;
     const ours: RecipeOurs[] = [];
     for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, opsByConfig[i], cases, peaks[c.simd]!, b, log)) });
 
     let torch: RecipeTorch;
     let torchLosses: RecipeLosses | null = null;
     let torchRss: number | undefined;
-    if (!found.ok || torchFailed || torchRounds.length === 0) torch = { available: false, reason: torchFailed ?? 'no round ran' };
+    if (!started.ok || torchFailed || !torchEnd?.ok || torchRounds.length === 0) torch = { available: false, reason: torchFailed ?? 'no round ran' };
     else {
-      const r = torchRounds[0];
-      const runs = threads.map((t) => roundsRate(t, torchRounds.map((round) => round.train.find((x) => x.threads === t)!)));
-      torch = { available: true, python: found.python, version: r.version, blas: r.blas, ratio_refused: refusal(r.blas), runs };
-      torchLosses = { first_step: r.check.loss_first_step, after_one_step: r.check.loss_after_one_step };
-      torchRss = Math.max(...torchRounds.map((round) => round.peak_rss_mb));
-      if (r.check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${r.check.targets} in PyTorch`);
+      const { version, blas, check } = started.hello;
+      const runs = threads.map((t) => roundsRate(t, torchRounds.map((round) => round.find((x) => x.threads === t)!)));
+      torch = { available: true, python: started.python, version, blas, ratio_refused: refusal(blas), runs };
+      torchLosses = { first_step: check.loss_first_step, after_one_step: check.loss_after_one_step };
+      torchRss = torchEnd.answer.peak_rss_mb;
+      if (check.targets !== oursLosses.targets) throw new Error(`the check's batch: ${oursLosses.targets} targets here, ${check.targets} in PyTorch`);
     }
     log(`wavenet recipe: makemore train <recipe> --minutes ${b.cliS / 60} at ${threads.join(' and ')} thread(s)`);
     const cliRuns = runRecipeCli(RECIPE_CLI_ARGS, threads, b.cliS);
@@ -303,33 +321,46 @@ async function ourCheckLosses(fx: Fixture): Promise<{ losses: RecipeLosses; targ
   }
 }
 
-interface TorchRecipeResult {
+/** PyTorch's first line: what it runs on, and the check's losses. */
+interface TorchHello {
   version: string;
   blas: { info: string; libraries: string[]; kind: string };
   check: { targets: number; loss_first_step: number; loss_after_one_step: number };
-  train: { threads: number; steps_per_s: number; targets_per_s: number; steps: number; seconds: number }[];
-  peak_rss_mb: number;
 }
 
-function torchRun(python: string, checkpoint: string, fx: Fixture, checkWords: number[][], threads: number[], budget: Budget): { ok: true; result: TorchRecipeResult } | { ok: false; reason: string } {
-  const input = JSON.stringify({
-    mode: 'throughput',
-    checkpoint,
-    dropout: RECIPE_MODEL.values.dropout,
-    words: fx.train,
-    check_words: checkWords,
-    batch: RECIPE_BATCH,
-    lr: RECIPE_OPTIMIZER.lr,
-    weight_decay: RECIPE_OPTIMIZER.weightDecay,
-    threads,
-    warmup_s: budget.warmupS,
-    measure_s: budget.measureS,
-    seed: SEED,
+/** PyTorch's training rate at a thread count, from the initial weights. */
+interface TorchRate {
+  threads: number;
+  steps_per_s: number;
+  targets_per_s: number;
+}
+
+type TorchStart = { ok: true; python: string; server: PythonServer; hello: TorchHello } | { ok: false; reason: string };
+
+/** PyTorch's side, running: the recipe's model from our initial weights, the check done; it then answers rate requests. */
+async function startTorch(python: string, fx: Fixture, checkWords: number[][], budget: Budget): Promise<TorchStart> {
+  return withInitialCheckpoint(fx, async (checkpoint) => {
+    const request = {
+      mode: 'serve',
+      checkpoint,
+      dropout: RECIPE_MODEL.values.dropout,
+      words: fx.train,
+      check_words: checkWords,
+      batch: RECIPE_BATCH,
+      lr: RECIPE_OPTIMIZER.lr,
+      weight_decay: RECIPE_OPTIMIZER.weightDecay,
+      seed: SEED,
+    };
+    const server = PythonServer.start(python, TORCH_WAVENET_SCRIPT, request);
+    // torch's import and the check take seconds on a busy machine
+    const hello = await server.ask<TorchHello>(null, torchTimeoutMs(budget) + 120_000);
+    return hello.ok ? { ok: true, python, server, hello: hello.answer } : hello;
   });
-  // generous: torch's import and the data's padding take seconds on a busy machine
-  const timeout = (threads.length * 3 * (budget.warmupS + budget.measureS) + 180) * 1000;
-  const run = runPythonScript<TorchRecipeResult>(python, TORCH_WAVENET_SCRIPT, input, timeout);
-  return run.ok ? { ok: true, result: run.answer } : run;
+}
+
+/** Generous for one rate: its warm-up's first steps are slow on a busy machine. */
+function torchTimeoutMs(budget: Budget): number {
+  return (3 * (budget.warmupS + budget.measureS) + 60) * 1000;
 }
 
 /** The section's budgets from the bench's profile (quick, full, the test's tiny one). */

@@ -342,8 +342,18 @@ describe('wavenet recipe section', () => {
 
   it.skipIf(!TORCH.ok)(`trains the same model from the same weights in PyTorch: the same first losses (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
     const threads = [1, 2];
-    const r = await runWavenetRecipe({ budgets: RECIPE_TINY, torch: true, threads });
+    const lines: string[] = [];
+    const r = await runWavenetRecipe({ budgets: RECIPE_TINY, torch: true, threads, log: (line) => lines.push(line) });
     expectRecipeOurs(r, threads);
+    // a round: PyTorch right after ours at each thread count, the faster build next to it both times
+    const builds = relaxedSimdAvailable() ? ['plain', 'relaxed'] : ['plain'];
+    const ours = (b: string, t: number) => `ours, wasm ${b} SIMD, ${t} thread(s)`;
+    expect(lines.filter((l) => l.includes('round 2 of')).map((l) => l.replace(/^.*round 2 of \d+: /, ''))).toEqual([
+      ...builds.map((b) => ours(b, 1)),
+      'PyTorch, 1 thread(s)',
+      ...[...builds].reverse().map((b) => ours(b, 2)),
+      'PyTorch, 2 thread(s)',
+    ]);
     if (!r.torch.available) throw new Error(`torch imports but its run failed: ${r.torch.reason}`);
     expect(r.torch.blas.kind).not.toBe('unknown');
     expect(r.torch.runs.map((t) => t.threads)).toEqual(threads);
