@@ -6,9 +6,10 @@
 import { addRow, FROM_BIAS, FROM_OUTPUT, FROM_ZERO, matmulRows, matmulTransposedA, share, storeLanes, TILE_ROWS } from './matmul.as';
 import { partialStats } from './batchnorm.as';
 
-// x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `stats` ≠ 0 also the
-// batch statistics' partial sums of y (batchnorm.as.ts partialStats)
-export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, stats: usize, t: i32, T: i32): void {
+// x (P, Cin), w (K·Cin, Cout), bias (Cout) | 0, start (P) → y (P, Cout); with `addend` ≠ 0, y + addend
+// (P, Cout) instead, added as the separate add would (a residual, a running skip sum); with `stats` ≠
+// 0 also the batch statistics' partial sums of y (batchnorm.as.ts partialStats)
+export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, stats: usize, addend: usize, t: i32, T: i32): void {
   const r0 = share(P, TILE_ROWS, t, T);
   const r1 = share(P, TILE_ROWS, t + 1, T);
   for (let j = 0; j < K; j++) {
@@ -16,15 +17,23 @@ export function conv_forward(x: usize, w: usize, bias: usize, start: usize, y: u
     const wj = w + ((<usize>j * cIn * cOut) << 2);
     matmulRows(y, x, cIn, start, (K - 1 - j) * dilation, wj, cIn, cOut, r0, r1, init, bias);
   }
+  if (addend) addRows(y, addend, r0, r1, cOut);
   if (stats) partialStats(y, cOut, r0, r1, stats + ((<usize>t * 2 * cOut) << 3));
 }
 
-// dy (P, Cout), wT (K, Cout, Cin) (transpose_blocks of w), start (P), taps: scratch (K − 1, P, Cout) → dx (P, Cin).
+// rows [r0, r1) of y (·, C) += those of a
+function addRows(y: usize, a: usize, r0: i32, r1: i32, C: i32): void {
+  const row = <usize>C << 2;
+  for (let r = r0; r < r1; r++) addRow(y + <usize>r * row, a + <usize>r * row, C);
+}
+
+// dy (P, Cout), wT (K, Cout, Cin) (transpose_blocks of w), start (P), taps: scratch (K − 1, P, Cout) → dx (P, Cin),
+// or with `addend` ≠ 0 dx + addend (P, Cin), as conv_forward's.
 // Tap j of output p reads s = max(p − off, start[p]), off = (K−1−j)·d, so taps_j[s] sums dy over the
 // p that read s: p = s + off in s's word, and for a word's first position also every p with
 // p − off < s — together p ∈ [lo, s + off] in the word, lo = s for a first position, s + off
 // otherwise. Then dx = Σ_j taps_j · W_jᵀ, where the last tap (off = 0) is dy itself.
-export function conv_backward_input(dy: usize, wT: usize, start: usize, taps: usize, dx: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
+export function conv_backward_input(dy: usize, wT: usize, start: usize, taps: usize, dx: usize, addend: usize, P: i32, cIn: i32, cOut: i32, K: i32, dilation: i32, t: i32, T: i32): void {
   const r0 = share(P, TILE_ROWS, t, T);
   const r1 = share(P, TILE_ROWS, t + 1, T);
   const rowBytes = <usize>cOut << 2;
@@ -38,6 +47,7 @@ export function conv_backward_input(dy: usize, wT: usize, start: usize, taps: us
   for (let j = 0; j < K - 1; j++) {
     matmulRows(dx, taps + <usize>j * P * rowBytes, cOut, 0, 0, wT + <usize>j * block, cOut, cIn, r0, r1, FROM_OUTPUT, 0);
   }
+  if (addend) addRows(dx, addend, r0, r1, cIn);
 }
 
 // out (Cout) = Σ dy[p] over p ∈ [lo, s + off] in s's word (above)

@@ -107,3 +107,29 @@ describeBackends('conv1d kernels', (ops, backend) => {
     expectClose(dbias, want.dbias);
   });
 });
+
+// a residual's input or a running skip sum added where the conv stores y, and the gradient around a
+// conv where it stores dx: the same values as the op and then ops.add, bit for bit
+describeBackends('conv1d kernels with an addend', (ops) => {
+  for (const { name, start, s } of cases()) {
+    const rng = new PythonRandom(99);
+    const [x, w, bias, dy] = [gaussian(rng, s.P * s.cIn), gaussian(rng, s.K * s.cIn * s.cOut), gaussian(rng, s.cOut), gaussian(rng, s.P * s.cOut)];
+    const [addY, addX] = [gaussian(rng, s.P * s.cOut), gaussian(rng, s.P * s.cIn)];
+    const [dwBefore, dbiasBefore] = [gaussian(rng, s.K * s.cIn * s.cOut), gaussian(rng, s.cOut)];
+
+    it(`forward + addend ≡ add(forward, addend): ${name}`, () => {
+      const o = ops();
+      for (const b of [bias, null]) expect(o.convForwardAdd(x, w, b, start, s, addY).slice()).toEqual(o.add(o.convForward(x, w, b, start, s), addY).slice());
+    });
+
+    it(`backward + addend ≡ add(backward, addend), the same weight gradients: ${name}`, () => {
+      const o = ops();
+      const [dw, dbias, dwWant, dbiasWant] = [dwBefore.slice(), dbiasBefore.slice(), dwBefore.slice(), dbiasBefore.slice()];
+      const got = o.convBackwardAdd(x, dy, w, start, s, dw, dbias, addX).slice();
+      expect(got).toEqual(o.add(o.convBackward(x, dy, w, start, s, dwWant, dbiasWant), addX).slice());
+      expect(dw).toEqual(dwWant);
+      expect(dbias).toEqual(dbiasWant);
+      expectClose(got, plus(addX, convBackwardInputRef(dy, w, start, s)));
+    });
+  }
+});

@@ -92,6 +92,10 @@ export interface AdamWTensors {
 export interface ConvOps extends PrimitiveOps {
   /** A bias-free convForward and the batch statistics of its output. */
   convForwardStats(x: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape): BatchStats & { y: Float32Array };
+  /** add(convForward(…), addend): a residual or a running skip sum, added where the conv stores y. */
+  convForwardAdd(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape, addend: Float32Array): Float32Array;
+  /** add(convBackward(…), addend): the gradient that goes around the conv, added where it stores dx. */
+  convBackwardAdd(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, addend: Float32Array): Float32Array;
   /** tanh(bnForward(…)). */
   bnTanhForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, s: BnShape): Float32Array;
   /** bnBackward of tanhBackward(y, dy): from the gradient of y = tanh(BN(x)) to that of x. */
@@ -134,6 +138,8 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
       const y = p.convForward(x, w, null, start, s);
       return { y, ...p.bnStats(y, { P: s.P, C: s.cOut }) };
     },
+    convForwardAdd: (x, w, bias, start, s, addend) => p.add(p.convForward(x, w, bias, start, s), addend),
+    convBackwardAdd: (x, dy, w, start, s, dw, dbias, addend) => p.add(p.convBackward(x, dy, w, start, s, dw, dbias), addend),
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => p.tanhForward(p.bnForward(x, mean, variance, gamma, beta, eps, s)),
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) =>
       p.bnBackward(p.tanhBackward(y, dy), x, mean, variance, gamma, eps, training, s, dgamma, dbeta),

@@ -193,12 +193,12 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     embeddingBackward: (dy, idx, C, dtable) =>
       inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C], byRows(idx.length))),
 
-    convForward: (x, w, bias, start, s) => convForward(x, w, bias, start, s, 0),
-    convBackwardInput,
+    convForward: (x, w, bias, start, s) => convForward(x, w, bias, start, s, 0, null),
+    convBackwardInput: (dy, w, start, s) => convBackwardInput(dy, w, start, s, null),
     convBackwardWeight,
     convBackward: (x, dy, w, start, s, dw, dbias) => {
       convBackwardWeight(x, dy, start, s, dw, dbias ?? null);
-      return convBackwardInput(dy, w, start, s);
+      return convBackwardInput(dy, w, start, s, null);
     },
 
     bnStats: (x, s) => {
@@ -277,17 +277,17 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     );
   }
 
-  // partials: where the kernel leaves BatchNorm's per-piece sums of y, or 0 for none
-  function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape, partials: number) {
+  // partials: where the kernel leaves BatchNorm's per-piece sums of y, or 0 for none; addend: what it adds to y
+  function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape, partials: number, addend: Float32Array | null) {
     const y = out(s.P * s.cOut);
-    run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials], byRows(s.P));
+    run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials, addend ? at(addend) : 0], byRows(s.P));
     return y;
   }
 
-  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape) {
+  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, addend: Float32Array | null) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);
     const dx = out(s.P * s.cIn);
-    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P));
+    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), addend ? at(addend) : 0, s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P));
     return dx;
   }
 
@@ -323,7 +323,12 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     // the fused kernels
     convForwardStats: (x, w, start, s) => {
       const partials = statsPartials(s.cOut);
-      return { y: convForward(x, w, null, start, s, partials), ...finishStats(partials, s.P, s.cOut) };
+      return { y: convForward(x, w, null, start, s, partials, null), ...finishStats(partials, s.P, s.cOut) };
+    },
+    convForwardAdd: (x, w, bias, start, s, addend) => convForward(x, w, bias, start, s, 0, addend),
+    convBackwardAdd: (x, dy, w, start, s, dw, dbias, addend) => {
+      convBackwardWeight(x, dy, start, s, dw, dbias);
+      return convBackwardInput(dy, w, start, s, addend);
     },
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
     dropout: (x, mask) => elementwise('dropout_apply', [x], dropoutArgs(mask)),

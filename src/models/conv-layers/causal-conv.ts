@@ -7,7 +7,7 @@ import type { ConvShape } from '../../../kernels/conv1d.ts';
 import type { ConvOps } from '../../engine/ops.ts';
 import type { Grads, ParamSet } from '../../params.ts';
 import { tensorName, type LayerKind } from './kind.ts';
-import { gradOf, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
+import { gradOf, type Addend, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
 import { WeightNorm } from './weight-norm.ts';
 import { MAX_SPEC_WIDTH } from '../../spec/types.ts';
 
@@ -58,6 +58,13 @@ export class CausalConv implements ConvLayer {
     return pass.ops.convForward(x, this.weight(pass.ops), this.bias, pass.batch.start, this.shape(pass.batch.positions));
   }
 
+  forwardAdd(x: Float32Array, addend: Addend, pass: Pass): Float32Array {
+    const a = addend();
+    if (!a) return this.forward(x, pass);
+    this.input = x;
+    return pass.ops.convForwardAdd(x, this.weight(pass.ops), this.bias, pass.batch.start, this.shape(pass.batch.positions), a);
+  }
+
   /** The forward pass with the batch statistics of its output (bias-free convs: BatchNorm follows). */
   forwardStats(x: Float32Array, pass: Pass) {
     this.input = x;
@@ -65,13 +72,18 @@ export class CausalConv implements ConvLayer {
   }
 
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
+    return this.backwardAdd(dy, null, pass, grads);
+  }
+
+  // addend: null, or what convBackwardAdd adds to dx
+  backwardAdd(dy: Float32Array, addend: Float32Array | null, pass: Pass, grads: Grads): Float32Array {
     const { ops, batch } = pass;
     const s = this.shape(batch.positions);
     const dbias = this.spec.bias === null ? null : gradOf(grads, this.spec.bias);
-    const w = this.used!;
-    if (!this.norm) return ops.convBackward(this.input!, dy, w, batch.start, s, gradOf(grads, this.spec.weight as string), dbias);
-    const dx = ops.convBackward(this.input!, dy, w, batch.start, s, this.norm.clearedWeightGrad(ops), dbias);
-    this.norm.backward(grads);
+    const dw = this.norm ? this.norm.clearedWeightGrad(ops) : gradOf(grads, this.spec.weight as string);
+    const [x, w] = [this.input!, this.used!];
+    const dx = addend ? ops.convBackwardAdd(x, dy, w, batch.start, s, dw, dbias, addend) : ops.convBackward(x, dy, w, batch.start, s, dw, dbias);
+    this.norm?.backward(grads);
     return dx;
   }
 

@@ -16,7 +16,7 @@ export interface Pass {
   readonly mode: Mode;
   /** Seeds the dropout masks of a training pass; without it dropout is off. */
   readonly seed?: number;
-  /** Outputs of the skip connections since the last skip sum (forward), and the sum's gradient (backward). */
+  /** The skip connections' outputs since the last skip sum, summed as they come (forward: one array), and the sum's gradient (backward). */
   skips: Float32Array[];
   skipGrad: Float32Array | null;
 }
@@ -41,6 +41,33 @@ export interface ConvLayer {
   step(x: Float32Array, pass: StepPass): Float32Array;
   /** The queues of past inputs the layer (and those inside it) keep for `step`. */
   queues(): StepQueue[];
+  /** forward(x) + addend(), added where the layer's last op stores its output (a conv's does): see forwardAdd. */
+  forwardAdd?(x: Float32Array, addend: Addend, pass: Pass): Float32Array;
+  /** backward(dy) + addend, likewise where the layer's last op of the backward stores dx. */
+  backwardAdd?(dy: Float32Array, addend: Float32Array, pass: Pass, grads: Grads): Float32Array;
+}
+
+/**
+ * What forwardAdd adds, asked for just before the last op runs, when every earlier op of the layer
+ * has: a running skip sum is only known then (a skip sum inside the layer may have taken it). Null:
+ * nothing to add.
+ */
+export type Addend = () => Float32Array | null;
+
+/**
+ * layer.forward(x) + addend(): a residual's input or a running skip sum, added by the layer's last op
+ * where it can (no separate pass over the output), else by ops.add; the same values either way.
+ */
+export function forwardAdd(layer: ConvLayer, x: Float32Array, addend: Addend, pass: Pass): Float32Array {
+  if (layer.forwardAdd) return layer.forwardAdd(x, addend, pass);
+  const y = layer.forward(x, pass);
+  const a = addend();
+  return a ? pass.ops.add(y, a) : y;
+}
+
+/** layer.backward(dy) + addend (the gradient that went around it), as forwardAdd. */
+export function backwardAdd(layer: ConvLayer, dy: Float32Array, addend: Float32Array, pass: Pass, grads: Grads): Float32Array {
+  return layer.backwardAdd ? layer.backwardAdd(dy, addend, pass, grads) : pass.ops.add(layer.backward(dy, pass, grads), addend);
 }
 
 /** A conv's per-row queue of its past inputs, for the generator to start and move rows. */

@@ -4,7 +4,7 @@
 import type { Grads } from '../../params.ts';
 import { CausalConv } from './causal-conv.ts';
 import { tensorName, type LayerKind, type TensorSpec } from './kind.ts';
-import type { ConvLayer, Pass, StepPass, StepQueue } from './layer.ts';
+import { backwardAdd, forwardAdd, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
 
 // x (P, Cin) → body(x) + (x or shortcut(x)) (P, Cout)
 export class Residual implements ConvLayer {
@@ -14,13 +14,12 @@ export class Residual implements ConvLayer {
   ) {}
 
   forward(x: Float32Array, pass: Pass): Float32Array {
-    const y = this.body.forward(x, pass);
-    return pass.ops.add(y, this.shortcut ? this.shortcut.forward(x, pass) : x);
+    const around = this.shortcut ? this.shortcut.forward(x, pass) : x;
+    return forwardAdd(this.body, x, () => around, pass);
   }
 
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
-    const dx = this.body.backward(dy, pass, grads);
-    return pass.ops.add(dx, this.shortcut ? this.shortcut.backward(dy, pass, grads) : dy);
+    return backwardAdd(this.body, dy, this.shortcut ? this.shortcut.backward(dy, pass, grads) : dy, pass, grads);
   }
 
   step(x: Float32Array, pass: StepPass): Float32Array {

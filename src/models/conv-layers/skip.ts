@@ -3,20 +3,22 @@
 
 import type { Grads } from '../../params.ts';
 import type { LayerKind } from './kind.ts';
-import type { ConvLayer, Pass, StepPass, StepQueue } from './layer.ts';
+import { backwardAdd, forwardAdd, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
 
 // x (P, C) → x (P, C); body(x) (P, S) to the skip sum
 export class Skip implements ConvLayer {
   constructor(private readonly body: ConvLayer) {}
 
+  // the sum kept running: the body's output added to the earlier skips' sum, as it stands when the
+  // body's last op runs (a skip sum inside the body takes what came before)
   forward(x: Float32Array, pass: Pass): Float32Array {
-    pass.skips.push(this.body.forward(x, pass));
+    pass.skips.push(forwardAdd(this.body, x, () => pass.skips.pop() ?? null, pass));
     return x;
   }
 
   // the sum hands its gradient to every skip unchanged
   backward(dy: Float32Array, pass: Pass, grads: Grads): Float32Array {
-    return pass.ops.add(dy, this.body.backward(pass.skipGrad!, pass, grads));
+    return backwardAdd(this.body, pass.skipGrad!, dy, pass, grads);
   }
 
   step(x: Float32Array, pass: StepPass): Float32Array {
