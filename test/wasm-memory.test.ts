@@ -52,6 +52,25 @@ describe('WasmMemory', () => {
     expect(mem.passBytes(8 << 20)).toBe(b);
   });
 
+  it('grows the pass region on top of everything where it is: an outgrown pass leaves no region behind', () => {
+    const mem = new WasmMemory();
+    mem.allocate(1000); // run-long arrays first, as a model's parameters
+    mem.beginPass();
+    const first = mem.f32(mem.passBytes(3 << 20), 3 << 18).fill(1);
+    const before = mem.memory.buffer.byteLength;
+    // a pass 10× the region it started in (an evaluation batch after training ones): contiguous
+    const parts = Array.from({ length: 10 }, (_, i) => mem.f32(mem.passBytes(3 << 20), 3 << 18).fill(i + 2));
+    parts.forEach((part, i) => expect(part.byteOffset).toBe((i === 0 ? first : parts[i - 1]).byteOffset + (3 << 20) + 16));
+    expect(first.every((v) => v === 1) && parts.every((part, i) => part.every((v) => v === i + 2))).toBe(true);
+    const grown = mem.memory.buffer.byteLength - before;
+    expect(grown).toBeGreaterThanOrEqual(30 << 20);
+    expect(grown).toBeLessThan(1.5 * (33 << 20)); // not the doubling regions of before (4 + 8 + 16 + 32 MiB…)
+    // and it fits from now on
+    mem.beginPass();
+    expect(mem.passBytes(33 << 20)).toBe(first.byteOffset);
+    expect(mem.memory.buffer.byteLength - before).toBe(grown);
+  });
+
   // V8 hands out a new buffer object for a shared memory after another memory grows: two backends
   // in one process (the bench's configurations, taking turns) once lost their arrays' addresses
   it('knows the arrays it makes while another memory grows in between', () => {

@@ -35,7 +35,7 @@ export class WasmMemory {
   /** From now on, results of earlier passes may be overwritten. */
   beginPass(): void {
     // a pass that spilled into a second region gets one region big enough for all of it
-    if (this.passTotal > this.pass.size) this.newPassRegion(align(this.passTotal * 1.5));
+    if (this.passTotal > this.pass.size) this.fitPass(align(this.passTotal * 1.5));
     this.passTotal = 0;
     this.pass.used = 0;
   }
@@ -46,7 +46,7 @@ export class WasmMemory {
     if (this.passTotal + size > MAX_PASS_BYTES) {
       throw new RangeError(`one pass of the wasm backend has taken over ${MAX_PASS_BYTES >> 20} MiB: call ops.beginPass() between passes, whose results need not be kept`);
     }
-    if (this.pass.used + size > this.pass.size) this.newPassRegion(Math.max(2 * this.pass.size, size, FIRST_PASS_BYTES));
+    if (this.pass.used + size > this.pass.size) this.fitPass(Math.max(this.pass.used + size, Math.floor(1.5 * this.pass.size), FIRST_PASS_BYTES));
     const ptr = this.pass.start + this.pass.used;
     this.pass.used += size;
     this.passTotal += size;
@@ -83,8 +83,13 @@ export class WasmMemory {
     return buffer;
   }
 
-  private newPassRegion(size: number): void {
-    this.pass = { start: this.reserve(size), size, used: 0 };
+  // A pass region of at least `size` bytes. The region on top of everything grows where it is, its
+  // results in place; any other is left behind for a new one on top. (An evaluation batch after the
+  // training ones used to leave two regions behind it: the memory peaked there.)
+  private fitPass(size: number): void {
+    if (this.pass.size > 0 && this.pass.start + this.pass.size === this.top) this.reserve(size - this.pass.size);
+    else this.pass = { start: this.reserve(size), size: 0, used: 0 };
+    this.pass.size = this.top - this.pass.start;
   }
 
   private reserve(bytes: number): number {

@@ -39,6 +39,12 @@ export interface EngineTraining {
 }
 
 const EVAL_CHUNK_WORDS = 512;
+/**
+ * …and of at most this many bytes of results: an evaluation batch keeps every layer's output, and a
+ * whole 512-word batch of a wide model made the evaluation the run's peak memory (the WaveNet
+ * recipe: 46 MiB a pass) for no gain in speed.
+ */
+const EVAL_PASS_BYTES = 16 << 20;
 /** The tree form holds every window's own nodes, so its memory per window grows with the block size. */
 const EVAL_CHUNK_WINDOW_CHARS = 4096 * 8;
 
@@ -53,7 +59,7 @@ export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, t
   // dropout's masks are seeded from the run's generator, so that a resumed run repeats them
   const { dropout } = spec;
   // an evaluation batch's forward pass must fit the backend's arena (the wasm backend's 1 GiB)
-  const evalPositions = Math.min(MAX_POSITIONS, Math.floor(ops.limits.passBytes / passBytesPerPosition(spec, 'eval')));
+  const evalPositions = Math.min(MAX_POSITIONS, Math.floor(Math.min(ops.limits.passBytes, EVAL_PASS_BYTES) / passBytesPerPosition(spec, 'eval')));
   return {
     name: 'conv',
     newGrads: () => params.zeroGrads(ops.allocate),
