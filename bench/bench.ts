@@ -34,7 +34,8 @@ const OPTIONS = {
   model: { type: 'choice', choices: Object.keys(PRESETS), help: 'the model of the training, forward, kernel and generation sections, with its preset options below (default lecture)' },
   spec: { type: 'string', arg: 'FILE', help: 'the same model as a spec file (JSON) instead of a preset' },
   'time-to-dev': { type: 'number', above: 0, arg: 'LOSS', help: `only the wall time to this dev loss (e.g. 2.00), ours and PyTorch's from the same initial weights (AdamW, at most ${TIME_TO_DEV_SCHEDULE.steps} steps, the whole dev split every ${TIME_TO_DEV_SCHEDULE.evalEvery}): the lecture preset, or with --wavenet-recipe the WaveNet recipe` },
-  threads: { type: 'int', min: 1, help: 'threads of both sides for --time-to-dev (default: this machine\'s cores)' },
+  threads: { type: 'int', min: 1, help: 'our threads for --time-to-dev (default: this machine\'s cores)' },
+  'torch-threads': { type: 'int', min: 1, help: 'PyTorch\'s threads for --time-to-dev (default: --threads); --threads 2 --torch-threads 1 races each side\'s best on this machine' },
 } as const satisfies OptionTable;
 
 // every preset's options, parsed as strings here and checked against the chosen preset's declarations
@@ -63,9 +64,15 @@ const quick = value('quick') as boolean;
 const torch = !(value('no-torch') as boolean);
 const budgets = quick ? QUICK : FULL;
 // a bad option is one line, before any work
-const { names, model, target, threads } = (() => {
+const { names, model, target, threads, torchThreads } = (() => {
   try {
-    return { names: (value('num') as number | undefined) ?? budgets.sampleCliNames, model: modelSelection(), target: value('time-to-dev') as number | undefined, threads: value('threads') as number | undefined };
+    return {
+      names: (value('num') as number | undefined) ?? budgets.sampleCliNames,
+      model: modelSelection(),
+      target: value('time-to-dev') as number | undefined,
+      threads: value('threads') as number | undefined,
+      torchThreads: value('torch-threads') as number | undefined,
+    };
   } catch (e) {
     console.error(`npm run bench: ${(e as Error).message} (--help lists the options)`);
     process.exit(2);
@@ -73,7 +80,7 @@ const { names, model, target, threads } = (() => {
 })();
 
 if (target !== undefined) {
-  const report = await timeToDev(target, { model: raw['wavenet-recipe'] ? 'wavenet-recipe' : 'lecture', threads, log });
+  const report = await timeToDev(target, { model: raw['wavenet-recipe'] ? 'wavenet-recipe' : 'lecture', threads, torchThreads, torch, log });
   console.log(formatTimeToDev(report));
   if (raw.json) console.log(JSON.stringify(report));
   process.exit(0);

@@ -43,8 +43,12 @@ export interface TimeToDevRecipe extends TimeToDevSchedule {
 
 export interface TimeToDevOptions {
   model: TimeToDevModel;
-  /** Threads of both sides (default: the machine's cores). */
+  /** Our threads (default: the machine's cores). */
   threads?: number;
+  /** PyTorch's threads (default: ours): `--threads 2 --torch-threads 1` races each side's best here. */
+  torchThreads?: number;
+  /** false: PyTorch left out, reported as skipped. */
+  torch?: boolean;
   /** The step cap and evaluation interval (default TIME_TO_DEV_SCHEDULE; the test's are a few steps). */
   schedule?: TimeToDevSchedule;
   /** Pythons to try for torch (the test points at a missing one). */
@@ -65,6 +69,7 @@ export interface TimeToDevReport {
   target: number;
   recipe: TimeToDevRecipe;
   threads: number;
+  torch_threads: number;
   ours: TimeToDevRun & { backend: string };
   /** PyTorch's model: torch/conv (nn.Conv1d over padded words) or torch/wavenet (packed words, as ours). */
   torch_model: string;
@@ -89,14 +94,15 @@ const RACES: Record<TimeToDevModel, () => Race> = { lecture: lectureRace, 'waven
 export async function timeToDev(target: number, opts: TimeToDevOptions): Promise<TimeToDevReport> {
   const log = opts.log ?? (() => {});
   const threads = opts.threads ?? os.cpus().length;
+  const torchThreads = opts.torchThreads ?? threads;
   const race = RACES[opts.model]();
   const recipe: TimeToDevRecipe = { ...(opts.schedule ?? TIME_TO_DEV_SCHEDULE), batch: race.batch, optimizer: RECIPE_OPTIMIZER };
   log(`ours: training ${race.fx.model} to dev ${target}`);
   const ours = await oursToDev(race, recipe, target, threads);
   log(`ours: ${ours.reached ? 'reached' : 'did not reach'} ${ours.dev_loss.toFixed(4)} at step ${ours.steps} in ${ours.seconds.toFixed(1)} s; torch: training`);
-  const torch = torchToDev(race, recipe, target, threads, opts.pythons ?? PYTHON_CANDIDATES);
+  const torch = opts.torch === false ? { unavailable: 'skipped (--no-torch)' } : torchToDev(race, recipe, target, torchThreads, opts.pythons ?? PYTHON_CANDIDATES);
   const ratio = 'seconds' in torch && torch.reached && ours.reached ? ours.seconds / torch.seconds : null;
-  return { model: race.fx.model, target, recipe, threads, ours, torch_model: race.torchModel, torch, ratio };
+  return { model: race.fx.model, target, recipe, threads, torch_threads: torchThreads, ours, torch_model: race.torchModel, torch, ratio };
 }
 
 /** Our trainer (as `makemore train`) from freshParams until an evaluation reaches the target. */
@@ -194,14 +200,14 @@ function reshape(data: Float32Array, shape: number[]): unknown {
 }
 
 export function formatTimeToDev(r: TimeToDevReport): string {
-  const threads = `${r.threads} thread${r.threads === 1 ? '' : 's'}`;
+  const threads = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
   const run = (name: string, x: TimeToDevRun) => `  ${name}: ${x.reached ? 'reached' : 'did NOT reach'} dev ${x.dev_loss.toFixed(4)} at step ${x.steps} in ${x.seconds.toFixed(1)} s`;
-  const torch = 'unavailable' in r.torch ? `  ${r.torch_model}: unavailable (${r.torch.unavailable})` : run(`${r.torch_model} (torch ${r.torch.version}, ${threads})`, r.torch);
+  const torch = 'unavailable' in r.torch ? `  ${r.torch_model}: unavailable (${r.torch.unavailable})` : run(`${r.torch_model} (torch ${r.torch.version}, ${threads(r.torch_threads)})`, r.torch);
   const o = r.recipe.optimizer;
   const ratio = r.ratio !== null ? `  ours / torch wall time: ${r.ratio.toFixed(3)}×` : `  ratio: — (${'unavailable' in r.torch ? 'PyTorch did not run' : 'a run did not reach the target'})`;
   return [
     `Time to dev loss ${r.target}, ${r.model} (AdamW lr ${o.lr}, weight decay ${o.weightDecay}, lr/10 after ${Math.floor(o.decayAt * r.recipe.steps)} of ${r.recipe.steps} steps, ${r.recipe.batch} words a step, dev evaluated every ${r.recipe.evalEvery} steps, same initial weights)`,
-    run(`conv (${r.ours.backend}, ${threads})`, r.ours),
+    run(`conv (${r.ours.backend}, ${threads(r.threads)})`, r.ours),
     torch,
     ratio,
   ].join('\n');

@@ -426,8 +426,15 @@ describe('time to dev', () => {
     expect(text).toContain('ratio: — (PyTorch did not run)');
   });
 
+  it('leaves PyTorch out with --no-torch, and says so', async () => {
+    const r = await timeToDev(LOOSE_TARGET, { model: 'lecture', threads: 1, schedule: TO_DEV_TINY, torch: false });
+    expect(r.torch).toEqual({ unavailable: 'skipped (--no-torch)' });
+    expect(formatTimeToDev(r)).toContain('torch/conv: unavailable (skipped (--no-torch))');
+  });
+
   it.skipIf(!TORCH.ok).each(RACES)(`races $model against PyTorch from the same weights (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async (race) => {
     const r = await timeToDev(LOOSE_TARGET, { model: race.model, threads: 1, schedule: TO_DEV_TINY });
+    expect(r.torch_threads).toBe(1);
     expectOursToDev(r, race);
     if ('unavailable' in r.torch) throw new Error(`torch imports but its run failed: ${r.torch.unavailable}`);
     expect(r.torch).toMatchObject({ reached: true, steps: 2 });
@@ -436,5 +443,15 @@ describe('time to dev', () => {
     const text = formatTimeToDev(r);
     expect(text).toContain(`  ${race.torchModel} (torch ${r.torch.version}, 1 thread): reached dev ${r.torch.dev_loss.toFixed(4)} at step 2 in `);
     expect(text).toContain('  ours / torch wall time: ');
+  });
+
+  // each side on its own best thread count: ours on 2, PyTorch on 1
+  it.skipIf(!TORCH.ok)('races our threads against a different number of PyTorch\'s', async () => {
+    const r = await timeToDev(LOOSE_TARGET, { model: 'wavenet-recipe', threads: 2, torchThreads: 1, schedule: TO_DEV_TINY });
+    expect([r.threads, r.torch_threads]).toEqual([2, 1]);
+    if ('unavailable' in r.torch) throw new Error(`torch imports but its run failed: ${r.torch.unavailable}`);
+    const text = formatTimeToDev(r);
+    expect(text).toContain(`, 2 threads): reached dev ${r.ours.dev_loss.toFixed(4)}`);
+    expect(text).toContain(`(torch ${r.torch.version}, 1 thread): reached dev`);
   });
 });
