@@ -120,7 +120,7 @@ export interface WavenetRecipeReport {
   ratios_by_round: RecipeRatios[];
   /** Dropout off, one batch of the recipe's size, the same initial weights: the loss before and after one AdamW step. */
   check: { words: number; targets: number; ours: RecipeLosses; torch: RecipeLosses | null; max_abs_diff: number | null; agree: boolean | null };
-  /** node: the whole bench process; torch: its training process (the largest of the rounds'). */
+  /** node: the whole bench process; torch: its training process, the one that served every round. */
   peak_rss_mb: { node: number; torch?: number };
   /** The path a user runs: our CLI's steps in its --minutes, each process's peak RSS; PyTorch's median rate over the same time. */
   cli: RecipeCli & { torch_steps: { threads: number; steps: number }[] | null; ratios: RecipeRatios };
@@ -329,11 +329,7 @@ interface TorchHello {
 }
 
 /** PyTorch's training rate at a thread count, from the initial weights. */
-interface TorchRate {
-  threads: number;
-  steps_per_s: number;
-  targets_per_s: number;
-}
+type TorchRate = RateSample & { threads: number };
 
 type TorchStart = { ok: true; python: string; server: PythonServer; hello: TorchHello } | { ok: false; reason: string };
 

@@ -10,33 +10,9 @@ import { share, storeLanes } from './matmul.as';
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
-// row (C) at `row` → its mean. Four vector sums, so the adds do not wait on each other.
-@inline export function rowMean(row: usize, C: i32): f32 {
-  const whole = C & ~3;
-  const z = f32x4.splat(0);
-  let a0 = z, a1 = z, a2 = z, a3 = z;
-  let c = 0;
-  for (; c + 16 <= whole; c += 16) {
-    const at = row + (<usize>c << 2);
-    a0 = f32x4.add(a0, v128.load(at));
-    a1 = f32x4.add(a1, v128.load(at, 16));
-    a2 = f32x4.add(a2, v128.load(at, 32));
-    a3 = f32x4.add(a3, v128.load(at, 48));
-  }
-  for (; c < whole; c += 4) a0 = f32x4.add(a0, v128.load(row + (<usize>c << 2)));
-  let sum = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
-  for (c = whole; c < C; c++) sum += load<f32>(row + (<usize>c << 2));
-  return sum / <f32>C;
-}
-
-// (x − m)² of the 4 channels at `at`
-@inline function squared(at: usize, m: v128): v128 {
-  const d = f32x4.sub(v128.load(at), m);
-  return f32x4.mul(d, d);
-}
-
-// row (C) at `row`, its mean → 1/sqrt(variance + eps); four vector sums as rowMean
-@inline export function rowRstd(row: usize, C: i32, mean: f32, eps: f32): f32 {
+// Σ x, or Σ (x − mean)² with `squares`, over a row (C) at `row`: four vector sums, so the adds do not
+// wait on each other, then the last C mod 4 channels one at a time
+@inline function rowSum(row: usize, C: i32, mean: f32, squares: bool): f32 {
   const whole = C & ~3;
   const m = f32x4.splat(mean);
   const z = f32x4.splat(0);
@@ -44,18 +20,34 @@ import { share, storeLanes } from './matmul.as';
   let c = 0;
   for (; c + 16 <= whole; c += 16) {
     const at = row + (<usize>c << 2);
-    a0 = f32x4.add(a0, squared(at, m));
-    a1 = f32x4.add(a1, squared(at + 16, m));
-    a2 = f32x4.add(a2, squared(at + 32, m));
-    a3 = f32x4.add(a3, squared(at + 48, m));
+    a0 = f32x4.add(a0, term4(at, m, squares));
+    a1 = f32x4.add(a1, term4(at + 16, m, squares));
+    a2 = f32x4.add(a2, term4(at + 32, m, squares));
+    a3 = f32x4.add(a3, term4(at + 48, m, squares));
   }
-  for (; c < whole; c += 4) a0 = f32x4.add(a0, squared(row + (<usize>c << 2), m));
-  let sq = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (; c < whole; c += 4) a0 = f32x4.add(a0, term4(row + (<usize>c << 2), m, squares));
+  let sum = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
   for (c = whole; c < C; c++) {
-    const d = load<f32>(row + (<usize>c << 2)) - mean;
-    sq += d * d;
+    const x = load<f32>(row + (<usize>c << 2));
+    sum += squares ? (x - mean) * (x - mean) : x;
   }
-  return <f32>1 / Mathf.sqrt(sq / <f32>C + eps);
+  return sum;
+}
+
+// the 4 channels at `at`, or (x − m)² of them
+@inline function term4(at: usize, m: v128, squares: bool): v128 {
+  if (!squares) return v128.load(at);
+  const d = f32x4.sub(v128.load(at), m);
+  return f32x4.mul(d, d);
+}
+
+// A row (C)'s [mean, 1/sqrt(variance + eps)] into `at` (2 floats). Kernels read them back from
+// there: V8 moves a value that only a loop reads into that loop and computes it every time (here a
+// division, a square root and another division per vector); one stored before the loop is not moved.
+@inline export function rowStats(row: usize, C: i32, eps: f32, at: usize): void {
+  const mean = rowSum(row, C, 0, false) / <f32>C;
+  store<f32>(at, mean);
+  store<f32>(at, <f32>1 / Mathf.sqrt(rowSum(row, C, mean, true) / <f32>C + eps), 4);
 }
 
 // x̂·γ + β of the 4 channels at byte offset o of a row, x̂ = (x − mean)·rstd (m, r: them splatted)
@@ -63,14 +55,15 @@ import { share, storeLanes } from './matmul.as';
   return f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(row + o), m), r), v128.load(gamma + o)), v128.load(beta + o));
 }
 
-// x (P, C), γ, β (C) → y (P, C)
-export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, P: i32, C: i32, t: i32, T: i32): void {
+// x (P, C), γ, β (C) → y (P, C); each row's [mean, rstd] into stats (P, 2) on the way (rowStats)
+export function ln_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, stats: usize, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>C << 2;
-    const mean = rowMean(x + row, C);
-    const m = f32x4.splat(mean);
-    const r = f32x4.splat(rowRstd(x + row, C, mean, eps));
+    const st = stats + (<usize>p << 3);
+    rowStats(x + row, C, eps, st);
+    const m = v128.load32_splat(st);
+    const r = v128.load32_splat(st, 4);
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
       storeLanes(y + row + o, affine4(x + row, o, m, r, gamma, beta), min(4, C - c));
@@ -83,11 +76,9 @@ export function ln_backward_dx(dy: usize, x: usize, gamma: usize, eps: f32, dx: 
   const e = share(P, 1, t + 1, T);
   for (let p = share(P, 1, t, T); p < e; p++) {
     const row = <usize>p * <usize>C << 2;
-    const mean = rowMean(x + row, C);
-    const rstd = rowRstd(x + row, C, mean, eps);
-    store<f32>(stats + (<usize>p << 3), mean);
-    store<f32>(stats + (<usize>p << 3), rstd, 4);
-    rowBackward(dy + row, x + row, gamma, mean, rstd, dx + row, C);
+    const st = stats + (<usize>p << 3);
+    rowStats(x + row, C, eps, st);
+    rowBackward(dy + row, x + row, gamma, load<f32>(st), load<f32>(st, 4), dx + row, C);
   }
 }
 

@@ -7,27 +7,23 @@
 // the results are theirs bit for bit. threshold 0: no dropout.
 
 import { share, storeLanes } from './matmul.as';
-import { affine4, rowBackward, rowMean, rowRstd } from './layernorm.as';
+import { affine4, rowBackward, rowStats } from './layernorm.as';
 import { gateGrads4, sigmoid4 } from './gate.as';
 import { tanh4 } from './pointwise.as';
 import { keepLanes } from './dropout.as';
 
 // x (P, 2C), γ, β (2C) → y (P, C) = dropout(tanh(f) ⊙ σ(g)), [f | g] = LN(x)·γ + β, and each row's
-// [mean, rstd] into stats (P, 2); unless saved is 0, [tanh f | σ(g)] (P, 2C) into saved. (Stored
-// before the row's loop, the statistics are computed there once: V8 otherwise moves a value the
-// loop alone reads into it, here a division, a square root and another division per vector.)
+// [mean, rstd] into stats (P, 2) (rowStats); unless saved is 0, [tanh f | σ(g)] (P, 2C) into saved
 export function ln_gate_forward(x: usize, gamma: usize, beta: usize, eps: f32, y: usize, saved: usize, stats: usize, state: u32, threshold: u32, keep: f32, P: i32, C: i32, t: i32, T: i32): void {
   const e = share(P, 1, t + 1, T);
   const half = <usize>C << 2;
   for (let p = share(P, 1, t, T); p < e; p++) {
     const xr = x + (<usize>p * <usize>(2 * C) << 2);
     const yr = y + (<usize>p * <usize>C << 2);
-    const mean = rowMean(xr, 2 * C);
-    const rstd = rowRstd(xr, 2 * C, mean, eps);
-    store<f32>(stats + (<usize>p << 3), mean);
-    store<f32>(stats + (<usize>p << 3), rstd, 4);
-    const m = f32x4.splat(mean);
-    const r = f32x4.splat(rstd);
+    const st = stats + (<usize>p << 3);
+    rowStats(xr, 2 * C, eps, st);
+    const m = v128.load32_splat(st);
+    const r = v128.load32_splat(st, 4);
     const sr = saved + (<usize>p * <usize>(2 * C) << 2);
     for (let c = 0; c < C; c += 4) {
       const o = <usize>c << 2;
@@ -60,6 +56,7 @@ export function ln_gate_backward_dx(dy: usize, x: usize, saved: usize, stats: us
       if (threshold) d = f32x4.mul(d, keepLanes(state, p * C + c, threshold, keep));
       gateGrads4(v128.load(sr + o), v128.load(sr + o + half), d, dh + row + o, dh + row + o + half, min(4, C - c));
     }
-    rowBackward(dh + row, x + row, gamma, load<f32>(stats + (<usize>p << 3)), load<f32>(stats + (<usize>p << 3), 4), dx + row, 2 * C);
+    const st = stats + (<usize>p << 3);
+    rowBackward(dh + row, x + row, gamma, load<f32>(st), load<f32>(st, 4), dx + row, 2 * C);
   }
 }

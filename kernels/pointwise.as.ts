@@ -32,13 +32,13 @@ const TANH = memory.data<f32>([
 // Cephes' expf: e^x = 2^n · e^r, |r| ≤ ln2/2, e^r by a degree-6 polynomial; about 1 ulp. Inputs
 // below −87 give ~1e-38 instead of 0 (the softmax only feeds it x − max ≤ 0). Clamps, madd and the
 // table of constants as tanh4's: the clamp, 0.5 and log2(e) for n, ln 2 in two parts, the
-// polynomial's coefficients, 1, 1.5·2²³; and the exponent's bias less 1.5·2²³'s bits.
+// polynomial's coefficients, 1.5·2²³; and the exponent's bias less 1.5·2²³'s bits (1 from ONE).
 const EXP = memory.data<f32>([
   -87, 88, 0.5, 1.44269504088896341, 0.693359375, -2.12194440e-4,
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 1, 12582912,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, 12582912,
 ]);
 const EXP_BIAS = memory.data<i32>([127 - 0x4b400000]);
-/** 1, for `lanes` (the fused kernels' sigmoid and gradients). */
+/** 1, for `lanes` (exp4, the fused kernels' sigmoid and gradients). */
 export const ONE = memory.data<f32>([1]);
 @inline export function exp4(x: v128): v128 {
   const xc = f32x4.pmin(f32x4.pmax(x, lanes(EXP, 0)), lanes(EXP, 1));
@@ -51,9 +51,9 @@ export const ONE = memory.data<f32>([1]);
   y = madd(lanes(EXP, 9), y, r);
   y = madd(lanes(EXP, 10), y, r);
   y = madd(lanes(EXP, 11), y, r);
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), lanes(EXP, 12));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), lanes(ONE, 0));
   // 2^n from n's bits: n + 1.5·2²³ holds the integer n in its low mantissa bits (|n| ≤ 127)
-  const pow2n = i32x4.shl(i32x4.add(f32x4.add(n, lanes(EXP, 13)), lanes(EXP_BIAS, 0)), 23);
+  const pow2n = i32x4.shl(i32x4.add(f32x4.add(n, lanes(EXP, 12)), lanes(EXP_BIAS, 0)), 23);
   return f32x4.mul(y, pow2n);
 }
 

@@ -196,10 +196,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     convForward: (x, w, bias, start, s) => convForward(x, w, bias, start, s, 0, null),
     convBackwardInput: (dy, w, start, s) => convBackwardInput(dy, w, start, s, null),
     convBackwardWeight,
-    convBackward: (x, dy, w, start, s, dw, dbias) => {
-      convBackwardWeight(x, dy, start, s, dw, dbias ?? null);
-      return convBackwardInput(dy, w, start, s, null);
-    },
+    convBackward: (x, dy, w, start, s, dw, dbias) => convBackward(x, dy, w, start, s, dw, dbias ?? null, null),
 
     bnStats: (x, s) => {
       const partials = statsPartials(s.C);
@@ -224,7 +221,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     },
     lnForward: (x, gamma, beta, eps, s) => {
       const y = out(s.P * s.C);
-      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), s.P, s.C], byRows(s.P));
+      run('ln_forward', [at(x), at(gamma), at(beta), eps, ptr(y), scratch(s.P * 8), s.P, s.C], byRows(s.P));
       return y;
     },
     lnBackward: (dy, x, gamma, eps, s, dgamma, dbeta) => {
@@ -291,6 +288,12 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return dx;
   }
 
+  // both gradients; addend: what is added to dx, or null
+  function convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, addend: Float32Array | null) {
+    convBackwardWeight(x, dy, start, s, dw, dbias);
+    return convBackwardInput(dy, w, start, s, addend);
+  }
+
   function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
     inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P)));
   }
@@ -326,10 +329,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return { y: convForward(x, w, null, start, s, partials, null), ...finishStats(partials, s.P, s.cOut) };
     },
     convForwardAdd: (x, w, bias, start, s, addend) => convForward(x, w, bias, start, s, 0, addend),
-    convBackwardAdd: (x, dy, w, start, s, dw, dbias, addend) => {
-      convBackwardWeight(x, dy, start, s, dw, dbias);
-      return convBackwardInput(dy, w, start, s, addend);
-    },
+    convBackwardAdd: convBackward,
     bnTanhForward: (x, mean, variance, gamma, beta, eps, s) => bnForward(x, mean, variance, gamma, beta, eps, s.P, s.C, true),
     dropout: (x, mask) => elementwise('dropout_apply', [x], dropoutArgs(mask)),
     // saved: [tanh f | σ(g)] (P, 2C), then each row's LayerNorm [mean, rstd] (P, 2)
