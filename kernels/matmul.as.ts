@@ -326,8 +326,14 @@ export function addRow(dst: usize, src: usize, C: i32): void {
   }
 }
 
-/** Piece t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)). */
+/**
+ * Piece t of T's share of n items, in whole units: its first item (its last is share(n, unit, t + 1, T)).
+ * Piece sizes fall linearly, (2T − 1 − 2t)/T² of the units each (piece t starts at 1 − ((T − t)/T)²):
+ * threads claim pieces in order, so the last ones, which a run's end waits on, are the small ones.
+ */
 @inline export function share(n: i32, unit: i32, t: i32, T: i32): i32 {
-  const units = (n + unit - 1) / unit;
-  return min(n, ((units * t) / T) * unit);
+  const units = <i64>((n + unit - 1) / unit);
+  const all = <i64>T * T;
+  const left = <i64>(T - t);
+  return min(n, <i32>((units * (all - left * left)) / all) * unit);
 }
