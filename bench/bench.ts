@@ -3,7 +3,8 @@
 // PyTorch, plus forward-only, generation, node counts, hot-kernel GFLOP/s, peak memory, and generation
 // as a user meets it (sample-cli.ts). Prints a table; with --json the report also follows as one JSON
 // object on the last line. Progress goes to stderr.
-// --time-to-dev X: wall time to a dev loss, ours and PyTorch's, the lecture preset's or with
+// --lecture-rounds: only the lecture's training against PyTorch's nn.Conv1d, side by side in rounds
+// (lecture-rounds.ts); --time-to-dev X: wall time to a dev loss, ours and PyTorch's, the lecture preset's or with
 // --wavenet-recipe the WaveNet recipe's (time-to-dev.ts); --sample-cli: only the CLI-against-PyTorch
 // sampling section; --wavenet-recipe: only the WaveNet recipe's training, ours against PyTorch
 // (wavenet-recipe.ts).
@@ -14,14 +15,15 @@ import { parseArgs } from 'node:util';
 import { optionsHelp, readOption, type OptionTable } from '../src/options/declare.ts';
 import { PRESETS } from '../src/presets/registry.ts';
 import { runBench } from './run.ts';
-import { formatReport, formatSampleCli, formatWavenetRecipe } from './format.ts';
+import { formatLectureRounds, formatReport, formatSampleCli, formatWavenetRecipe } from './format.ts';
+import { runLectureRounds } from './lecture-rounds.ts';
 import { formatTimeToDev, TIME_TO_DEV_SCHEDULE, timeToDev } from './time-to-dev.ts';
 import { runSampleCli } from './sample-cli.ts';
 import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
 import { convBackends } from './backends.ts';
 import { enableRelaxedSimd } from '../src/engine/node-relaxed-simd.ts';
 import { FULL, QUICK } from './budgets.ts';
-import type { ModelSelection } from './setup.ts';
+import { lectureFixture, type ModelSelection } from './setup.ts';
 
 const OPTIONS = {
   help: { type: 'boolean', help: 'print this and exit' },
@@ -30,6 +32,7 @@ const OPTIONS = {
   'no-torch': { type: 'boolean', help: 'leave PyTorch out (reported as skipped)' },
   'sample-cli': { type: 'boolean', help: 'only generation as a user meets it: `makemore sample` against PyTorch, whole processes (also in the full run)' },
   'wavenet-recipe': { type: 'boolean', help: 'only the WaveNet recipe\'s training (`makemore train --model wavenet --channels 96 --n-embd 32 --norm layernorm --dropout 0.4 --optimizer adamw --batch 64`) against PyTorch on 1 and 2 threads, with the step by op, the kernels against the multiply-add ceiling and a first-step loss check (also in the full run); with --time-to-dev: that recipe\'s time to the dev loss' },
+  'lecture-rounds': { type: 'boolean', help: 'only the lecture model\'s training against PyTorch\'s nn.Conv1d model, side by side in rounds on 1 thread and every core at 32 and 64 words a step (also in the full run)' },
   num: { type: 'int', min: 1, help: 'names per process in the sample-cli section (default 20,000; --quick 2,000)' },
   model: { type: 'choice', choices: Object.keys(PRESETS), help: 'the model of the training, forward, kernel and generation sections, with its preset options below (default lecture)' },
   spec: { type: 'string', arg: 'FILE', help: 'the same model as a spec file (JSON) instead of a preset' },
@@ -89,6 +92,14 @@ if (target !== undefined) {
 if (raw['sample-cli']) {
   const report = await runSampleCli({ names, trainSteps: budgets.generationTrainSteps, torchLoopS: budgets.sampleCliTorchLoopS, torch, backend: convBackends().backends[0], log });
   console.log(formatSampleCli(report));
+  if (raw.json) console.log(JSON.stringify(report));
+  process.exit(0);
+}
+
+if (raw['lecture-rounds']) {
+  const fx = lectureFixture();
+  const report = await runLectureRounds({ fx, lecture: fx.lecture, budgets: { train: budgets.roundTrain, rounds: budgets.rounds }, torch, log });
+  console.log(formatLectureRounds(report));
   if (raw.json) console.log(JSON.stringify(report));
   process.exit(0);
 }

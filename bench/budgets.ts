@@ -16,9 +16,12 @@ export interface Budgets {
   torchKernelS: number;
   /** Training steps timed op by op for the per-op profile. */
   profileSteps: number;
-  /** The WaveNet recipe's training rates (wavenet-recipe.ts): each configuration of both sides once a round, the medians reported. */
-  recipeTrain: Budget;
-  recipeRounds: number;
+  /**
+   * The training rates measured in rounds against PyTorch (the WaveNet recipe's, wavenet-recipe.ts; the
+   * lecture's, lecture-rounds.ts): each configuration of both sides once a round, the medians reported.
+   */
+  roundTrain: Budget;
+  rounds: number;
   /** Each `makemore train <recipe> --minutes` process of the recipe section. */
   recipeCliS: number;
   /** Each run of the machine's 2-thread capacity probe (capacity.ts). */
@@ -38,8 +41,8 @@ export const FULL: Budgets = {
   kernel: { warmupS: 0.3, measureS: 1.2 },
   torchKernelS: 1,
   profileSteps: 200,
-  recipeTrain: { warmupS: 1, measureS: 2.5 },
-  recipeRounds: 5,
+  roundTrain: { warmupS: 1, measureS: 2.5 },
+  rounds: 5,
   recipeCliS: 30,
   capacityS: 3,
   sampleCliNames: 20_000,
@@ -55,8 +58,8 @@ export const QUICK: Budgets = {
   kernel: { warmupS: 0.1, measureS: 0.4 },
   torchKernelS: 0.4,
   profileSteps: 50,
-  recipeTrain: { warmupS: 0.5, measureS: 2.5 },
-  recipeRounds: 1,
+  roundTrain: { warmupS: 0.5, measureS: 2.5 },
+  rounds: 1,
   recipeCliS: 10,
   capacityS: 1,
   sampleCliNames: 2_000,

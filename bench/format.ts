@@ -4,10 +4,11 @@ import { HOT_KERNELS } from './kernels.ts';
 import { REFERENCE_MATMUL } from './torch.ts';
 import { MEAN_CHARS_TOLERANCE, type SampleCliReport } from './sample-cli.ts';
 import { LOSS_TOLERANCE, type WavenetRecipeReport } from './wavenet-recipe.ts';
+import type { LectureRoundsReport } from './lecture-rounds.ts';
 import { NAIVE_KEY, TORCH_BATCHED_KEY, TORCH_CONV_1T_KEY, TORCH_CONV_KEY, TORCH_LOOP_KEY, TORCH_TREE_1T_KEY, TORCH_TREE_KEY, TREE_KEY, type Ratios, type Report } from './report.ts';
 
 export function formatReport(r: Report): string {
-  return [header(r), training(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), recipe(r), sampleCli(r), memory(r), legend()].filter(Boolean).join('\n\n');
+  return [header(r), training(r), lectureRounds(r), profile(r), forward(r), generation(r), nodes(r), kernels(r), recipe(r), sampleCli(r), memory(r), legend()].filter(Boolean).join('\n\n');
 }
 
 function header(r: Report): string {
@@ -98,6 +99,27 @@ function kernels(r: Report): string {
   const matmul = r.torch_matmul_gflops === null ? '' : `\nPyTorch matmul ${m}×${k}·${k}×${n}: ${num(r.torch_matmul_gflops)} GFLOP/s`;
   const title = `Hot kernels, GFLOP/s (through the ops as the engine calls them, on arrays the ops allocated, as the engine keeps them; torch: the same matmuls)`;
   return section(title, ['kernel', 'matmul shapes (m×k·k×n)', ...backends], rows, 2) + matmul;
+}
+
+function lectureRounds(r: Report): string {
+  return r.lecture_rounds === null ? '' : formatLectureRounds(r.lecture_rounds);
+}
+
+/** The lecture against PyTorch's nn.Conv1d in rounds: each configuration's median rate, and the median of the rounds' ratios. */
+export function formatLectureRounds(l: LectureRoundsReport): string {
+  const t = l.torch;
+  const b = l.budgets.train;
+  const title = [
+    `Lecture model, training side by side in ${l.budgets.rounds} round(s) (${b.measureS} s after ${b.warmupS} s warm-up, PyTorch right after ours each time; medians): ours wasm ${l.simd} SIMD against PyTorch nn.Conv1d over padded words`,
+    `  ${t.available ? `torch ${t.version} via ${t.python}, BLAS: ${t.blas.kind} (${t.blas.info}; loaded: ${t.blas.libraries.join(', ') || 'none found'})${t.ratio_refused ? `; no ratio: ${t.ratio_refused}` : ''}` : `torch unavailable: ${t.reason}`}`,
+  ].join('\n');
+  const ratio = (threads: number, batch: number) => l.ratios.find((x) => x.threads === threads && x.batch === batch);
+  const torchRun = (threads: number, batch: number) => (t.available ? t.runs.find((x) => x.threads === threads && x.batch === batch) : undefined);
+  const rows = l.ours.map((o) => {
+    const x = ratio(o.threads, o.batch);
+    return [String(o.threads), String(o.batch), num(o.targets_per_s), num(torchRun(o.threads, o.batch)?.targets_per_s), times(x?.ratio), x ? x.ratios_by_round.map((v) => times(v)).join(', ') : ''];
+  });
+  return section(title, ['threads', 'words a step', 'ours targets/s', 'PyTorch targets/s', 'ours / PyTorch', 'by round'], rows);
 }
 
 function recipe(r: Report): string {

@@ -12,6 +12,7 @@ import type { TorchOutcome, TorchSamplingRate, TorchTrainRate } from './torch.ts
 import type { Capacity } from './capacity.ts';
 import type { SampleCliReport } from './sample-cli.ts';
 import type { WavenetRecipeReport } from './wavenet-recipe.ts';
+import type { LectureRoundsReport } from './lecture-rounds.ts';
 import { LARGE_BATCH_SUFFIX, WASM_ONE_THREAD } from './setup.ts';
 
 export const TREE_KEY = 'tree/ts';
@@ -74,6 +75,8 @@ export interface Measurements {
   nodePeakRssMb: number;
   unavailable: Record<string, string>;
   aliases: Record<string, string>;
+  /** The lecture's training against PyTorch's nn.Conv1d in rounds, when the wasm backend ran (lecture preset only). */
+  lectureRounds: LectureRoundsReport | null;
   /** The --sample-cli section, when run. */
   sampleCli: SampleCliReport | null;
   /** The --wavenet-recipe section, when run. */
@@ -131,6 +134,8 @@ export interface Report {
   /** gpu.js mode → the backend it runs on, measured under that name */
   aliases: Record<string, string>;
   ratios: Ratios;
+  /** The lecture's training, ours (wasm) against PyTorch's nn.Conv1d side by side in rounds; null when not run. */
+  lecture_rounds: LectureRoundsReport | null;
   /** Generation as a user meets it (--sample-cli): whole processes, ours and PyTorch's; null when not run. */
   sample_cli: SampleCliReport | null;
   /** The WaveNet recipe's training, ours against PyTorch (--wavenet-recipe); null when not run. */
@@ -176,6 +181,7 @@ export function assembleReport(m: Measurements): Report {
       generation_vs_torch_batched: over(ours, fastest(generation, TORCH_BATCHED_KEY)),
       nodes_tree_vs_conv: m.nodesPerTarget ? m.nodesPerTarget.tree / m.nodesPerTarget.conv : null,
     },
+    lecture_rounds: m.lectureRounds,
     sample_cli: m.sampleCli,
     wavenet_recipe: m.wavenetRecipe,
   };

@@ -3,10 +3,13 @@
 Reads one JSON request on stdin (the encoded training words, the model sizes, the time budgets, the
 thread counts, the matmul shapes of our hot kernels) and prints one JSON line: training targets/s of
 the lecture's tree model and of an nn.Conv1d model over whole words (at both batch sizes) at each thread count, matmul
-GFLOP/s at the first thread count, and this process's peak RSS.
+GFLOP/s at the first thread count, and this process's peak RSS. With "mode": "serve_conv" in that
+request it instead answers rate requests, one JSON line each (bench/lecture-rounds.ts).
 """
 
 import json
+import os
+import re
 import resource
 import sys
 import time
@@ -228,11 +231,43 @@ def matmul_gflops(shapes, seconds):
     return measure(work, min(0.3, seconds), seconds) / 1e9
 
 
+def serve_conv(req, cfg, block):
+    """The nn.Conv1d model's training rate per request line ({threads, batch, warmup_s, measure_s}) until
+    stdin ends, after a first line with the version and the BLAS; the last line: peak RSS."""
+    print(json.dumps({"version": torch.__version__, "blas": blas()}), flush=True)
+    conv = ConvNet(*cfg)
+    data = padded_words(req["words"], block)
+    for line in sys.stdin:
+        ask = json.loads(line)
+        torch.set_num_threads(ask["threads"])
+        rate = measure(lambda: conv_step(conv, data, block, ask["batch"], req["lr"]), ask["warmup_s"], ask["measure_s"])
+        print(json.dumps({"threads": ask["threads"], "batch": ask["batch"], "targets_per_s": rate}), flush=True)
+    print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+
+
+def blas():
+    """The BLAS torch was built for and the one its process has loaded (Debian's torch links libblas.so.3, an alternative)."""
+    config = torch.__config__.show()
+    found = re.search(r"BLAS_INFO=[^,\s]*", config)
+    info = found.group(0) if found else "BLAS_INFO unknown"
+    torch.ones(8, 8) @ torch.ones(8, 8)  # the library is loaded by now
+    with open("/proc/self/maps") as maps:
+        paths = sorted({os.path.realpath(line.split()[-1]) for line in maps if any(k in line.lower() for k in ("blas", "mkl", "blis", "atlas"))})
+    names = " ".join(paths).lower() + " " + info.lower()
+    kind = next((k for k in ("openblas", "mkl", "blis", "atlas") if k in names), None)
+    if kind is None:
+        kind = "reference" if any("libblas" in os.path.basename(p) for p in paths) else "unknown"
+    return {"info": info, "libraries": paths, "kind": kind}
+
+
 def main():
-    req = json.load(sys.stdin)
+    req = json.loads(sys.stdin.readline())
     torch.manual_seed(req["seed"])
     cfg = (req["vocab_size"], req["n_embd"], req["n_hidden"], req["n_layers"])
     block = 2 ** req["n_layers"]
+    if req.get("mode") == "serve_conv":
+        serve_conv(req, cfg, block)
+        return
     words, batch, lr = req["words"], req["batch"], req["lr"]
     warmup, budget = req["warmup_s"], req["measure_s"]
 

@@ -9,8 +9,6 @@ start-up's seconds, the threads, and the BLAS torch runs on. The caller times th
 """
 
 import json
-import os
-import re
 import struct
 import sys
 import time
@@ -22,7 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_models import lecture_from_tensors, lecture_loop, tree_model
+from torch_models import blas, lecture_from_tensors, lecture_loop, tree_model
 
 LN_EPS = BN_EPS = 1e-5  # ours (src/models/conv-layers/layernorm.ts, layers/batchnorm1d.ts)
 NAMES_PER_CALL = 16  # names between checks of the time budget
@@ -155,21 +153,6 @@ def build(tensors, spec):
         model = WaveNet(spec, tensors).eval()
         return model, "wavenet", 1 + sum(layer.dilation for layer in model.layers)
     raise ValueError("the checkpoint is neither the lecture preset nor the WaveNet preset: no PyTorch module for it here")
-
-
-def blas():
-    """The BLAS torch was built for and the one its process has loaded (Debian's torch links libblas.so.3, an alternative)."""
-    config = torch.__config__.show()
-    found = re.search(r"BLAS_INFO=[^,\s]*", config)
-    info = found.group(0) if found else "BLAS_INFO unknown"
-    torch.ones(8, 8) @ torch.ones(8, 8)  # the library is loaded by now
-    with open("/proc/self/maps") as maps:
-        paths = sorted({os.path.realpath(line.split()[-1]) for line in maps if any(k in line.lower() for k in ("blas", "mkl", "blis", "atlas"))})
-    names = " ".join(paths).lower() + " " + info.lower()
-    kind = next((k for k in ("openblas", "mkl", "blis", "atlas") if k in names), None)
-    if kind is None:
-        kind = "reference" if any("libblas" in os.path.basename(p) for p in paths) else "unknown"
-    return {"info": info, "libraries": paths, "kind": kind}
 
 
 def main():

@@ -32,8 +32,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from torch_models import run_for
-from torch_sample import blas, named_layers, read_safetensors
+from torch_models import blas, run_for
+from torch_sample import named_layers, read_safetensors
 from torch_time_to_dev import train_to_dev
 
 LN_EPS = 1e-5

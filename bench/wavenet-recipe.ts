@@ -27,7 +27,7 @@ import { convEngine } from '../src/train/engines.ts';
 import { DEFAULT_LR, Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { sampleWords } from '../src/train/batches.ts';
 import type { Budget } from './measure.ts';
-import { peakRssMb } from './measure.ts';
+import { median, peakRssMb } from './measure.ts';
 import { describeSelection, freshParams, loadFixture, parameterCount, SEED, withInitialCheckpoint, type Fixture, type ModelSelection } from './setup.ts';
 import { convUnderTest, stepProfile, trainRate } from './training.ts';
 import { timeOps } from './op-profile.ts';
@@ -246,12 +246,6 @@ function roundsRate(threads: number, rounds: RateSample[]): RecipeRate {
   return { threads, steps_per_s: median(rounds.map((r) => r.steps_per_s)), targets_per_s: median(rounds.map((r) => r.targets_per_s)), targets_per_s_by_round: rounds.map((r) => r.targets_per_s) };
 }
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function medianOrNull(xs: (number | null)[]): number | null {
   return xs.some((x) => x === null) ? null : median(xs as number[]);
 }
@@ -360,6 +354,6 @@ function torchTimeoutMs(budget: Budget): number {
 }
 
 /** The section's budgets from the bench's profile (quick, full, the test's tiny one). */
-export function recipeBudgets(b: { recipeTrain: Budget; recipeRounds: number; recipeCliS: number; profileSteps: number; kernel: Budget }): RecipeBudgets {
-  return { train: b.recipeTrain, rounds: b.recipeRounds, cliS: b.recipeCliS, profileSteps: b.profileSteps, kernel: b.kernel, peak: b.kernel };
+export function recipeBudgets(b: { roundTrain: Budget; rounds: number; recipeCliS: number; profileSteps: number; kernel: Budget }): RecipeBudgets {
+  return { train: b.roundTrain, rounds: b.rounds, cliS: b.recipeCliS, profileSteps: b.profileSteps, kernel: b.kernel, peak: b.kernel };
 }

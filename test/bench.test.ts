@@ -13,7 +13,9 @@ import { runSampleCli, SAMPLE_CLI_MODELS, type SampleCliReport } from '../bench/
 import { convBackends } from '../bench/backends.ts';
 import { findTorchPython } from '../bench/torch.ts';
 import { comparable, LOSS_TOLERANCE, recipeBudgets, recipeRatios, runWavenetRecipe, type WavenetRecipeReport } from '../bench/wavenet-recipe.ts';
-import { formatWavenetRecipe } from '../bench/format.ts';
+import { formatLectureRounds, formatWavenetRecipe } from '../bench/format.ts';
+import { lectureRatio, runLectureRounds, type LectureRoundsReport } from '../bench/lecture-rounds.ts';
+import { lectureFixture } from '../bench/setup.ts';
 import { formatTimeToDev, timeToDev, type TimeToDevModel, type TimeToDevReport } from '../bench/time-to-dev.ts';
 
 const TINY: Budgets = {
@@ -25,8 +27,8 @@ const TINY: Budgets = {
   kernel: { warmupS: 0, measureS: 0.01 },
   torchKernelS: 0.01,
   profileSteps: 2,
-  recipeTrain: { warmupS: 0, measureS: 0.01 },
-  recipeRounds: 2,
+  roundTrain: { warmupS: 0, measureS: 0.01 },
+  rounds: 2,
   recipeCliS: 1,
   capacityS: 0.05,
   sampleCliNames: 50,
@@ -91,6 +93,8 @@ describe('report', () => {
     expect(report.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
     expect(report.unavailable.torch).toBe('skipped (--no-torch)');
     expect(report.torch_matmul_gflops).toBeNull();
+    // side by side with PyTorch in rounds on the wasm backend only
+    expect(report.lecture_rounds).toBeNull();
     expect(report.ratios.conv_vs_torch_conv).toEqual({});
     expect(Object.keys(report.ratios.conv_vs_tree)).toEqual(['conv/reference']);
     expect(report.machine.cpus).toBeGreaterThan(0);
@@ -141,6 +145,7 @@ describe('report', () => {
       nodePeakRssMb: 200,
       unavailable: { headlessgl: 'no gl' },
       aliases: { gpu: 'webasm' },
+      lectureRounds: null,
       sampleCli: null,
       wavenetRecipe: null,
     };
@@ -384,6 +389,66 @@ describe('wavenet recipe section', () => {
     const text = formatWavenetRecipe(r);
     expect(text).toContain('BLAS:');
     expect(text).toMatch(/agree within 1e-5/);
+  });
+});
+
+const LECTURE_ROUNDS_TINY = { train: TINY.roundTrain, rounds: TINY.rounds };
+
+/** Our side of the lecture rounds: every thread count at 32 and 64 words, a rate each round. */
+function expectLectureOurs(r: LectureRoundsReport, threads: number[]): void {
+  expect(r.simd).toBe(relaxedSimdAvailable() ? 'relaxed' : 'plain');
+  expect(r.ours.map((o) => `${o.threads} ${o.batch}`)).toEqual(threads.flatMap((t) => [`${t} 32`, `${t} 64`]));
+  for (const o of r.ours) {
+    expect(o.targets_per_s_by_round).toHaveLength(LECTURE_ROUNDS_TINY.rounds);
+    for (const x of o.targets_per_s_by_round) expect(x).toBeGreaterThan(0);
+    expect(o.targets_per_s).toBeCloseTo((o.targets_per_s_by_round[0] + o.targets_per_s_by_round[1]) / 2);
+  }
+  expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+}
+
+describe('lecture rounds', () => {
+  const fx = lectureFixture();
+
+  it('measures ours and reports PyTorch as skipped, with the reason, and no ratio', async () => {
+    const r = await runLectureRounds({ fx, lecture: fx.lecture, budgets: LECTURE_ROUNDS_TINY, torch: false, threads: [1] });
+    expectLectureOurs(r, [1]);
+    expect(r.torch).toEqual({ available: false, reason: 'skipped (--no-torch)' });
+    expect(r.ratios).toEqual([]);
+    expect(formatLectureRounds(r)).toContain('torch unavailable: skipped (--no-torch)');
+  });
+
+  it('reports a Python without torch as unavailable, with the reason', async () => {
+    const r = await runLectureRounds({ fx, lecture: fx.lecture, budgets: LECTURE_ROUNDS_TINY, torch: true, threads: [1], pythons: ['/nonexistent/python3'] });
+    expect(!r.torch.available && r.torch.reason).toMatch(/\/nonexistent\/python3/);
+    expect(r.ratios).toEqual([]);
+  });
+
+  it('takes the median of the rounds\' ratios, not the ratio of the medians', () => {
+    const x = lectureRatio({ threads: 2, batch: 32 }, [200, 300, 100], [100, 100, 100]);
+    expect(x).toEqual({ threads: 2, batch: 32, ratio: 2, ratios_by_round: [2, 3, 1] });
+    // medians 200 and 100 would say 2× as well; here they say 1.5× where every round says 1×
+    expect(lectureRatio({ threads: 1, batch: 64 }, [100, 200, 300, 400], [100, 200, 300, 400]).ratio).toBe(1);
+  });
+
+  it.skipIf(!TORCH.ok)(`measures PyTorch's nn.Conv1d right after ours, each configuration each round (${TORCH.ok ? TORCH.python : `skipped: ${TORCH.reason}`})`, async () => {
+    const threads = [1, 2];
+    const lines: string[] = [];
+    const r = await runLectureRounds({ fx, lecture: fx.lecture, budgets: LECTURE_ROUNDS_TINY, torch: true, threads, log: (line) => lines.push(line) });
+    expectLectureOurs(r, threads);
+    const what = (t: number, b: number) => `${t} thread(s), ${b} words a step`;
+    expect(lines.filter((l) => l.includes('round 2 of')).map((l) => l.replace(/^.*round 2 of \d+: /, ''))).toEqual(
+      threads.flatMap((t) => [32, 64].flatMap((b) => [`ours, wasm ${r.simd} SIMD, ${what(t, b)}`, `PyTorch nn.Conv1d, ${what(t, b)}`])),
+    );
+    if (!r.torch.available) throw new Error(`torch imports but its run failed: ${r.torch.reason}`);
+    expect(r.torch.blas.kind).not.toBe('unknown');
+    expect(r.torch.peak_rss_mb).toBeGreaterThan(0);
+    expect(r.torch.runs.map((x) => `${x.threads} ${x.batch}`)).toEqual(r.ours.map((x) => `${x.threads} ${x.batch}`));
+    if (r.torch.ratio_refused === null) {
+      const torchRuns = r.torch.runs;
+      expect(r.ratios).toEqual(r.ours.map((o, i) => lectureRatio(o, o.targets_per_s_by_round, torchRuns[i].targets_per_s_by_round)));
+      expect(formatLectureRounds(r)).toMatch(/ours \/ PyTorch/);
+    } else expect(r.ratios).toEqual([]);
+    expect(formatLectureRounds(r)).toContain('BLAS:');
   });
 });
 
