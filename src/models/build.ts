@@ -1,11 +1,13 @@
 // A resolved spec built into layers over a parameter set: embedding → body → head. Where a bias-free
 // conv, BatchNorm and tanh stand in a row, they run as one fused layer (conv-bn-tanh.ts), and so do
-// LayerNorm, gate and an optional dropout (ln-gate.ts), whichever spec they come from.
+// LayerNorm, gate and an optional dropout (ln-gate.ts), whichever spec they come from; a conv first
+// in the stack runs over the embedding's table (embedding-conv.ts).
 
 import type { ParamSet } from '../params.ts';
 import { EMBEDDING, HEAD, type ResolvedSpec } from '../spec/resolve.ts';
 import { BatchNorm } from './conv-layers/batchnorm.ts';
-import { CausalConv } from './conv-layers/causal-conv.ts';
+import type { CausalConv, ConvCore } from './conv-layers/causal-conv.ts';
+import { EmbeddingConv } from './conv-layers/embedding-conv.ts';
 import { ConvBnTanh } from './conv-layers/conv-bn-tanh.ts';
 import { Embedding } from './conv-layers/embedding.ts';
 import { HeadCrossEntropy } from './conv-layers/head.ts';
@@ -28,23 +30,31 @@ export function buildNet(spec: ResolvedSpec, params: ParamSet): ConvNet {
   let dropouts = 0;
   const ctx: BuildContext = {
     params,
-    body: (layers) => new Sequential(buildLayers(layers, ctx)),
+    body: (layers) => new Sequential(buildLayers(layers, ctx, null)),
     nextDropout: () => dropouts++,
   };
+  const embedding = new Embedding(params, EMBEDDING, spec.spec.embedding);
   return {
-    embedding: new Embedding(params, EMBEDDING, spec.spec.embedding),
-    body: ctx.body(spec.layers),
+    embedding,
+    body: new Sequential(buildLayers(spec.layers, ctx, (conv) => new EmbeddingConv(conv, embedding, spec.spec.vocabSize))),
     head: new HeadCrossEntropy(params, HEAD, spec.width, spec.spec.vocabSize),
   };
 }
 
-function buildLayers(layers: readonly ResolvedLayer[], ctx: BuildContext): ConvLayer[] {
+// first: how the stack's first layer, when a conv, reads the embedding (null inside a body)
+function buildLayers(layers: readonly ResolvedLayer[], ctx: BuildContext, first: ((conv: CausalConv) => EmbeddingConv) | null): ConvLayer[] {
   const out: ConvLayer[] = [];
+  const conv = (layer: ResolvedLayer, i: number): ConvCore => {
+    const built = layer.kind.build(layer, ctx) as CausalConv;
+    return i === 0 && first ? first(built) : built;
+  };
   for (let i = 0; i < layers.length; i++) {
     const [a, b, c] = layers.slice(i, i + 3);
     if (a.type === 'conv' && !a.fields.bias && !a.fields.weightNorm && b?.type === 'batchnorm' && c?.type === 'tanh') {
-      out.push(new ConvBnTanh(a.kind.build(a, ctx) as CausalConv, b.kind.build(b, ctx) as BatchNorm));
+      out.push(new ConvBnTanh(conv(a, i), b.kind.build(b, ctx) as BatchNorm));
       i += 2;
+    } else if (a.type === 'conv') {
+      out.push(conv(a, i));
     } else if (a.type === 'layernorm' && b?.type === 'gate') {
       const dropout = c?.type === 'dropout' ? (c.kind.build(c, ctx) as Dropout) : null;
       out.push(new LnGate(a.kind.build(a, ctx) as LayerNorm, b.kind.build(b, ctx) as Gate, dropout));

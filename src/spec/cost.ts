@@ -22,7 +22,17 @@ export function parameterCount(spec: ResolvedSpec): number {
 export function passBytesPerPosition(spec: ResolvedSpec, mode: 'train' | 'eval'): number {
   const channels = everyLayer(spec.layers).reduce((n, l) => n + (l.body.length > 0 ? 0 : l.cOut), 0);
   const ends = 4 * (2 * spec.spec.embedding + 4 * spec.spec.vocabSize);
-  return Math.ceil(ends + 4 * channels * (mode === 'train' ? TRAIN_FLOATS_PER_CHANNEL : EVAL_FLOATS_PER_CHANNEL));
+  return Math.ceil(ends + 4 * foldFloats(spec) + 4 * channels * (mode === 'train' ? TRAIN_FLOATS_PER_CHANNEL : EVAL_FLOATS_PER_CHANNEL));
+}
+
+/**
+ * Floats per position that a first conv run over the embedding's table (embedding-conv.ts) keeps
+ * beyond the plain conv: each further tap's looked-up rows and running sum, less the embedding's
+ * output, which it does without.
+ */
+function foldFloats(spec: ResolvedSpec): number {
+  const first = spec.layers[0];
+  return first?.type === 'conv' ? Math.max(0, 2 * ((first.fields.kernel as number) - 1) * first.cOut - spec.spec.embedding) : 0;
 }
 
 /** The widest row one kernel call reads (floats per position): what fits a call's exact index range. */

@@ -4,7 +4,7 @@
 // the K taps side by side are a 1-tap conv of K·Cin channels: one conv call for every row at once.
 
 import type { ConvShape } from '../../../kernels/conv1d.ts';
-import type { ConvOps } from '../../engine/ops.ts';
+import type { BatchStats, ConvOps } from '../../engine/ops.ts';
 import type { Grads, ParamSet } from '../../params.ts';
 import { tensorName, type LayerKind } from './kind.ts';
 import { gradOf, type Addend, type ConvLayer, type Pass, type StepPass, type StepQueue } from './layer.ts';
@@ -22,8 +22,14 @@ export interface ConvSpec {
   dilation: number;
 }
 
+/** What a conv-led fused layer (conv-bn-tanh.ts) asks of its conv: a CausalConv, or the first one over the embedding's table (embedding-conv.ts). */
+export interface ConvCore extends ConvLayer {
+  /** The forward pass with the batch statistics of its output (bias-free convs: BatchNorm follows). */
+  forwardStats(x: Float32Array, pass: Pass): BatchStats & { y: Float32Array };
+}
+
 // x (P, Cin) → y (P, Cout); step: x (B, Cin) → y (B, Cout)
-export class CausalConv implements ConvLayer {
+export class CausalConv implements ConvCore {
   private input: Float32Array | null = null;
   /** The weight this pass's forward (or the generator's priming step) multiplied by: backward and later steps reuse it. */
   private used: Float32Array | null = null;
@@ -43,14 +49,25 @@ export class CausalConv implements ConvLayer {
     return { P, cIn, cOut, K, dilation };
   }
 
-  // the weight the conv multiplies by now (weight norm's g · v/‖v‖, computed from v and g), kept for backward
-  private weight(ops: ConvOps): Float32Array {
+  /** The weight the conv multiplies by now (weight norm's g · v/‖v‖, computed from v and g), kept for backward. */
+  weight(ops: ConvOps): Float32Array {
     const { weight } = this.spec;
     return (this.used = typeof weight === 'string' ? this.params.get(weight).data : this.norm!.weight(ops));
   }
 
-  private get bias(): Float32Array | null {
+  get bias(): Float32Array | null {
     return this.spec.bias === null ? null : this.params.get(this.spec.bias).data;
+  }
+
+  /** Where backward adds dW and dbias (weight norm: a cleared gradient of w, which `endBackward` carries to v and g), and the weight the forward used. */
+  gradTargets(ops: ConvOps, grads: Grads): { dw: Float32Array; dbias: Float32Array | null; w: Float32Array } {
+    const dbias = this.spec.bias === null ? null : gradOf(grads, this.spec.bias);
+    const dw = this.norm ? this.norm.clearedWeightGrad(ops) : gradOf(grads, this.spec.weight as string);
+    return { dw, dbias, w: this.used! };
+  }
+
+  endBackward(grads: Grads): void {
+    this.norm?.backward(grads);
   }
 
   forward(x: Float32Array, pass: Pass): Float32Array {
@@ -65,7 +82,6 @@ export class CausalConv implements ConvLayer {
     return pass.ops.convForwardAdd(x, this.weight(pass.ops), this.bias, pass.batch.start, this.shape(pass.batch.positions), a);
   }
 
-  /** The forward pass with the batch statistics of its output (bias-free convs: BatchNorm follows). */
   forwardStats(x: Float32Array, pass: Pass) {
     this.input = x;
     return pass.ops.convForwardStats(x, this.weight(pass.ops), pass.batch.start, this.shape(pass.batch.positions));
@@ -79,11 +95,10 @@ export class CausalConv implements ConvLayer {
   backwardAdd(dy: Float32Array, addend: Float32Array | null, pass: Pass, grads: Grads): Float32Array {
     const { ops, batch } = pass;
     const s = this.shape(batch.positions);
-    const dbias = this.spec.bias === null ? null : gradOf(grads, this.spec.bias);
-    const dw = this.norm ? this.norm.clearedWeightGrad(ops) : gradOf(grads, this.spec.weight as string);
-    const [x, w] = [this.input!, this.used!];
+    const { dw, dbias, w } = this.gradTargets(ops, grads);
+    const x = this.input!;
     const dx = addend ? ops.convBackwardAdd(x, dy, w, batch.start, s, dw, dbias, addend) : ops.convBackward(x, dy, w, batch.start, s, dw, dbias);
-    this.norm?.backward(grads);
+    this.endBackward(grads);
     return dx;
   }
 

@@ -6,7 +6,7 @@
 import { BN_EPS } from '../../layers/batchnorm1d.ts';
 import type { Grads } from '../../params.ts';
 import type { BatchNorm } from './batchnorm.ts';
-import type { CausalConv } from './causal-conv.ts';
+import type { ConvCore } from './causal-conv.ts';
 import type { ConvLayer, Pass, StepPass, StepQueue } from './layer.ts';
 
 // x (P, Cin) → tanh(BN(conv(x))) (P, H)
@@ -14,7 +14,7 @@ export class ConvBnTanh implements ConvLayer {
   private output: Float32Array | null = null;
 
   constructor(
-    private readonly conv: CausalConv,
+    private readonly conv: ConvCore,
     private readonly bn: BatchNorm,
   ) {}
 
