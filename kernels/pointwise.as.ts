@@ -121,8 +121,10 @@ export function sgd_update(w: usize, g: usize, lr: f32, N: i32, t: i32, T: i32):
 // AdamW (torch.optim.AdamW's update) in place on each tensor's w, m, v, `count` tensors in one call
 // as if they were one array: table holds each tensor's (w, g, m, v, length) as i32s, total is the
 // lengths' sum, and pieces share the concatenation. The host passes 1 − β (1 − 0.999 in float32 is
-// off by 1e-5) and the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
-export function adamw_update_all(table: usize, count: i32, total: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32, t: i32, T: i32): void {
+// off by 1e-5), decay = lr·weight decay, and from the bias corrections c1 = 1 − β1^t, c2 = 1 − β2^t
+// stepSize = lr / c1 and 1/√c2, as torch.optim.AdamW folds them: one division and one square root a
+// vector (m̂ / (√v̂ + ε) spelt out is three divisions and a square root, and divisions bound this loop).
+export function adamw_update_all(table: usize, count: i32, total: i32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, decay: f32, stepSize: f32, invSqrtC2: f32, t: i32, T: i32): void {
   const e0 = share(total, 4, t, T);
   const e1 = share(total, 4, t + 1, T);
   let base = 0;
@@ -131,13 +133,13 @@ export function adamw_update_all(table: usize, count: i32, total: i32, lr: f32, 
     const n = load<i32>(row, 16);
     const lo = max(e0 - base, 0);
     const hi = min(e1 - base, n);
-    if (lo < hi) adamwRange(load<i32>(row), load<i32>(row, 4), load<i32>(row, 8), load<i32>(row, 12), lo, hi, lr, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, weightDecay, c1, c2);
+    if (lo < hi) adamwRange(load<i32>(row), load<i32>(row, 4), load<i32>(row, 8), load<i32>(row, 12), lo, hi, beta1, beta2, oneMinusBeta1, oneMinusBeta2, eps, decay, stepSize, invSqrtC2);
     base += n;
   }
 }
 
 // the update of elements [i0, i1)
-@inline function adamwRange(w: usize, g: usize, m: usize, v: usize, i0: i32, i1: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32): void {
+@inline function adamwRange(w: usize, g: usize, m: usize, v: usize, i0: i32, i1: i32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, decay: f32, stepSize: f32, invSqrtC2: f32): void {
   for (let i = i0; i < i1; i += 4) {
     const o = <usize>i << 2;
     const cols = min(4, i1 - i);
@@ -145,9 +147,9 @@ export function adamw_update_all(table: usize, count: i32, total: i32, lr: f32, 
     const mv = f32x4.add(f32x4.mul(f32x4.splat(beta1), v128.load(m + o)), f32x4.mul(f32x4.splat(oneMinusBeta1), gv));
     const vv = f32x4.add(f32x4.mul(f32x4.splat(beta2), v128.load(v + o)), f32x4.mul(f32x4.mul(f32x4.splat(oneMinusBeta2), gv), gv));
     const wv = v128.load(w + o);
-    const stepDir = f32x4.div(f32x4.div(mv, f32x4.splat(c1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, f32x4.splat(c2))), f32x4.splat(eps)));
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), f32x4.splat(invSqrtC2)), f32x4.splat(eps));
     storeLanes(m + o, mv, cols);
     storeLanes(v + o, vv, cols);
-    storeLanes(w + o, f32x4.sub(wv, f32x4.mul(f32x4.splat(lr), f32x4.add(stepDir, f32x4.mul(f32x4.splat(weightDecay), wv)))), cols);
+    storeLanes(w + o, f32x4.sub(f32x4.sub(wv, f32x4.mul(f32x4.splat(decay), wv)), f32x4.mul(f32x4.splat(stepSize), f32x4.div(mv, denom))), cols);
   }
 }

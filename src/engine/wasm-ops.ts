@@ -260,7 +260,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   };
 
   // one call: a table of (w, g, m, v, length) and pieces over the tensors' concatenation; 1 − β and
-  // the bias corrections in float64 here, as the reference computes them
+  // the step's scalars in float64 here (kernels/pointwise.as.ts)
   function adamwUpdateAll(tensors: AdamWTensors[], h: AdamWHyper): void {
     inPlace(
       tensors.flatMap((t) => [t.w, t.m, t.v]),
@@ -268,7 +268,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
         const table = mem.i32(scratch(tensors.length * 20), tensors.length * 5);
         tensors.forEach((t, k) => table.set([ptrs[3 * k], at(t.g), ptrs[3 * k + 1], ptrs[3 * k + 2], t.w.length], 5 * k));
         const total = tensors.reduce((n, t) => n + t.w.length, 0);
-        const hyper = [h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.weightDecay, 1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step];
+        const hyper = [h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, h.lr * h.weightDecay, h.lr / (1 - h.beta1 ** h.step), 1 / Math.sqrt(1 - h.beta2 ** h.step)];
         run('adamw_update_all', [table.byteOffset, tensors.length, total, ...hyper], total >= PARALLEL_MIN_ELEMENTS);
       },
     );
