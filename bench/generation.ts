@@ -3,7 +3,7 @@
 // backend, the same one name at a time, and the naive sampler (the whole model per character, plain
 // TypeScript). PyTorch samples from the same weights (torch.ts; lecture preset only). Every sampler cuts a name at MAX_NAME.
 
-import { zeroGrads, type ParamSet } from '../src/params.ts';
+import type { ParamSet } from '../src/params.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import type { ResolvedSpec } from '../src/spec/resolve.ts';
 import { convEngine } from '../src/train/engines.ts';
@@ -45,7 +45,7 @@ export function trainedWeights(spec: ResolvedSpec, words: number[][], ops: ConvO
   const optimizer = new Optimizer({ name: 'adamw', lr: 0.003, decayAt: 1, weightDecay: 0.01 }, ops);
   const rng = new PythonRandom(SEED);
   for (let step = 0; step < steps; step++) {
-    zeroGrads(grads);
+    engine.clearGrads(grads);
     engine.step(rng, LARGE_BATCH, grads);
     optimizer.step(params, grads, optimizer.cfg.lr, step);
   }

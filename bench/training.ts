@@ -2,7 +2,7 @@
 // what the trainer runs: zero the gradients, forward and backward one batch, then the SGD update.
 
 import { PythonRandom } from '../src/rng.ts';
-import { zeroGrads, type ModelConfig, type ParamSet } from '../src/params.ts';
+import type { ModelConfig, ParamSet } from '../src/params.ts';
 import { referenceOps } from '../src/engine/reference-ops.ts';
 import type { ResolvedSpec } from '../src/spec/resolve.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
@@ -38,7 +38,7 @@ function stepper({ engine, params, ops }: EngineUnderTest, batch: number, cfg: O
   const optimizer = new Optimizer(cfg, ops);
   let step = 0;
   return () => {
-    zeroGrads(grads);
+    engine.clearGrads(grads);
     const { targets } = engine.step(rng, batch, grads);
     optimizer.step(params, grads, cfg.lr, step++);
     return targets;

@@ -22,7 +22,6 @@ import { nodeWorkers } from '../src/engine/node-workers.ts';
 import { presetSpec } from '../src/presets/registry.ts';
 import { resolveSpec } from '../src/spec/resolve.ts';
 import { PythonRandom } from '../src/rng.ts';
-import { zeroGrads } from '../src/params.ts';
 import { convEngine } from '../src/train/engines.ts';
 import { DEFAULT_LR, Optimizer, type OptimizerConfig } from '../src/train/optimizer.ts';
 import { sampleWords } from '../src/train/batches.ts';
@@ -307,7 +306,7 @@ async function ourCheckLosses(fx: Fixture): Promise<{ losses: RecipeLosses; targ
     const grads = engine.newGrads();
     const first = engine.step(new PythonRandom(SEED), RECIPE_BATCH, grads);
     new Optimizer(RECIPE_OPTIMIZER, ops).step(params, grads, RECIPE_OPTIMIZER.lr, 0);
-    zeroGrads(grads);
+    engine.clearGrads(grads);
     const after = engine.step(new PythonRandom(SEED), RECIPE_BATCH, grads);
     return { losses: { first_step: first.loss, after_one_step: after.loss }, targets: first.targets };
   } finally {

@@ -3,7 +3,7 @@
 
 export { conv_forward, conv_backward_input, conv_backward_weight } from './conv1d.as';
 export { bn_partial_stats, bn_finish_stats, bn_forward, bn_backward_sums, bn_backward_dx } from './batchnorm.as';
-export { tanh_forward, tanh_backward, relu_forward, relu_backward, add_or_multiply, sgd_update, adamw_update_all } from './pointwise.as';
+export { tanh_forward, tanh_backward, relu_forward, relu_backward, add_or_multiply, zero_bytes, sgd_update, adamw_update_all } from './pointwise.as';
 export { gate_forward, gate_backward } from './gate.as';
 export { ln_forward, ln_backward_dx, ln_backward_params } from './layernorm.as';
 export { ln_gate_forward, ln_gate_backward_dx } from './ln-gate.as';

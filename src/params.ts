@@ -94,10 +94,6 @@ export type Grads = Map<string, Tensor>;
 /** Makes a zeroed Float32Array of `length` (where it lives is the caller's choice). */
 export type Allocate = (length: number) => Float32Array;
 
-export function zeroGrads(grads: Grads): void {
-  for (const g of grads.values()) g.data.fill(0);
-}
-
 /** Linear weight (fan_in, fan_out) as the lecture initialises it: randn / sqrt(fan_in). */
 function linearWeight(fanIn: number, fanOut: number, rng: PythonRandom): Tensor {
   return randn([fanIn, fanOut], rng, 1 / Math.sqrt(fanIn));

@@ -20,6 +20,18 @@ describeBackends('pointwise kernels', (ops) => LENGTHS.forEach((N) => describe(`
   const m = gaussian(rng, N, 0.1);
   const v = gaussian(rng, N, 0.1).map((a) => a * a);
 
+  it('zero: every element of arrays in the ops\' memory and out of it', () => {
+    const inside = ops().allocate(N);
+    inside.set(x);
+    const outside = x.slice();
+    const after = ops().allocate(N); // the next array must keep its values
+    after.set(dy);
+    ops().zero([inside, outside]);
+    expect(inside.every((a) => a === 0)).toBe(true);
+    expect(outside.every((a) => a === 0)).toBe(true);
+    expect(after).toEqual(dy);
+  });
+
   it('tanh forward', () => {
     expectClose(ops().tanhForward(x), tanhForwardRef(x));
   });

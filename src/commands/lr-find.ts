@@ -59,7 +59,7 @@ export async function lrFindCommand(argv: string[]): Promise<void> {
   try {
     for (let i = 0; i < steps; i++) {
       const e = -3 + (3 * i) / (steps - 1);
-      for (const g of grads.values()) g.data.fill(0);
+      choice.engine.clearGrads(grads);
       const { loss, targets } = choice.engine.step(rng, batch, grads);
       if (!Number.isFinite(loss)) break; // past the point of divergence the curve says nothing more
       optimizer.step(params, grads, 10 ** e, i);

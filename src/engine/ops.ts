@@ -122,6 +122,8 @@ export interface ConvOps extends PrimitiveOps {
   lnGateForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, keep: boolean): { y: Float32Array; saved: Float32Array | null };
   /** From the gradient of lnGateForward's output to that of x (P, 2C), given what it saved; dgamma, dbeta += theirs. */
   lnGateBackward(dy: Float32Array, x: Float32Array, saved: Float32Array, gamma: Float32Array, eps: number, mask: DropoutMask | null, s: GateShape, dgamma: Float32Array, dbeta: Float32Array): Float32Array;
+  /** Every element of `arrays` ← 0 (a training step's gradient buffers, before the backward adds into them). */
+  zero(arrays: Float32Array[]): void;
   /** adamwUpdate of every tensor in `tensors`, as one op: one kernel call over all of them where a backend has one. */
   adamwUpdateAll(tensors: AdamWTensors[], h: AdamWHyper): void;
   /** crossEntropy of headForward, with the logits. */
@@ -152,6 +154,9 @@ export function withComposedFusions(p: PrimitiveOps): ConvOps {
     },
     lnGateBackward: (dy, x, saved, gamma, eps, mask, s, dgamma, dbeta) =>
       p.lnBackward(p.gateBackward(saved, mask ? dropout(dy, mask) : dy, s), x, gamma, eps, { P: s.P, C: 2 * s.C }, dgamma, dbeta),
+    zero: (arrays) => {
+      for (const a of arrays) a.fill(0);
+    },
     adamwUpdateAll: (tensors, h) => {
       for (const t of tensors) p.adamwUpdate(t.w, t.g, t.m, t.v, h);
     },

@@ -63,6 +63,7 @@ const KERNELS = [
   'head_cross_entropy',
   'head_backward_input',
   'head_backward_weight',
+  'zero_bytes',
   'sgd_update',
   'adamw_update_all',
   'dropout_apply',
@@ -349,6 +350,13 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       return dx;
     },
     tanhBnBackward: (y, dy, x, mean, variance, gamma, eps, training, s, dgamma, dbeta) => bnBackward(y, dy, x, mean, variance, gamma, eps, training, s.P, s.C, dgamma, dbeta),
+    zero: (arrays) => {
+      for (const a of arrays) {
+        const p = mem.addressOf(a);
+        if (p < 0) a.fill(0);
+        else run('zero_bytes', [p, a.byteLength], false);
+      }
+    },
     adamwUpdateAll,
     headCrossEntropy: (h, w, b, target, weight, s) => {
       const logits = out(s.P * s.V);

@@ -30,6 +30,8 @@ export interface Engine {
   evaluate(words: number[][]): LossResult;
   /** Zeroed gradient buffers for `step`, where the engine's ops read them in place. */
   newGrads(): Grads;
+  /** Zeroes `grads` (from newGrads) before a step, whose backward adds into them. */
+  clearGrads(grads: Grads): void;
 }
 
 /** How an engine trains, beyond its batches. */
@@ -63,6 +65,7 @@ export function convEngine(params: ParamSet, spec: ResolvedSpec, ops: ConvOps, t
   return {
     name: 'conv',
     newGrads: () => params.zeroGrads(ops.allocate),
+    clearGrads: (grads) => ops.zero([...grads.values()].map((g) => g.data)),
     step(rng, batchSize, grads) {
       const batch = sampleWords(trainWords, batchSize, rng);
       const seed = dropout ? rng.randbelow(2 ** 31) : undefined;
@@ -88,6 +91,9 @@ export function treeEngine(params: ParamSet, cfg: ModelConfig, trainWords: numbe
   return {
     name: 'tree',
     newGrads: () => params.zeroGrads(),
+    clearGrads: (grads) => {
+      for (const g of grads.values()) g.data.fill(0);
+    },
     step(rng, batchSize, grads) {
       const { x, y } = sampleWindows(train, batchSize, rng);
       return { loss: model.lossAndGrad(x, y, 'train', grads, labelSmoothing).loss, targets: batchSize };

@@ -128,7 +128,7 @@ export async function train(
       hooks.onCheckpoint?.(state);
       return state;
     }
-    for (const g of grads.values()) g.data.fill(0);
+    engine.clearGrads(grads);
     const { loss, targets } = engine.step(rng, opts.batchSize, grads);
     watch.step(state.step + 1, loss);
     const elapsed = state.seconds + (performance.now() - clock) / 1000;
