@@ -78,7 +78,7 @@ export class EmbeddingConv implements ConvCore {
     const { cIn, cOut, K } = this.conv.spec;
     const { dw, dbias, w } = this.conv.gradTargets(ops, grads);
     const dTables = (this.dTables ??= ops.allocate(K * this.V * cOut));
-    dTables.fill(0);
+    ops.zero([dTables]);
     const dtable = gradOf(grads, this.embedding.name);
     for (let j = K - 1; j >= 0; j--) {
       const dT = dTables.subarray(j * this.V * cOut, (j + 1) * this.V * cOut);
