@@ -77,7 +77,8 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
   const configs = threads.flatMap((t) => BATCHES.map((batch) => ({ threads: t, batch })));
   const simd = preferredSimd();
   const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
-  const server = found.ok ? PythonServer.start(found.python, SCRIPT, torchRequest(opts)) : null;
+  const python = found.ok ? found.python : null;
+  const server = python ? PythonServer.start(python, SCRIPT, torchRequest(opts)) : null;
   const hello = server ? await server.ask<{ version: string; blas: { info: string; libraries: string[]; kind: string } }>(null, timeoutMs(b.train) + 120_000) : null;
   let torchFailed = !found.ok ? found.reason : hello && !hello.ok ? hello.reason : null;
   const ours: number[][] = configs.map(() => []);
@@ -97,6 +98,9 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
         else torchFailed = rate.reason;
       }
     }
+  } catch (e) {
+    server?.stop();
+    throw e;
   } finally {
     for (const ops of opsByThreads) ops.destroy();
   }
@@ -105,11 +109,11 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
   if (end && !end.ok) torchFailed = end.reason;
   const rate = (c: (typeof configs)[number], byRound: number[]): LectureRate => ({ ...c, targets_per_s: median(byRound), targets_per_s_by_round: byRound });
   const oursRates = configs.map((c, i) => rate(c, ours[i]));
-  if (torchFailed || !hello?.ok || !end?.ok) return { simd, budgets: b, ours: oursRates, torch: { available: false, reason: torchFailed ?? 'no round ran' }, ratios: [] };
+  if (!python || torchFailed || !hello?.ok || !end?.ok) return { simd, budgets: b, ours: oursRates, torch: { available: false, reason: torchFailed ?? 'no round ran' }, ratios: [] };
   const { version, blas } = hello.answer;
   const refused = refusal(blas);
   const ratios = refused ? [] : configs.map((c, i) => lectureRatio(c, ours[i], torch[i]));
-  const torchReport: LectureTorch = { available: true, python: (found as { python: string }).python, version, blas, ratio_refused: refused, runs: configs.map((c, i) => rate(c, torch[i])), peak_rss_mb: end.answer.peak_rss_mb };
+  const torchReport: LectureTorch = { available: true, python, version, blas, ratio_refused: refused, runs: configs.map((c, i) => rate(c, torch[i])), peak_rss_mb: end.answer.peak_rss_mb };
   return { simd, budgets: b, ours: oursRates, torch: torchReport, ratios };
 }
 
