@@ -16,7 +16,7 @@ import { optionsHelp, readOption, type OptionTable } from '../src/options/declar
 import { PRESETS } from '../src/presets/registry.ts';
 import { runBench } from './run.ts';
 import { formatLectureRounds, formatReport, formatSampleCli, formatWavenetRecipe } from './format.ts';
-import { runLectureRounds } from './lecture-rounds.ts';
+import { lectureRoundsBudgets, runLectureRounds } from './lecture-rounds.ts';
 import { formatTimeToDev, TIME_TO_DEV_SCHEDULE, timeToDev } from './time-to-dev.ts';
 import { runSampleCli } from './sample-cli.ts';
 import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
@@ -98,7 +98,7 @@ if (raw['sample-cli']) {
 
 if (raw['lecture-rounds']) {
   const fx = lectureFixture();
-  const report = await runLectureRounds({ fx, lecture: fx.lecture, budgets: { train: budgets.roundTrain, rounds: budgets.rounds }, torch, log });
+  const report = await runLectureRounds({ fx, lecture: fx.lecture, budgets: lectureRoundsBudgets(budgets), torch, log });
   console.log(formatLectureRounds(report));
   if (raw.json) console.log(JSON.stringify(report));
   process.exit(0);

@@ -13,9 +13,8 @@ import type { ModelConfig } from '../src/params.ts';
 import { median, type Budget } from './measure.ts';
 import { BATCH, freshParams, LARGE_BATCH, LR, SEED, type Fixture } from './setup.ts';
 import { convUnderTest, trainRate } from './training.ts';
-import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
-import { PythonServer } from './python-server.ts';
-import { refusal } from './sample-cli.ts';
+import { findTorchPython, PYTHON_CANDIDATES, refusal, type TorchBlas } from './torch.ts';
+import { PythonServer, rateTimeoutMs } from './python-server.ts';
 
 const SCRIPT = fileURLToPath(new URL('./torch_models.py', import.meta.url));
 
@@ -43,7 +42,7 @@ export interface LectureRatio {
 }
 
 export type LectureTorch =
-  | { available: true; python: string; version: string; blas: { info: string; libraries: string[]; kind: string }; ratio_refused: string | null; runs: LectureRate[]; peak_rss_mb: number }
+  | { available: true; python: string; version: string; blas: TorchBlas; ratio_refused: string | null; runs: LectureRate[]; peak_rss_mb: number }
   | { available: false; reason: string };
 
 export interface LectureRoundsReport {
@@ -69,6 +68,11 @@ export interface LectureRoundsOptions {
 
 const BATCHES = [BATCH, LARGE_BATCH];
 
+/** The section's budgets from the bench's profile (quick, full, the test's tiny one). */
+export function lectureRoundsBudgets(b: { roundTrain: Budget; rounds: number }): LectureRoundsBudgets {
+  return { train: b.roundTrain, rounds: b.rounds };
+}
+
 export async function runLectureRounds(opts: LectureRoundsOptions): Promise<LectureRoundsReport> {
   const { fx, budgets: b } = opts;
   const log = opts.log ?? (() => {});
@@ -79,7 +83,7 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
   const found = opts.torch ? findTorchPython(opts.pythons ?? PYTHON_CANDIDATES) : ({ ok: false, reason: 'skipped (--no-torch)' } as const);
   const python = found.ok ? found.python : null;
   const server = python ? PythonServer.start(python, SCRIPT, torchRequest(opts)) : null;
-  const hello = server ? await server.ask<{ version: string; blas: { info: string; libraries: string[]; kind: string } }>(null, timeoutMs(b.train) + 120_000) : null;
+  const hello = server ? await server.ask<{ version: string; blas: TorchBlas }>(null, rateTimeoutMs(b.train) + 120_000) : null;
   let torchFailed = !found.ok ? found.reason : hello && !hello.ok ? hello.reason : null;
   const ours: number[][] = configs.map(() => []);
   const torch: number[][] = configs.map(() => []);
@@ -93,7 +97,7 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
         ours[i].push((await trainRate(convUnderTest(freshParams(fx.spec), fx.spec, ops, fx.train), b.train, c.batch)).perSecond);
         if (!server || torchFailed) continue;
         log(`lecture rounds, round ${round} of ${b.rounds}: PyTorch nn.Conv1d, ${what}`);
-        const rate = await server.ask<{ targets_per_s: number }>({ ...c, warmup_s: b.train.warmupS, measure_s: b.train.measureS }, timeoutMs(b.train));
+        const rate = await server.ask<{ targets_per_s: number }>({ ...c, warmup_s: b.train.warmupS, measure_s: b.train.measureS }, rateTimeoutMs(b.train));
         if (rate.ok) torch[i].push(rate.answer.targets_per_s);
         else torchFailed = rate.reason;
       }
@@ -104,7 +108,7 @@ export async function runLectureRounds(opts: LectureRoundsOptions): Promise<Lect
   } finally {
     for (const ops of opsByThreads) ops.destroy();
   }
-  const end = server && !torchFailed ? await server.finish<{ peak_rss_mb: number }>(timeoutMs(b.train)) : null;
+  const end = server && !torchFailed ? await server.finish<{ peak_rss_mb: number }>(rateTimeoutMs(b.train)) : null;
   server?.stop();
   if (end && !end.ok) torchFailed = end.reason;
   const rate = (c: (typeof configs)[number], byRound: number[]): LectureRate => ({ ...c, targets_per_s: median(byRound), targets_per_s_by_round: byRound });
@@ -127,7 +131,3 @@ function torchRequest({ fx, lecture }: LectureRoundsOptions): object {
   return { mode: 'serve_conv', seed: SEED, vocab_size: lecture.vocabSize, n_embd: lecture.nEmbd, n_hidden: lecture.nHidden, n_layers: lecture.nLayers, words: fx.train, lr: LR };
 }
 
-/** Generous for one rate: its warm-up's first steps are slow on a busy machine. */
-function timeoutMs(budget: Budget): number {
-  return (3 * (budget.warmupS + budget.measureS) + 60) * 1000;
-}

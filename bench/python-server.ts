@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { Budget } from './measure.ts';
 import type { PythonAnswer } from './torch.ts';
 
 export class PythonServer {
@@ -61,4 +62,9 @@ export class PythonServer {
   private send(request: object): void {
     this.child.stdin.write(`${JSON.stringify(request)}\n`);
   }
+}
+
+/** How long to wait for one rate measured on `budget`: generous, as its warm-up's first steps are slow on a busy machine. */
+export function rateTimeoutMs(budget: Budget): number {
+  return (3 * (budget.warmupS + budget.measureS) + 60) * 1000;
 }

@@ -17,7 +17,7 @@ import { nodesPerTarget } from './nodes.ts';
 import { runTorch, type TorchOutcome } from './torch.ts';
 import { runSampleCli } from './sample-cli.ts';
 import { recipeBudgets, runWavenetRecipe } from './wavenet-recipe.ts';
-import { runLectureRounds } from './lecture-rounds.ts';
+import { lectureRoundsBudgets, runLectureRounds } from './lecture-rounds.ts';
 import type { ModelConfig } from '../src/params.ts';
 import { assembleReport, NAIVE_KEY, TREE_KEY, type Machine, type Report } from './report.ts';
 
@@ -95,7 +95,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   }
   // side by side with PyTorch, on the backend `auto` runs here
   const lectureRounds =
-    lecture && backends.some((b) => b.name === 'wasm') ? await runLectureRounds({ fx, lecture, budgets: { train: budgets.roundTrain, rounds: budgets.rounds }, torch: opts.torch, log }) : null;
+    lecture && backends.some((b) => b.name === 'wasm') ? await runLectureRounds({ fx, lecture, budgets: lectureRoundsBudgets(budgets), torch: opts.torch, log }) : null;
   log(`${NAIVE_KEY}: generation`);
   generation[NAIVE_KEY] = await naiveRate(weights, fx, budgets.generation);
   log(opts.torch && lecture ? 'torch: training, sampling, matmuls' : 'torch: skipped');

@@ -14,7 +14,7 @@ import { describeBackend, selectBackend } from '../src/backend.ts';
 import { saveCheckpoint } from '../src/io/checkpoint-file.ts';
 import { DEFAULT_MAX_CHARS } from '../src/generate/candidates.ts';
 import { trainedWeights } from './generation.ts';
-import { findTorchPython, PYTHON_CANDIDATES, runPythonScript } from './torch.ts';
+import { findTorchPython, PYTHON_CANDIDATES, refusal, runPythonScript, type TorchBlas } from './torch.ts';
 import { cliCommand } from './cli-command.ts';
 import { describeSelection, loadFixture, parameterCount, type ModelSelection } from './setup.ts';
 import type { ConvBackend } from './backends.ts';
@@ -80,7 +80,7 @@ export interface SampleCliModel {
 }
 
 export type TorchSide =
-  | { available: true; python: string; version: string; blas: { info: string; libraries: string[]; kind: string }; ratio_refused: string | null }
+  | { available: true; python: string; version: string; blas: TorchBlas; ratio_refused: string | null }
   | { available: false; reason: string };
 
 export interface SampleCliReport {
@@ -155,12 +155,6 @@ export async function runSampleCli(opts: SampleCliOptions): Promise<SampleCliRep
   };
 }
 
-// the reference BLAS (netlib's triple loops) is many times slower than any tuned one: a ratio against
-// it would flatter us, so it is not reported
-export function refusal(blas: { kind: string; libraries: string[] }): string | null {
-  return blas.kind === 'reference' ? `PyTorch runs on the reference BLAS (${blas.libraries.join(', ')}), not a tuned one (OpenBLAS, MKL, BLIS): a ratio against it would flatter us` : null;
-}
-
 function oursRun(argv: string[], checkpoint: string, names: number, out: string): ProcessRun {
   const [command, ...args] = argv;
   const t0 = performance.now();
@@ -174,7 +168,7 @@ function oursRun(argv: string[], checkpoint: string, names: number, out: string)
   return { names, seconds, names_per_s: names / seconds, mean_chars: chars / names };
 }
 
-type TorchAnswer = { version: string; threads: number; names: number; chars: number; loop_s: number; startup_s: number; blas: { info: string; libraries: string[]; kind: string } };
+type TorchAnswer = { version: string; threads: number; names: number; chars: number; loop_s: number; startup_s: number; blas: TorchBlas };
 
 function torchRun(python: string, checkpoint: string, names: number, threads: number | null, loopS: number): { ok: true; run: TorchProcessRun; version: string; blas: TorchAnswer['blas'] } | { ok: false; reason: string } {
   const input = JSON.stringify({ checkpoint, num: names, seed: SAMPLE_SEED, max_chars: DEFAULT_MAX_CHARS, threads, max_loop_s: loopS });

@@ -86,6 +86,18 @@ export function runTorch(req: TorchRequest): TorchOutcome {
   return answer.ok ? { ok: true, result: { python: found.python, ...answer.answer } } : answer;
 }
 
+/** The BLAS a PyTorch process was built for and the libraries it has loaded (torch_models.py `blas()`). */
+export interface TorchBlas {
+  info: string;
+  libraries: string[];
+  kind: string;
+}
+
+/** Why no ratio against PyTorch on this BLAS is reported, or null: the reference BLAS (netlib's triple loops) is many times slower than any tuned one, and a ratio against it would flatter us. */
+export function refusal(blas: TorchBlas): string | null {
+  return blas.kind === 'reference' ? `PyTorch runs on the reference BLAS (${blas.libraries.join(', ')}), not a tuned one (OpenBLAS, MKL, BLIS): a ratio against it would flatter us` : null;
+}
+
 /** A script's answer: the JSON of its last stdout line, or why it failed. */
 export type PythonAnswer<T> = { ok: true; answer: T } | { ok: false; reason: string };
 

@@ -32,9 +32,8 @@ import { convUnderTest, stepProfile, trainRate } from './training.ts';
 import { timeOps } from './op-profile.ts';
 import { describeMatmuls, kernelCases, kernelGflops, HOT_KERNELS, type HotKernel, type KernelCase } from './kernels.ts';
 import { peakMulAddGflops } from './peak.ts';
-import { findTorchPython, PYTHON_CANDIDATES } from './torch.ts';
-import { PythonServer } from './python-server.ts';
-import { refusal } from './sample-cli.ts';
+import { findTorchPython, PYTHON_CANDIDATES, refusal, type TorchBlas } from './torch.ts';
+import { PythonServer, rateTimeoutMs } from './python-server.ts';
 import { runRecipeCli, type RecipeCli } from './recipe-cli.ts';
 
 /** The recipe's model (230,139 parameters with the names' 27 characters). */
@@ -99,7 +98,7 @@ export interface RecipeLosses {
 }
 
 export type RecipeTorch =
-  | { available: true; python: string; version: string; blas: { info: string; libraries: string[]; kind: string }; ratio_refused: string | null; runs: RecipeTorchRun[] }
+  | { available: true; python: string; version: string; blas: TorchBlas; ratio_refused: string | null; runs: RecipeTorchRun[] }
   | { available: false; reason: string };
 
 export interface WavenetRecipeReport {
@@ -172,7 +171,7 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
           }
           if (!started.ok || torchFailed) continue;
           log(`wavenet recipe, round ${round} of ${b.rounds}: PyTorch, ${t} thread(s)`);
-          const rate = await started.server.ask<TorchRate>({ threads: t, warmup_s: b.train.warmupS, measure_s: b.train.measureS }, torchTimeoutMs(b.train));
+          const rate = await started.server.ask<TorchRate>({ threads: t, warmup_s: b.train.warmupS, measure_s: b.train.measureS }, rateTimeoutMs(b.train));
           if (rate.ok) torchRound.push(rate.answer);
           else torchFailed = rate.reason;
         }
@@ -182,7 +181,7 @@ export async function runWavenetRecipe(opts: RecipeOptions): Promise<WavenetReci
       if (started.ok) started.server.stop();
       throw e;
     }
-    const torchEnd = started.ok && !torchFailed ? await started.server.finish<{ peak_rss_mb: number }>(torchTimeoutMs(b.train)) : null;
+    const torchEnd = started.ok && !torchFailed ? await started.server.finish<{ peak_rss_mb: number }>(rateTimeoutMs(b.train)) : null;
     if (torchEnd && !torchEnd.ok) torchFailed = torchEnd.reason;
     const ours: RecipeOurs[] = [];
     for (const [i, c] of configs.entries()) ours.push({ ...roundsRate(c.threads, oursRounds[i]), simd: c.simd, ...(await recipeProfile(fx, opsByConfig[i], cases, peaks[c.simd]!, b, log)) });
@@ -317,7 +316,7 @@ async function ourCheckLosses(fx: Fixture): Promise<{ losses: RecipeLosses; targ
 /** PyTorch's first line: what it runs on, and the check's losses. */
 interface TorchHello {
   version: string;
-  blas: { info: string; libraries: string[]; kind: string };
+  blas: TorchBlas;
   check: { targets: number; loss_first_step: number; loss_after_one_step: number };
 }
 
@@ -342,15 +341,11 @@ async function startTorch(python: string, fx: Fixture, checkWords: number[][], b
     };
     const server = PythonServer.start(python, TORCH_WAVENET_SCRIPT, request);
     // torch's import and the check take seconds on a busy machine
-    const hello = await server.ask<TorchHello>(null, torchTimeoutMs(budget) + 120_000);
+    const hello = await server.ask<TorchHello>(null, rateTimeoutMs(budget) + 120_000);
     return hello.ok ? { ok: true, python, server, hello: hello.answer } : hello;
   });
 }
 
-/** Generous for one rate: its warm-up's first steps are slow on a busy machine. */
-function torchTimeoutMs(budget: Budget): number {
-  return (3 * (budget.warmupS + budget.measureS) + 60) * 1000;
-}
 
 /** The section's budgets from the bench's profile (quick, full, the test's tiny one). */
 export function recipeBudgets(b: { roundTrain: Budget; rounds: number; recipeCliS: number; profileSteps: number; kernel: Budget }): RecipeBudgets {

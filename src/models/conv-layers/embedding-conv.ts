@@ -12,10 +12,8 @@ import type { Grads } from '../../params.ts';
 import { addInto } from '../../engine/ops.ts';
 import { tapPosition } from '../../../kernels/layout.ts';
 import type { CausalConv, ConvCore } from './causal-conv.ts';
-import type { Embedding } from './embedding.ts';
+import { NOTHING, type Embedding } from './embedding.ts';
 import { gradOf, type Pass, type StepPass, type StepQueue } from './layer.ts';
-
-const NOTHING = new Float32Array(0);
 
 // (x unused: the batch's indices) → y (P, Cout); step: x (B, Cin) the embedding's output → y (B, Cout)
 export class EmbeddingConv implements ConvCore {

@@ -3,7 +3,8 @@
 import type { Grads, ParamSet } from '../../params.ts';
 import { gradOf, type Pass, type StepPass } from './layer.ts';
 
-const NOTHING = new Float32Array(0);
+/** What a folded embedding's forward gives, and a folded first conv's backward. */
+export const NOTHING = new Float32Array(0);
 
 // idx (P) → x (P, C); table (V, C)
 export class Embedding {

@@ -32,7 +32,8 @@ export class WeightNorm {
   /** A zeroed buffer for ∂L/∂w, which the conv's backward adds into. */
   clearedWeightGrad(ops: ConvOps): Float32Array {
     this.dw ??= ops.allocate(this.params.get(this.v).data.length);
-    return this.dw.fill(0);
+    ops.zero([this.dw]);
+    return this.dw;
   }
 
   /** dg += ŵ·dw and dv += g/‖v‖ · (dw − ŵ (ŵ·dw)) per column, ŵ = v/‖v‖. */
