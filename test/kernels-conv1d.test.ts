@@ -5,6 +5,7 @@ import { convBackwardInputRef, convBackwardWeightRef, convForwardRef, type ConvS
 import { bnStatsRef } from '../kernels/batchnorm.ts';
 import { columnSumRef } from '../kernels/reduce.ts';
 import { MAX_POSITIONS } from '../kernels/spec.ts';
+import { tapPosition } from '../kernels/layout.ts';
 import { PythonRandom } from '../src/rng.ts';
 import type { GpuOps } from '../src/engine/gpu-ops.ts';
 import { describeBackends, expectClose, gaussian, LAYOUTS, packedStart, plus } from './kernels-harness.ts';
@@ -130,6 +131,28 @@ describeBackends('conv1d kernels with an addend', (ops) => {
       expect(dw).toEqual(dwWant);
       expect(dbias).toEqual(dbiasWant);
       expectClose(got, plus(addX, convBackwardInputRef(dy, w, start, s)));
+    });
+  }
+});
+
+// The first tap runs over the positions it reads (kernels/conv1d.as.ts): each source multiplied
+// once and copied to every position that reads it. What a position gets is still its taps'
+// products summed in order, as a 1-tap conv over the taps side by side sums them.
+describeBackends('conv1d kernels: a K-tap conv ≡ a 1-tap conv over its taps side by side', (ops) => {
+  const rng = new PythonRandom(17);
+  // names' lengths: whole words shorter than the taps' reach, and pieces that end inside a word
+  const start = packedStart(Array.from({ length: 48 }, () => 1 + Math.floor(rng.random() * 12)));
+  for (const [K, dilation] of [[2, 1], [2, 2], [2, 4], [2, 8], [3, 2]]) {
+    const s: ConvShape = { P: start.length, cIn: 13, cOut: 20, K, dilation };
+    const [x, w, bias] = [gaussian(rng, s.P * s.cIn), gaussian(rng, K * s.cIn * s.cOut), gaussian(rng, s.cOut)];
+    it(`bit for bit: P=${s.P}, K=${K}, d=${dilation}`, () => {
+      const taps = new Float32Array(s.P * K * s.cIn);
+      for (let p = 0; p < s.P; p++) {
+        for (let j = 0; j < K; j++) taps.set(x.subarray(tapPosition(p, j, K, dilation, start) * s.cIn, (tapPosition(p, j, K, dilation, start) + 1) * s.cIn), (p * K + j) * s.cIn);
+      }
+      const o = ops();
+      const want = o.convForward(taps, w, bias, start, { ...s, cIn: K * s.cIn, K: 1, dilation: 1 }).slice();
+      expect(o.convForward(x, w, bias, start, s).slice()).toEqual(want);
     });
   }
 });

@@ -42,6 +42,7 @@ const KERNELS = [
   'conv_forward',
   'conv_backward_input',
   'conv_backward_weight',
+  'conv_tap_sums',
   'transpose_blocks',
   'bn_partial_stats',
   'bn_finish_stats',
@@ -80,6 +81,14 @@ const PARALLEL_MIN_ROWS = 64;
 
 /** Kernels index with 32-bit integers into a memory of at most 4 GiB; a pass's results share a 1 GiB arena. */
 const WASM_LIMITS: BackendLimits = { textureSide: Infinity, exactIndex: 2 ** 30, loopBudget: Infinity, passBytes: MAX_PASS_BYTES };
+
+/** A conv's first tap over the positions it reads (kernels/conv1d.as.ts tap_sources): byte addresses, and U. */
+interface FirstTap {
+  src: number;
+  rank: number;
+  U: number;
+  sums: number;
+}
 
 const compiled = new Map<SimdVariant, Promise<WebAssembly.Module>>();
 
@@ -136,6 +145,7 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
   const mem = new WasmMemory();
   const exports = (await WebAssembly.instantiate(module, { env: { memory: mem.memory } })).exports;
   const pool = await ThreadPool.start(module, mem.memory, exports, [...KERNELS], options.threads ?? 1, options.spawn);
+  const tapSources = exports.tap_sources as (start: number, P: number, off: number, src: number, rank: number) => number;
   // per-piece partial sums and scratch: a parallel kernel runs in pool.pieces pieces, a small one in 1
   const pieces = pool.pieces;
   const run = (kernel: Kernel, args: number[], parallel: boolean) => pool.run(KERNEL_INDEX.get(kernel)!, args, parallel);
@@ -275,28 +285,54 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     );
   }
 
+  // A conv's first tap over its sources (conv1d.as.ts): src (U), rank (P + 1), and room for their tap
+  // sums (U, Cout), which the backward to the input leaves for the backward to the weight; null for K = 1
+  function firstTap(start: number, s: ConvShape): FirstTap | null {
+    if (s.K === 1) return null;
+    const [src, rank] = [scratch(s.P * 4), scratch((s.P + 1) * 4)];
+    const U = tapSources(start, s.P, (s.K - 1) * s.dilation, src, rank);
+    return { src, rank, U, sums: scratch(U * s.cOut * 4) };
+  }
+
   // partials: where the kernel leaves BatchNorm's per-piece sums of y, or 0 for none; addend: what it adds to y
   function convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, start: Int32Array, s: ConvShape, partials: number, addend: Float32Array | null) {
     const y = out(s.P * s.cOut);
-    run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, at(start), ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials, addend ? at(addend) : 0], byRows(s.P));
+    const startAt = at(start);
+    const tap = firstTap(startAt, s);
+    // the first tap's products: each piece's rows one apart (neighbouring pieces may share a source)
+    const z = tap ? scratch((tap.U + pieces) * s.cOut * 4) : 0;
+    run('conv_forward', [at(x), at(w), bias ? at(bias) : 0, startAt, ptr(y), s.P, s.cIn, s.cOut, s.K, s.dilation, partials, addend ? at(addend) : 0, tap?.src ?? 0, tap?.rank ?? 0, z], byRows(s.P));
     return y;
   }
 
-  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, addend: Float32Array | null) {
+  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, addend: Float32Array | null, tap = firstTap(at(start), s)) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);
     const dx = out(s.P * s.cIn);
-    run('conv_backward_input', [at(dy), wT, at(start), scratch((s.K - 1) * s.P * s.cOut * 4), ptr(dx), addend ? at(addend) : 0, s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P));
+    const between = scratch(Math.max(0, s.K - 2) * s.P * s.cOut * 4);
+    const gathered = tap ? scratch(tap.U * s.cIn * 4) : 0;
+    run('conv_backward_input', [at(dy), wT, at(start), between, ptr(dx), addend ? at(addend) : 0, s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.rank ?? 0, tap?.sums ?? 0, gathered], byRows(s.P));
     return dx;
   }
 
-  // both gradients; addend: what is added to dx, or null
+  // both gradients, the weight's from the first tap's sums the input's left; addend: what is added to dx, or null
   function convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, addend: Float32Array | null) {
-    convBackwardWeight(x, dy, start, s, dw, dbias);
-    return convBackwardInput(dy, w, start, s, addend);
+    const tap = firstTap(at(start), s);
+    const dx = convBackwardInput(dy, w, start, s, addend, tap);
+    backwardWeight(x, dy, start, s, dw, dbias, tap);
+    return dx;
   }
 
   function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
-    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) => run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation], byRows(s.P)));
+    const tap = firstTap(at(start), s);
+    if (tap) run('conv_tap_sums', [at(dy), at(start), tap.src, tap.rank, tap.sums, s.P, s.cOut, (s.K - 1) * s.dilation], byRows(s.P));
+    backwardWeight(x, dy, start, s, dw, dbias, tap);
+  }
+
+  // tap: the first tap's sources with their sums filled in
+  function backwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, tap: FirstTap | null) {
+    inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) =>
+      run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.U ?? 0, tap?.sums ?? 0, tap ? transposeScratch(s.cIn, tap.U) : 0], byRows(s.P)),
+    );
   }
 
   function bnForward(x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, beta: Float32Array, eps: number, P: number, C: number, withTanh: boolean) {
