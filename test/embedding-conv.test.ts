@@ -1,5 +1,6 @@
 // A conv first in the stack runs over the embedding's table once a batch has at least twice the
-// table's rows in positions (src/models/conv-layers/embedding-conv.ts). In eval mode each word's
+// table's rows in positions (src/models/conv-layers/embedding-conv.ts), and a conv reading a 1-tap
+// first conv's output over that conv's table (table-conv.ts). In eval mode each word's
 // logits, and its positions' share of the gradient, do not depend on the other words of its batch:
 // so a batch large enough to fold is held to the same words in batches too small to, which run the
 // plain conv over the embedding's output, on every backend.
@@ -19,12 +20,24 @@ import type { ConvOps } from '../src/engine/ops.ts';
 const LOGIT_TOL = 1e-5; // max abs difference / max |logit|
 const GRAD_TOL = 1e-4;
 
-/** First layers of each kind the fold takes: conv → BatchNorm → tanh (fused), a plain conv with a bias, a weight-normalised one, a 1-tap one. */
-const SPECS: [string, ModelSpec][] = [
-  ['lecture: conv K 2 → BatchNorm → tanh', presetSpec('lecture', { 'n-embd': 5, 'n-hidden': 8, layers: 2 }, vocab.size)],
-  ['conv K 3, dilation 2, bias', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6, kernel: 3, dilation: 2 }, { type: 'tanh' }, { type: 'conv', out: 6, kernel: 2, dilation: 6 }] }],
-  ['weight-normalised conv K 2', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6, kernel: 2, weightNorm: true }, { type: 'relu' }, { type: 'conv', out: 6, kernel: 2, dilation: 2 }] }],
-  ['1-tap conv (WaveNet input)', presetSpec('wavenet', { 'n-embd': 4, channels: 5, layers: 2 }, vocab.size)],
+/**
+ * First layers of each kind the fold takes, and how many products over a table a forward runs (a
+ * tap each): conv → BatchNorm → tanh (fused), a plain conv with a bias, a weight-normalised one, a
+ * 1-tap one — whose output a conv reads as a table in turn (table-conv.ts): the next conv, or the first
+ * of a residual's body, with or without a shortcut, weight-normalised or not.
+ */
+const SPECS: [string, ModelSpec, number][] = [
+  ['lecture: conv K 2 → BatchNorm → tanh', presetSpec('lecture', { 'n-embd': 5, 'n-hidden': 8, layers: 2 }, vocab.size), 2],
+  ['conv K 3, dilation 2, bias', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6, kernel: 3, dilation: 2 }, { type: 'tanh' }, { type: 'conv', out: 6, kernel: 2, dilation: 6 }] }, 3],
+  ['weight-normalised conv K 2', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6, kernel: 2, weightNorm: true }, { type: 'relu' }, { type: 'conv', out: 6, kernel: 2, dilation: 2 }] }, 2],
+  ['1-tap conv (WaveNet input) → residual(dilated conv, …)', presetSpec('wavenet', { 'n-embd': 4, channels: 5, layers: 2 }, vocab.size), 3],
+  ['1-tap conv → conv K 3, dilation 2', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6 }, { type: 'conv', out: 7, kernel: 3, dilation: 2 }, { type: 'tanh' }, { type: 'conv', out: 6, kernel: 2, dilation: 4 }] }, 4],
+  [
+    '1-tap conv → residual(weight-normalised conv K 2, …)',
+    { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6 }, { type: 'residual', body: [{ type: 'conv', out: 6, kernel: 2, dilation: 3, weightNorm: true }, { type: 'relu' }, { type: 'conv', out: 6 }] }, { type: 'tanh' }] },
+    3,
+  ],
+  ['1-tap conv → residual with a shortcut (conv K 2 to 8 channels)', { vocabSize: vocab.size, embedding: 4, layers: [{ type: 'conv', out: 6 }, { type: 'residual', body: [{ type: 'conv', out: 8, kernel: 2 }, { type: 'tanh' }] }] }, 3],
 ];
 
 const words = split.val.slice(0, 40).map((w) => vocab.encode(w));
@@ -39,7 +52,7 @@ function tableCalls(ops: ConvOps): { ops: ConvOps; calls: () => number } {
 }
 
 describeBackends('the first conv over the embedding table', (ops) => {
-  it.each(SPECS)('%s: the plain conv\'s logits and gradients', (_name, modelSpec) => {
+  it.each(SPECS)('%s: the plain conv\'s logits and gradients', (_name, modelSpec, tableProducts) => {
     const spec = resolveSpec(modelSpec);
     const params = initParams(spec, new PythonRandom(5));
     // biases and gains away from their initial zeros and ones, so that each reaches the result
@@ -56,7 +69,7 @@ describeBackends('the first conv over the embedding table', (ops) => {
 
     const folded = run(large);
     const foldedCalls = spy.calls();
-    expect(foldedCalls, 'the large batch ran over the table').toBeGreaterThan(0);
+    expect(foldedCalls, 'the large batch ran over the tables (two forwards)').toBe(2 * tableProducts);
     const plain = small.map(run);
     expect(spy.calls(), 'the small batches ran the plain conv').toBe(foldedCalls);
 

@@ -8,6 +8,7 @@
 // embedding, the head's logits and their gradients.
 
 import { numel } from '../tensor.ts';
+import type { ResolvedLayer } from '../models/conv-layers/kind.ts';
 import { everyLayer, type ResolvedSpec } from './resolve.ts';
 
 const TRAIN_FLOATS_PER_CHANNEL = 3.2;
@@ -26,13 +27,28 @@ export function passBytesPerPosition(spec: ResolvedSpec, mode: 'train' | 'eval')
 }
 
 /**
- * Floats per position that a first conv run over the embedding's table (embedding-conv.ts) keeps
- * beyond the plain conv: each further tap's looked-up rows and running sum, less the embedding's
- * output, which it does without.
+ * Floats per position that the convs run over a table (models/conv-layers/conv-over-table.ts) keep
+ * beyond the plain convs: each further tap's looked-up rows and running sum, less the input the first
+ * conv does without (the embedding's output) and the gradient its reader does without (its dx).
  */
 function foldFloats(spec: ResolvedSpec): number {
-  const first = spec.layers[0];
-  return first?.type === 'conv' ? Math.max(0, 2 * ((first.fields.kernel as number) - 1) * first.cOut - spec.spec.embedding) : 0;
+  const [first] = spec.layers;
+  if (first?.type !== 'conv') return 0;
+  const extra = (conv: ResolvedLayer, without: number) => Math.max(0, 2 * ((conv.fields.kernel as number) - 1) * conv.cOut - without);
+  const reader = tableReader(spec.layers);
+  return extra(first, spec.spec.embedding) + (reader ? extra(reader, reader.cIn) : 0);
+}
+
+/**
+ * The conv that may read a 1-tap first conv's output as a table (models/build.ts readTable, which
+ * leaves out one fused with BatchNorm and tanh; counted here either way): the next layer when a
+ * conv, or the first of a residual's body next.
+ */
+function tableReader(layers: readonly ResolvedLayer[]): ResolvedLayer | null {
+  const [first, next] = layers;
+  if (first?.fields.kernel !== 1 || !next) return null;
+  const reader = next.type === 'residual' ? next.body[0] : next;
+  return reader?.type === 'conv' ? reader : null;
 }
 
 /** The widest row one kernel call reads (floats per position): what fits a call's exact index range. */

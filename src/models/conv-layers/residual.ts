@@ -9,7 +9,7 @@ import { backwardAdd, forwardAdd, type ConvLayer, type Pass, type StepPass, type
 // x (P, Cin) → body(x) + (x or shortcut(x)) (P, Cout)
 export class Residual implements ConvLayer {
   constructor(
-    private readonly body: ConvLayer,
+    readonly body: ConvLayer,
     private readonly shortcut: CausalConv | null,
   ) {}
 
