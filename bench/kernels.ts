@@ -3,13 +3,16 @@
 // sequence, as a step runs them. Inputs, weights and gradients are where the engine keeps them: in
 // arrays the ops allocated (a wasm backend's own memory, so nothing is copied in; a gpu.js backend
 // uploads them as in training). Each kernel is also a list of plain matmuls of the same
-// sizes, which is what PyTorch is timed on for comparison.
+// sizes, which is what PyTorch is timed on for comparison: the products the wasm kernels run, a
+// conv's first tap over the positions it reads (kernels/conv1d.as.ts), the other taps over every
+// position. (The gpu.js kernels multiply the first tap at every position: their rate counts these.)
 
 import { PythonRandom } from '../src/rng.ts';
 import { everyLayer, type ResolvedSpec } from '../src/spec/resolve.ts';
 import type { ConvOps } from '../src/engine/ops.ts';
 import type { PackedBatch } from '../src/data/packed-batch.ts';
 import type { ConvShape } from '../kernels/conv1d.ts';
+import { tapSourceCount } from '../kernels/layout.ts';
 import { measureRate, type Budget } from './measure.ts';
 import { SEED } from './setup.ts';
 
@@ -68,10 +71,12 @@ export function kernelCases(batch: PackedBatch, spec: ResolvedSpec): KernelCase[
   const each = async (ops: ConvOps, f: (l: ConvLayer) => unknown) => {
     for (const l of resident(ops).layers) await f(l);
   };
+  // each conv's products as [positions, inner size]: the first tap over its sources, the rest over P
+  const products = (l: ConvLayer): [number, number][] => (l.s.K === 1 ? [[P, l.s.cIn]] : [[tapSourceCount(start, (l.s.K - 1) * l.s.dilation), l.s.cIn], [P, l.rows - l.s.cIn]]);
   return [
-    { name: 'conv_forward', matmuls: layers.map((l) => [P, l.rows, l.s.cOut]), run: (ops) => each(ops, (l) => ops.convForward(l.x, l.w, null, start, l.s)) },
-    { name: 'conv_backward_input', matmuls: layers.map((l) => [P, l.s.cOut, l.rows]), run: (ops) => each(ops, (l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
-    { name: 'conv_backward_weight', matmuls: layers.map((l) => [l.rows, P, l.s.cOut]), run: (ops) => each(ops, (l) => ops.convBackwardWeight(l.x, l.dy, start, l.s, l.dw, null)) },
+    { name: 'conv_forward', matmuls: layers.flatMap((l) => products(l).map(([m, k]): Matmul => [m, k, l.s.cOut])), run: (ops) => each(ops, (l) => ops.convForward(l.x, l.w, null, start, l.s)) },
+    { name: 'conv_backward_input', matmuls: layers.flatMap((l) => products(l).map(([m, k]): Matmul => [m, l.s.cOut, k])), run: (ops) => each(ops, (l) => ops.convBackwardInput(l.dy, l.w, start, l.s)) },
+    { name: 'conv_backward_weight', matmuls: layers.flatMap((l) => products(l).map(([m, k]): Matmul => [k, m, l.s.cOut])), run: (ops) => each(ops, (l) => ops.convBackwardWeight(l.x, l.dy, start, l.s, l.dw, null)) },
     {
       name: 'head_forward',
       matmuls: [[P, head.H, head.V]],

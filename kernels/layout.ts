@@ -43,6 +43,17 @@ export function tapPosition(p: number, j: number, K: number, dilation: number, s
   return Math.max(p - (K - 1 - j) * dilation, start[p]);
 }
 
+/**
+ * How many positions a tap `off` positions back reads: each word's first (the taps before the word
+ * land there) and every position `off` before another of its word. The wasm conv kernels multiply a
+ * conv's first tap over these alone (conv1d.as.ts tap_sources).
+ */
+export function tapSourceCount(start: Int32Array, off: number): number {
+  let n = 0;
+  for (let s = 0; s < start.length; s++) if (s === start[s] || (s + off < start.length && start[s + off] === start[s])) n++;
+  return n;
+}
+
 /** Rows (or columns) per cell of a blocked kernel: gpu.js returnType 'Array(4)'. */
 export const BLOCK = 4;
 
