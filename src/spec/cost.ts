@@ -23,7 +23,18 @@ export function parameterCount(spec: ResolvedSpec): number {
 export function passBytesPerPosition(spec: ResolvedSpec, mode: 'train' | 'eval'): number {
   const channels = everyLayer(spec.layers).reduce((n, l) => n + (l.body.length > 0 ? 0 : l.cOut), 0);
   const ends = 4 * (2 * spec.spec.embedding + 4 * spec.spec.vocabSize);
-  return Math.ceil(ends + 4 * foldFloats(spec) + 4 * channels * (mode === 'train' ? TRAIN_FLOATS_PER_CHANNEL : EVAL_FLOATS_PER_CHANNEL));
+  const perChannel = mode === 'train' ? TRAIN_FLOATS_PER_CHANNEL : EVAL_FLOATS_PER_CHANNEL;
+  return Math.ceil(ends + 4 * (foldFloats(spec) + firstTapFloats(spec, mode)) + 4 * channels * perChannel);
+}
+
+/**
+ * Floats per position the wasm kernels keep for a conv's first tap over the positions it reads
+ * (kernels/conv1d.as.ts), at most one per position: its products (forward), and the rows its
+ * gradient gathers and transposes (backward); each conv of more than one tap, wherever it runs.
+ */
+function firstTapFloats(spec: ResolvedSpec, mode: 'train' | 'eval'): number {
+  const taps = everyLayer(spec.layers).filter((l) => l.type === 'conv' && (l.fields.kernel as number) > 1);
+  return taps.reduce((n, l) => n + l.cOut + (mode === 'train' ? 2 * l.cIn : 0), 0);
 }
 
 /**
