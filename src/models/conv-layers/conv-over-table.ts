@@ -20,7 +20,7 @@ export class ConvOverTable {
   private dTables: Float32Array | null = null;
 
   constructor(
-    readonly conv: CausalConv,
+    private readonly conv: CausalConv,
     private readonly V: number,
   ) {
     this.rows = Int32Array.from({ length: V }, (_, v) => v);
