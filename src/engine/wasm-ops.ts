@@ -205,7 +205,10 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
       inPlace([dtable], ([d]) => run('embedding_backward', [at(dy), at(idx), d, idx.length, dtable.length / C, C], byRows(idx.length))),
 
     convForward: (x, w, bias, start, s) => convForward(x, w, bias, start, s, 0, null),
-    convBackwardInput: (dy, w, start, s) => convBackwardInput(dy, w, start, s, null),
+    convBackwardInput: (dy, w, start, s) => {
+      const startAt = at(start);
+      return convBackwardInput(dy, w, startAt, s, null, firstTap(startAt, s));
+    },
     convBackwardWeight,
     convBackward: (x, dy, w, start, s, dw, dbias) => convBackward(x, dy, w, start, s, dw, dbias ?? null, null),
 
@@ -305,33 +308,36 @@ export async function createWasmOps(options: WasmOptions = {}): Promise<WasmOps>
     return y;
   }
 
-  function convBackwardInput(dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, addend: Float32Array | null, tap = firstTap(at(start), s)) {
+  // startAt: the batch's word starts, placed once for every kernel of the op; tap: firstTap's
+  function convBackwardInput(dy: Float32Array, w: Float32Array, startAt: number, s: ConvShape, addend: Float32Array | null, tap: FirstTap | null) {
     const wT = transposed(w, s.cIn, s.cOut, s.K);
     const dx = out(s.P * s.cIn);
     const between = scratch(Math.max(0, s.K - 2) * s.P * s.cOut * 4);
     const gathered = tap ? scratch(tap.U * s.cIn * 4) : 0;
-    run('conv_backward_input', [at(dy), wT, at(start), between, ptr(dx), addend ? at(addend) : 0, s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.rank ?? 0, tap?.sums ?? 0, gathered], byRows(s.P));
+    run('conv_backward_input', [at(dy), wT, startAt, between, ptr(dx), addend ? at(addend) : 0, s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.rank ?? 0, tap?.sums ?? 0, gathered], byRows(s.P));
     return dx;
   }
 
   // both gradients, the weight's from the first tap's sums the input's left; addend: what is added to dx, or null
   function convBackward(x: Float32Array, dy: Float32Array, w: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, addend: Float32Array | null) {
-    const tap = firstTap(at(start), s);
-    const dx = convBackwardInput(dy, w, start, s, addend, tap);
-    backwardWeight(x, dy, start, s, dw, dbias, tap);
+    const startAt = at(start);
+    const tap = firstTap(startAt, s);
+    const dx = convBackwardInput(dy, w, startAt, s, addend, tap);
+    backwardWeight(x, dy, startAt, s, dw, dbias, tap);
     return dx;
   }
 
   function convBackwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null) {
-    const tap = firstTap(at(start), s);
-    if (tap) run('conv_tap_sums', [at(dy), at(start), tap.src, tap.rank, tap.sums, s.P, s.cOut, (s.K - 1) * s.dilation], byRows(s.P));
-    backwardWeight(x, dy, start, s, dw, dbias, tap);
+    const startAt = at(start);
+    const tap = firstTap(startAt, s);
+    if (tap) run('conv_tap_sums', [at(dy), startAt, tap.src, tap.rank, tap.sums, s.P, s.cOut, (s.K - 1) * s.dilation], byRows(s.P));
+    backwardWeight(x, dy, startAt, s, dw, dbias, tap);
   }
 
   // tap: the first tap's sources with their sums filled in
-  function backwardWeight(x: Float32Array, dy: Float32Array, start: Int32Array, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, tap: FirstTap | null) {
+  function backwardWeight(x: Float32Array, dy: Float32Array, startAt: number, s: ConvShape, dw: Float32Array, dbias: Float32Array | null, tap: FirstTap | null) {
     inPlace(dbias ? [dw, dbias] : [dw], ([w, b]) =>
-      run('conv_backward_weight', [at(x), at(dy), at(start), w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.U ?? 0, tap?.sums ?? 0, tap ? transposeScratch(s.cIn, tap.U) : 0], byRows(s.P)),
+      run('conv_backward_weight', [at(x), at(dy), startAt, w, b ?? 0, transposeScratch(s.cIn, s.P), s.P, s.cIn, s.cOut, s.K, s.dilation, tap?.src ?? 0, tap?.U ?? 0, tap?.sums ?? 0, tap ? transposeScratch(s.cIn, tap.U) : 0], byRows(s.P)),
     );
   }
 

@@ -14,6 +14,8 @@ import type { Pass } from './layer.ts';
 export class ConvOverTable {
   /** Each tap's index per position (the last tap's: idx itself), this pass. */
   private tapIdx: Int32Array[] = [];
+  /** Room for the other taps' indices, reused from pass to pass (grown to the largest batch). */
+  private tapIdxRoom: Int32Array[] = [];
   /** (V) 0 … V − 1: the table's rows, each a sequence of its own. */
   private readonly rows: Int32Array;
   /** (K, V, Cout) the tables' gradients, kept between passes in the ops' memory. */
@@ -31,7 +33,7 @@ export class ConvOverTable {
     const { ops, batch } = pass;
     const { cIn, cOut, K, dilation } = this.conv.spec;
     const w = this.conv.weight(ops);
-    this.tapIdx = Array.from({ length: K }, (_, j) => (j === K - 1 ? batch.idx : tapIndices(batch.idx, batch.start, j, K, dilation)));
+    this.tapIdx = Array.from({ length: K }, (_, j) => (j === K - 1 ? batch.idx : this.tapIndices(batch.idx, batch.start, j, K, dilation)));
     const tables: Float32Array[] = [];
     let y: Float32Array | null = null;
     for (let j = K - 1; j >= 0; j--) {
@@ -63,6 +65,14 @@ export class ConvOverTable {
     this.conv.endBackward(grads);
   }
 
+  /** idx[tap_j(p)] for every position p: the character tap j of a K-tap conv reads there (kernels/layout.ts). */
+  private tapIndices(idx: Int32Array, start: Int32Array, j: number, K: number, dilation: number): Int32Array {
+    if ((this.tapIdxRoom[j]?.length ?? 0) < idx.length) this.tapIdxRoom[j] = new Int32Array(idx.length);
+    const out = this.tapIdxRoom[j].subarray(0, idx.length);
+    for (let p = 0; p < idx.length; p++) out[p] = idx[tapPosition(p, j, K, dilation, start)];
+    return out;
+  }
+
   // the table's V rows through one tap's weights
   private tableShape() {
     return { P: this.V, cIn: this.conv.spec.cIn, cOut: this.conv.spec.cOut, K: 1, dilation: 1 };
@@ -72,11 +82,4 @@ export class ConvOverTable {
 /** Tap j's rows of a conv weight (K·Cin, Cout): (Cin, Cout). */
 function tap(w: Float32Array, j: number, cIn: number, cOut: number): Float32Array {
   return w.subarray(j * cIn * cOut, (j + 1) * cIn * cOut);
-}
-
-/** idx[tap_j(p)] for every position p: the character tap j of a K-tap conv reads there (kernels/layout.ts). */
-function tapIndices(idx: Int32Array, start: Int32Array, j: number, K: number, dilation: number): Int32Array {
-  const out = new Int32Array(idx.length);
-  for (let p = 0; p < idx.length; p++) out[p] = idx[tapPosition(p, j, K, dilation, start)];
-  return out;
 }
